@@ -1,0 +1,33 @@
+"""Shared REST plumbing: pagination and error shapes from shared/API.md."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.errors import DomainError
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus domain errors: 409 for transitions, 400 for rules."""
+    if isinstance(exc, DomainError):
+        return Response(
+            {"detail": exc.message, "code": exc.code}, status=exc.http_status
+        )
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            data = {
+                field: [str(m) for m in msgs]
+                for field, msgs in exc.message_dict.items()
+            }
+        else:
+            data = {"detail": "；".join(exc.messages), "code": "invalid"}
+        return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,51 @@
+"""The navigation: each role sees the entries it may use."""
+
+from django.urls import NoReverseMatch, reverse
+
+from responsibilities.models import Role
+from responsibilities.selectors import department_of, role_of
+
+OFFICE = Role.OFFICE
+LIAISON = Role.LIAISON
+INSPECTOR = Role.INSPECTOR
+LEADER = Role.LEADER
+
+# (label, url name, roles that see it)
+NAV_ITEMS = [
+    ("驾驶舱", "evaluation:dashboard", {OFFICE, LEADER}),
+    ("我的待办", "workflows:inbox", {LIAISON}),
+    ("执行项目", "workflows:overview", {OFFICE, LEADER, INSPECTOR, LIAISON}),
+    ("三单一表", "notices:inbox", {LIAISON, INSPECTOR}),
+    ("通知登记", "notices:register", {OFFICE, LEADER}),
+    ("法规目录", "regulations:list", {OFFICE, LEADER, INSPECTOR, LIAISON}),
+    ("责任清单", "responsibilities:list", {OFFICE, LEADER, INSPECTOR, LIAISON}),
+    ("评价排名", "evaluation:rankings", {OFFICE, LEADER, INSPECTOR, LIAISON}),
+    ("监督检查", "evaluation:inspections", {OFFICE, INSPECTOR, LEADER}),
+    ("用户与令牌", "responsibilities:users", {OFFICE}),
+    ("工作日历", "workflows:calendar", {OFFICE}),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    role = role_of(user)
+    items = []
+    for label, name, roles in NAV_ITEMS:
+        if role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # that app has no such page (yet)
+        items.append(
+            {"label": label, "url": url, "active": request.path.startswith(url)}
+        )
+    return {
+        "nav_items": items,
+        "user_role": role,
+        "user_role_label": Role(role).label if role else "",
+        "user_department": department_of(user),
+        "is_office": role == OFFICE,
+    }

@@ -1,0 +1,196 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Department(models.Model):
+    """A unit in the district's tree: 区委办, 区级部门, 镇街, 村社, 派驻纪检组."""
+
+    class Kind(models.TextChoices):
+        OFFICE = "office", "区委办"
+        DISTRICT = "district", "区级部门"
+        TOWN = "town", "镇街"
+        VILLAGE = "village", "村社"
+        INSPECTION_GROUP = "inspection_group", "派驻纪检组"
+
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialized path ("/1/5/12/") so a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    inspection_group = models.ForeignKey(
+        "self",
+        verbose_name="派驻纪检组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_departments",
+        limit_choices_to={"kind": "inspection_group"},
+    )
+    leader_name = models.CharField("主要负责人", max_length=50, blank=True)
+    email = models.EmailField("通知邮箱", blank=True)
+    webhook_url = models.URLField("机器人推送地址", blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # The path depends on the id, so a new row is saved twice; a move of a
+        # parent re-paths its subtree in responsibilities.services.department_move.
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id else "/"
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Department.objects.filter(pk=self.pk).update(path=path)
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", "区委办工作人员"
+    LIAISON = "liaison", "部门联络员"
+    INSPECTOR = "inspector", "纪检监督"
+    LEADER = "leader", "领导"
+    API_CLIENT = "api_client", "接口客户端"
+
+
+class Membership(models.Model):
+    """A user's one department and role; decides what the user may see."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name="用户",
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    phone = models.CharField("手机", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "用户角色"
+        verbose_name_plural = "用户角色"
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class ResponsibilityList(models.Model):
+    """One row of one of the four responsibility lists (四张执规责任清单).
+
+    Common columns live here; each kind uses its own subset (see `Kind`).
+    """
+
+    class Kind(models.TextChoices):
+        LEAD = "lead", "重要党内法规牵头执行部门清单"
+        DRIVER = "driver", "执行动力机制清单"
+        SAFEGUARD = "safeguard", "执行保障要素清单"
+        SUPERVISION = "supervision", "牵头执行部门派驻纪检组专项监督清单"
+
+    class DriverType(models.TextChoices):
+        STUDY = "study", "学习"
+        PUBLICITY = "publicity", "宣传"
+        INSPECTION = "inspection", "督查"
+        ASSESSMENT = "assessment", "考核"
+        INCENTIVE = "incentive", "激励"
+
+    class SafeguardType(models.TextChoices):
+        PEOPLE = "people", "人员"
+        FUNDS = "funds", "经费"
+        RULES = "rules", "制度"
+        PLATFORM = "platform", "平台"
+        TRAINING = "training", "培训"
+
+    class Flow(models.TextChoices):
+        GENERAL = "general", "七步法(一般流程)"
+        SIMPLE = "simple", "三步法(简易流程)"
+
+    kind = models.CharField("清单", max_length=20, choices=Kind.choices)
+    regulation = models.ForeignKey(
+        "regulations.Regulation",
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name="党内法规",
+        null=True,
+        blank=True,
+    )
+    # lead: the lead department; driver/safeguard: the responsible department;
+    # supervision: the supervised lead department.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name="责任单位",
+    )
+    partner_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="partner_responsibilities",
+        verbose_name="配合部门",
+    )
+    duty = models.TextField("主要职责/内容", blank=True)
+    # lead
+    leader_in_charge = models.CharField("分管区领导", max_length=50, blank=True)
+    scope = models.CharField("适用范围", max_length=200, blank=True)
+    default_flow = models.CharField(
+        "默认流程", max_length=10, choices=Flow.choices, default=Flow.GENERAL
+    )
+    # driver
+    mechanism = models.CharField("机制名称", max_length=200, blank=True)
+    driver_type = models.CharField(
+        "机制类型", max_length=20, choices=DriverType.choices, blank=True
+    )
+    frequency = models.CharField("频次", max_length=50, blank=True)
+    # safeguard
+    element_type = models.CharField(
+        "要素类型", max_length=20, choices=SafeguardType.choices, blank=True
+    )
+    requirement = models.TextField("保障要求", blank=True)
+    # supervision
+    inspection_group = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="supervision_duties",
+        verbose_name="派驻纪检组",
+        null=True,
+        blank=True,
+    )
+    focus = models.TextField("监督重点", blank=True)
+    method = models.CharField("监督方式", max_length=200, blank=True)
+    period = models.CharField("监督周期", max_length=50, blank=True)
+
+    is_active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[partner_departments])
+
+    class Meta:
+        verbose_name = "责任清单条目"
+        verbose_name_plural = "责任清单条目"
+        ordering = ["kind", "id"]
+        indexes = [models.Index(fields=["kind", "regulation"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.regulation or self.mechanism}"

@@ -1,0 +1,104 @@
+"""Shared fixtures: the three-users pattern (owner, teammate, outsider) and more.
+
+Service markers: tests marked `postgres` or `redis` need the real server. On a laptop
+without it they skip with the reason; under CI=true they fail instead of skipping.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from config.celery import app as celery_app
+from responsibilities.models import Department, Role
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Unit tests run Celery tasks eagerly; the real-worker tests switch this off.
+celery_app.conf.task_always_eager = True
+celery_app.conf.task_eager_propagates = True
+
+
+def _missing(reason: str):
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("this test needs Redis (set REDIS_URL=redis://...)")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def office_dept(db):
+    return factories.DepartmentFactory(
+        code="QWB", name="区委办", kind=Department.Kind.OFFICE
+    )
+
+
+@pytest.fixture
+def inspection_group(db):
+    return factories.DepartmentFactory(
+        code="JJZ1", name="派驻第一纪检组", kind=Department.Kind.INSPECTION_GROUP
+    )
+
+
+@pytest.fixture
+def dept_a(db, inspection_group):
+    return factories.DepartmentFactory(
+        code="A", name="区委组织部", inspection_group=inspection_group
+    )
+
+
+@pytest.fixture
+def dept_a_child(db, dept_a):
+    return factories.DepartmentFactory(
+        code="A1", name="组织部下属村社", kind=Department.Kind.VILLAGE, parent=dept_a
+    )
+
+
+@pytest.fixture
+def dept_b(db):
+    return factories.DepartmentFactory(code="B", name="区司法局")
+
+
+@pytest.fixture
+def office_user(db, office_dept):
+    return factories.make_user(Role.OFFICE, office_dept, username="office")
+
+
+@pytest.fixture
+def liaison(db, dept_a):
+    """The owner: a liaison of department A."""
+    return factories.make_user(Role.LIAISON, dept_a, username="liaison_a")
+
+
+@pytest.fixture
+def outsider(db, dept_b):
+    """The outsider: a liaison of department B, must not see A's records."""
+    return factories.make_user(Role.LIAISON, dept_b, username="liaison_b")
+
+
+@pytest.fixture
+def inspector(db, inspection_group):
+    return factories.make_user(Role.INSPECTOR, inspection_group, username="inspector")
+
+
+@pytest.fixture
+def leader(db, office_dept):
+    return factories.make_user(Role.LEADER, office_dept, username="leader")
+
+
+@pytest.fixture
+def api_client_user(db):
+    return factories.make_user(Role.API_CLIENT, None, username="api-credit-system")

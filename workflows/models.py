@@ -1,0 +1,325 @@
+from django.conf import settings
+from django.db import models
+
+
+class FlowTemplate(models.Model):
+    """A flow the office edits: 七步法 `general` or 三步法 `simple`."""
+
+    class Code(models.TextChoices):
+        GENERAL = "general", "七步法(一般流程)"
+        SIMPLE = "simple", "三步法(简易流程)"
+
+    code = models.CharField(
+        "流程代码", max_length=10, choices=Code.choices, unique=True
+    )
+    name = models.CharField("名称", max_length=50)
+    description = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "流程模板"
+        verbose_name_plural = "流程模板"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class StepTemplate(models.Model):
+    """One step of a flow template. Launch copies these fields into each Step,
+    so an edit applies to projects launched afterwards only."""
+
+    flow = models.ForeignKey(
+        FlowTemplate,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name="流程",
+    )
+    code = models.CharField("步骤代码", max_length=40)
+    name = models.CharField("步骤名称", max_length=50)
+    order = models.PositiveSmallIntegerField("顺序")
+    duration_days = models.PositiveSmallIntegerField("时限(工作日)", default=10)
+    parallel = models.BooleanField("可与上一步并行", default=False)
+    # e.g. ["document", "meeting_record", "training_roster", "filing_receipt", "text"]
+    evidence_kinds = models.JSONField("所需佐证材料", default=list, blank=True)
+    base_points = models.DecimalField(
+        "基点", max_digits=6, decimal_places=2, default=10
+    )
+    high_points = models.DecimalField(
+        "高点", max_digits=6, decimal_places=2, default=12
+    )
+    description = models.TextField("工作要求", blank=True)
+
+    class Meta:
+        verbose_name = "流程步骤模板"
+        verbose_name_plural = "流程步骤模板"
+        ordering = ["flow", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flow", "code"], name="steptemplate_flow_code"
+            ),
+            models.UniqueConstraint(
+                fields=["flow", "order"], name="steptemplate_flow_order"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.flow.name} · {self.order}. {self.name}"
+
+
+class ExecutionProject(models.Model):
+    """年度执规重点项目: one regulation executed in one year by a lead department."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "执行中"  # launched, steps under way
+        COMPLETED = "completed", "已完成"  # every step of every department approved
+        CLOSED = "closed", "已闭环"  # completed and every notice answered
+        CANCELLED = "cancelled", "已撤销"
+
+    regulation = models.ForeignKey(
+        "regulations.Regulation",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="党内法规",
+    )
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    flow = models.CharField("流程", max_length=10, choices=FlowTemplate.Code.choices)
+    flow_template = models.ForeignKey(
+        FlowTemplate,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="流程模板",
+    )
+    lead_department = models.ForeignKey(
+        "responsibilities.Department",
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        verbose_name="牵头执行部门",
+    )
+    partner_departments = models.ManyToManyField(
+        "responsibilities.Department",
+        blank=True,
+        related_name="partner_projects",
+        verbose_name="配合部门",
+    )
+    starts_on = models.DateField("启动日期")
+    due_on = models.DateField("计划完成日期", null=True, blank=True)
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        db_index=True,
+    )
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    launched_at = models.DateTimeField("发起时间", auto_now_add=True)
+    completed_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "执规重点项目"
+        verbose_name_plural = "执规重点项目"
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regulation", "year", "lead_department"],
+                name="project_unique_regulation_year_lead",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.regulation}"
+
+
+class Receipt(models.Model):
+    """回执: a department confirms it received its part of a project."""
+
+    project = models.ForeignKey(
+        ExecutionProject, on_delete=models.CASCADE, related_name="receipts"
+    )
+    department = models.ForeignKey(
+        "responsibilities.Department", on_delete=models.PROTECT, related_name="receipts"
+    )
+    due_on = models.DateField("回执时限", db_index=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "回执"
+        verbose_name_plural = "回执"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "department"], name="receipt_unique_project_dept"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.department} 回执"
+
+
+class Step(models.Model):
+    """One step of one project for one department (节点)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "未开始"  # the step before is not approved yet
+        OPEN = "open", "办理中"  # the department may submit evidence
+        SUBMITTED = "submitted", "待审核"  # evidence submitted, office to review
+        RETURNED = "returned", "已退回"  # office returned it with a reason
+        APPROVED = "approved", "已通过"  # office approved; counts as done
+
+    project = models.ForeignKey(
+        ExecutionProject,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name="项目",
+    )
+    department = models.ForeignKey(
+        "responsibilities.Department",
+        on_delete=models.PROTECT,
+        related_name="steps",
+        verbose_name="单位",
+    )
+    template = models.ForeignKey(
+        StepTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied from the template at launch (see StepTemplate).
+    code = models.CharField("步骤代码", max_length=40)
+    name = models.CharField("步骤名称", max_length=50)
+    order = models.PositiveSmallIntegerField("顺序")
+    parallel = models.BooleanField("可并行", default=False)
+    duration_days = models.PositiveSmallIntegerField("时限(工作日)")
+    evidence_kinds = models.JSONField(default=list, blank=True)
+    base_points = models.DecimalField(max_digits=6, decimal_places=2)
+    high_points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    starts_on = models.DateField("计划开始")
+    due_on = models.DateField("截止日期")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    return_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    # Set by the notices escalation ladder (third warning): named in the bulletin.
+    flagged_for_bulletin = models.BooleanField("列入通报", default=False)
+
+    class Meta:
+        verbose_name = "步骤"
+        verbose_name_plural = "步骤"
+        ordering = ["project", "department", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "department", "code"], name="step_unique_code"
+            )
+        ]
+        indexes = [
+            # The daily scan reads only what is due: unfinished steps by deadline.
+            models.Index(fields=["due_on", "status"], name="step_due_status"),
+            models.Index(fields=["department", "status"], name="step_dept_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.department} · {self.name}"
+
+
+class Evidence(models.Model):
+    """佐证材料: one submission of a department for a step (text + files)."""
+
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="evidence")
+    text = models.TextField("说明", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["step", "-submitted_at"]
+
+    def __str__(self):
+        return f"{self.step} 佐证 {self.submitted_at:%Y-%m-%d}"
+
+
+class EvidenceFile(models.Model):
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "佐证文件"
+        verbose_name_plural = "佐证文件"
+
+    def __str__(self):
+        return self.original_name
+
+
+class Event(models.Model):
+    """Every status change of a project, receipt or step: the audit trail."""
+
+    project = models.ForeignKey(
+        ExecutionProject, on_delete=models.CASCADE, related_name="events"
+    )
+    step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    department = models.ForeignKey(
+        "responsibilities.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("动作", max_length=30)  # launch, receipt, submit, ...
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    reason = models.TextField("原因", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class CalendarDay(models.Model):
+    """A local override of the working-day calendar (or a year the package lacks)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历调整"
+        verbose_name_plural = "工作日历调整"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
