@@ -1,0 +1,69 @@
+"""Who may read and who may write, for the API and the browser pages.
+
+Roles come from `responsibilities.selectors.role_of`; scope (which departments) is
+decided by the selectors, not here. These checks answer only "may this role use this
+kind of page/endpoint at all".
+
+API (DRF):
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    authentication_classes = API_AUTHENTICATION   # 401 (not 403) without credentials
+
+Browser views:
+    @role_required(READER_ROLES)      # 403 for a user without one of the roles
+    @office_required                  # 403 for everyone but office staff
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from responsibilities.models import Role
+from responsibilities.selectors import role_of
+
+# People who read the shared records (catalogue, lists). Machine API clients are
+# not among them: their tokens read scores/rankings/credit only.
+READER_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+
+# Token first: DRF answers 401 with `WWW-Authenticate: Token` only when the first
+# authenticator names a scheme; with the session first it would answer 403.
+API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+
+
+class OfficeWritesRoleHoldersRead(BasePermission):
+    """Safe methods for READER_ROLES; POST/PATCH/PUT/DELETE for office staff only."""
+
+    message = "您没有执行该操作的权限。"
+    read_roles = READER_ROLES
+
+    def has_permission(self, request, view):
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return False
+        role = role_of(user)
+        if request.method in SAFE_METHODS:
+            return role in self.read_roles
+        return role == Role.OFFICE
+
+
+def role_required(roles):
+    """Browser view decorator: login, then 403 unless the user has one of `roles`."""
+    roles = frozenset(roles)
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if role_of(request.user) not in roles:
+                raise PermissionDenied("您没有访问该页面的权限。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+office_required = role_required({Role.OFFICE})
+reader_required = role_required(READER_ROLES)
