@@ -1,0 +1,161 @@
+"""The working-day calendar: every deadline in the app is counted here.
+
+Chinese statutory holidays and make-up workdays (调休) come from the
+`chinese-calendar` package; the office's own `CalendarDay` rows win over it (local
+changes, and years the package does not know yet). For an unknown year without
+overrides the calendar falls back to Monday-Friday.
+
+The overrides are loaded once per process and kept until an edit bumps a version
+token in the shared cache (Redis in production), so every process reloads after
+an edit and no loop over many steps costs a query per day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from functools import lru_cache
+
+import chinese_calendar
+from django.core.cache import cache
+
+_VERSION_KEY = "workflows:calendar:version"
+_lock = threading.Lock()
+_state: dict = {"version": None, "overrides": None}
+
+
+def clear_cache() -> None:
+    """Forget the loaded overrides here and in every other process."""
+    with _lock:
+        _state["version"] = None
+        _state["overrides"] = None
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _overrides() -> dict[datetime.date, bool]:
+    version = cache.get(_VERSION_KEY)
+    overrides = _state["overrides"]
+    if overrides is not None and version is not None and version == _state["version"]:
+        return overrides
+    from workflows.models import CalendarDay
+
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(_VERSION_KEY, version, timeout=None)
+    loaded = dict(CalendarDay.objects.values_list("date", "is_workday"))
+    with _lock:
+        _state["version"] = version
+        _state["overrides"] = loaded
+    return loaded
+
+
+@lru_cache(maxsize=64)
+def year_is_known(year: int) -> bool:
+    """Does the chinese-calendar package carry the holidays of this year?"""
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _package_workday(day: datetime.date) -> bool:
+    if year_is_known(day.year):
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
+
+
+def is_working_day(day: datetime.date) -> bool:
+    overrides = _overrides()
+    if day in overrides:
+        return overrides[day]
+    return _package_workday(day)
+
+
+class _Calendar:
+    """One snapshot of the overrides, for counting many days in one call."""
+
+    def __init__(self):
+        self.overrides = _overrides()
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        value = self.overrides.get(day)
+        if value is not None:
+            return value
+        return _package_workday(day)
+
+
+def add_working_days(start: datetime.date, n: int) -> datetime.date:
+    """The Nth working day after `start` (`start` itself does not count).
+
+    n == 0 gives `start` unchanged.
+    """
+    if n < 0:
+        return subtract_working_days(start, -n)
+    calendar = _Calendar()
+    day = start
+    remaining = n
+    one = datetime.timedelta(days=1)
+    while remaining > 0:
+        day += one
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def subtract_working_days(day: datetime.date, n: int) -> datetime.date:
+    """The Nth working day before `day` (`day` itself does not count).
+
+    n == 0 gives `day` unchanged.
+    """
+    if n < 0:
+        return add_working_days(day, -n)
+    calendar = _Calendar()
+    one = datetime.timedelta(days=1)
+    remaining = n
+    while remaining > 0:
+        day -= one
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Number of working days d with start < d <= end; 0 if end <= start."""
+    if end <= start:
+        return 0
+    calendar = _Calendar()
+    one = datetime.timedelta(days=1)
+    count = 0
+    day = start + one
+    while day <= end:
+        if calendar.is_working_day(day):
+            count += 1
+        day += one
+    return count
+
+
+def days_of_month(year: int, month: int) -> list[dict]:
+    """Every day of one month with its status, for the calendar page."""
+    calendar = _Calendar()
+    day = datetime.date(year, month, 1)
+    one = datetime.timedelta(days=1)
+    days = []
+    while day.month == month:
+        override = calendar.overrides.get(day)
+        package = _package_workday(day)
+        holiday_name = None
+        if year_is_known(day.year):
+            _on_holiday, holiday_name = chinese_calendar.get_holiday_detail(day)
+        days.append(
+            {
+                "date": day,
+                "is_workday": package if override is None else override,
+                "package_workday": package,
+                "override": override,
+                "holiday_name": holiday_name,
+            }
+        )
+        day += one
+    return days
