@@ -191,6 +191,14 @@ class ResponsibilityList(models.Model):
         verbose_name_plural = "责任清单条目"
         ordering = ["kind", "id"]
         indexes = [models.Index(fields=["kind", "regulation"])]
+        constraints = [
+            # One lead department per regulation: the method names exactly one.
+            models.UniqueConstraint(
+                fields=["regulation"],
+                condition=models.Q(kind="lead", is_active=True),
+                name="responsibility_one_active_lead_per_regulation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.regulation or self.mechanism}"

@@ -103,3 +103,105 @@ def department_list(*, user, kind: str | None = None) -> QuerySet[Department]:
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+# --- the four responsibility lists ------------------------------------------------
+
+
+def responsibility_list(
+    *,
+    user,
+    kind: str | None = None,
+    regulation: int | None = None,
+    department: int | None = None,
+    include_inactive: bool = False,
+) -> QuerySet:
+    """Rows of the four lists the user may see, ready to serialize.
+
+    A row is visible when its department, one of its partners or its inspection
+    group is a department the user may see. `department` keeps the rows where that
+    department leads/is responsible or is a partner.
+    """
+    from responsibilities.models import ResponsibilityList
+
+    qs = ResponsibilityList.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if not sees_everything(user):
+        visible = visible_departments(user).values("pk")
+        through = ResponsibilityList.partner_departments.through
+        qs = qs.filter(
+            Q(department__in=visible)
+            | Q(inspection_group__in=visible)
+            | Q(
+                pk__in=through.objects.filter(department__in=visible).values(
+                    "responsibilitylist_id"
+                )
+            )
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if regulation:
+        qs = qs.filter(regulation_id=regulation)
+    if department:
+        through = ResponsibilityList.partner_departments.through
+        qs = qs.filter(
+            Q(department_id=department)
+            | Q(
+                pk__in=through.objects.filter(department_id=department).values(
+                    "responsibilitylist_id"
+                )
+            )
+        )
+    return qs.select_related(
+        "regulation", "department", "inspection_group"
+    ).prefetch_related("partner_departments")
+
+
+def lead_for_regulation(*, regulation_id: int):
+    """The active lead row of a regulation, or None (other apps launch from it)."""
+    from responsibilities.models import ResponsibilityList
+
+    return (
+        ResponsibilityList.objects.filter(
+            kind=ResponsibilityList.Kind.LEAD,
+            regulation_id=regulation_id,
+            is_active=True,
+        )
+        .select_related("department")
+        .prefetch_related("partner_departments")
+        .first()
+    )
+
+
+def regulations_without_lead() -> QuerySet:
+    """Regulations in force with no active lead department (the coverage gap)."""
+    from regulations.models import Regulation
+    from responsibilities.models import ResponsibilityList
+
+    leads = ResponsibilityList.objects.filter(
+        kind=ResponsibilityList.Kind.LEAD, is_active=True
+    ).values("regulation_id")
+    return Regulation.objects.filter(
+        status=Regulation.Status.IN_FORCE, is_deleted=False
+    ).exclude(pk__in=leads)
+
+
+def departments_leading_most(*, limit: int = 15) -> QuerySet[Department]:
+    """Departments ordered by how many in-force regulations they lead."""
+    from django.db.models import Count
+
+    return (
+        Department.objects.annotate(
+            lead_count=Count(
+                "responsibilities",
+                filter=Q(
+                    responsibilities__kind="lead",
+                    responsibilities__is_active=True,
+                    responsibilities__regulation__status="in_force",
+                ),
+            )
+        )
+        .filter(lead_count__gt=0)
+        .order_by("-lead_count", "sort_order", "code")[:limit]
+    )
