@@ -1,5 +1,28 @@
+import os
+import uuid
+
 from django.conf import settings
 from django.db import models
+
+# What a step may ask for as evidence (StepTemplate.evidence_kinds).
+EVIDENCE_KINDS = {
+    "document": "工作文件",
+    "meeting_record": "会议记录",
+    "training_roster": "培训签到表",
+    "filing_receipt": "备案回执",
+    "report": "总结报告",
+    "text": "文字说明",
+}
+
+
+def evidence_upload_to(instance, filename):
+    """Files live under MEDIA_ROOT/evidence/<year>/<month>/ with a random name;
+    the user's name is kept in `original_name` (never trusted as a path)."""
+    from django.utils import timezone
+
+    ext = os.path.splitext(filename)[1].lower()[:10]
+    today = timezone.localdate()
+    return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
 class FlowTemplate(models.Model):
@@ -258,7 +281,7 @@ class EvidenceFile(models.Model):
     evidence = models.ForeignKey(
         Evidence, on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField(upload_to="evidence/%Y/%m/")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=255)
     original_name = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
     content_type = models.CharField(max_length=100, blank=True)

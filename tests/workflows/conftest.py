@@ -9,3 +9,33 @@ def _fresh_calendar():
     calendar.clear_cache()
     yield
     calendar.clear_cache()
+
+
+@pytest.fixture
+def regulation(db):
+    from tests.factories import RegulationFactory
+
+    return RegulationFactory()
+
+
+@pytest.fixture
+def launch(db, office_user, regulation, dept_a, dept_b):
+    """Launch a project (dept_a leads, dept_b partners) and return it."""
+    import datetime
+
+    from workflows import services
+
+    def _launch(flow_code="general", starts_on=datetime.date(2026, 9, 1), **kwargs):
+        params = {
+            "regulation": regulation,
+            "year": 2026,
+            "lead_department": dept_a,
+            "partner_departments": [dept_b],
+            "flow_code": flow_code,
+            "starts_on": starts_on,
+            "actor": office_user,
+        }
+        params.update(kwargs)
+        return services.project_launch(**params)
+
+    return _launch

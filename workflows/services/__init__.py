@@ -1,0 +1,44 @@
+"""Writes of the workflows app (see each module for its side effects)."""
+
+from workflows.services.launch import (
+    plan_steps,
+    project_bulk_launch,
+    project_bulk_launch_preview,
+    project_launch,
+    stages_of,
+)
+from workflows.services.review import (
+    ALLOWED_EVIDENCE_EXTENSIONS,
+    receipt_confirm,
+    receipt_for_step,
+    step_approve,
+    step_return,
+    step_submit,
+)
+from workflows.services.templates import (
+    step_template_add,
+    step_template_delete,
+    step_template_move,
+    step_template_update,
+)
+from workflows.services.transitions import ACTION_LABELS, TRANSITIONS
+
+__all__ = [
+    "ACTION_LABELS",
+    "ALLOWED_EVIDENCE_EXTENSIONS",
+    "TRANSITIONS",
+    "plan_steps",
+    "project_bulk_launch",
+    "project_bulk_launch_preview",
+    "project_launch",
+    "receipt_confirm",
+    "receipt_for_step",
+    "stages_of",
+    "step_approve",
+    "step_return",
+    "step_submit",
+    "step_template_add",
+    "step_template_delete",
+    "step_template_move",
+    "step_template_update",
+]

@@ -1,0 +1,302 @@
+"""Launching execution projects, one at a time or in bulk from the lead list."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.errors import DomainError, NotAllowed
+from regulations.models import Regulation
+from responsibilities.models import Department, ResponsibilityList
+from responsibilities.selectors import is_office
+from workflows import calendar
+from workflows.models import (
+    Event,
+    ExecutionProject,
+    FlowTemplate,
+    Receipt,
+    Step,
+    StepTemplate,
+)
+from workflows.services.transitions import _transition
+
+
+@dataclass
+class PlannedStep:
+    template: StepTemplate
+    stage: int
+    starts_on: datetime.date
+    due_on: datetime.date
+
+
+def stages_of(steps) -> list[list]:
+    """Group ordered steps (or templates) into stages: a step marked `parallel`
+    runs alongside the step before it, so it joins that step's stage."""
+    stages: list[list] = []
+    for step in steps:
+        if stages and step.parallel:
+            stages[-1].append(step)
+        else:
+            stages.append([step])
+    return stages
+
+
+def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
+    """Deadlines of one department's steps.
+
+    The first stage counts from `starts_on`; each later stage counts from the
+    planned end (latest due date) of the stage before; a parallel step counts
+    from the same start as the step before it.
+    """
+    plans = []
+    start = starts_on
+    for index, stage in enumerate(stages_of(templates)):
+        stage_end = start
+        for template in stage:
+            due = calendar.add_working_days(start, template.duration_days)
+            plans.append(PlannedStep(template, index, start, due))
+            stage_end = max(stage_end, due)
+        start = stage_end
+    return plans
+
+
+def _check_actor(actor) -> None:
+    # actor=None is the system itself (migrations, demo data).
+    if actor is not None and not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以发起执行项目。")
+
+
+def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
+    flow = FlowTemplate.objects.filter(code=flow_code).first()
+    if flow is None:
+        raise DomainError(f"流程“{flow_code}”不存在。", code="invalid_flow")
+    templates = list(StepTemplate.objects.filter(flow=flow).order_by("order"))
+    if not templates:
+        raise DomainError(f"流程“{flow.name}”还没有步骤，请先编辑流程模板。")
+    return flow, templates
+
+
+def _launch(
+    *,
+    regulation: Regulation,
+    year: int,
+    lead_department: Department,
+    partner_departments,
+    flow: FlowTemplate,
+    templates: list[StepTemplate],
+    starts_on: datetime.date,
+    actor,
+) -> ExecutionProject:
+    partners = []
+    seen = {lead_department.pk}
+    for department in partner_departments:
+        if department.pk not in seen:
+            seen.add(department.pk)
+            partners.append(department)
+    plans = plan_steps(templates, starts_on)
+    project = ExecutionProject.objects.create(
+        regulation=regulation,
+        year=year,
+        flow=flow.code,
+        flow_template=flow,
+        lead_department=lead_department,
+        starts_on=starts_on,
+        due_on=max(plan.due_on for plan in plans),
+        launched_by=actor,
+    )
+    if partners:
+        project.partner_departments.set(partners)
+    Event.objects.create(
+        project=project, actor=actor, action="launch", to_status="active"
+    )
+    receipt_due = calendar.add_working_days(
+        starts_on, settings.RECEIPT_DUE_WORKING_DAYS
+    )
+    departments = [lead_department, *partners]
+    Receipt.objects.bulk_create(
+        Receipt(project=project, department=department, due_on=receipt_due)
+        for department in departments
+    )
+    steps = Step.objects.bulk_create(
+        Step(
+            project=project,
+            department=department,
+            template=plan.template,
+            code=plan.template.code,
+            name=plan.template.name,
+            order=plan.template.order,
+            parallel=plan.template.parallel and plan.stage > 0,
+            duration_days=plan.template.duration_days,
+            evidence_kinds=plan.template.evidence_kinds,
+            base_points=plan.template.base_points,
+            high_points=plan.template.high_points,
+            starts_on=plan.starts_on,
+            due_on=plan.due_on,
+        )
+        for department in departments
+        for plan in plans
+    )
+    first_stage = {plan.template.code for plan in plans if plan.stage == 0}
+    opened_at = timezone.now()
+    for step in steps:
+        if step.code in first_stage:
+            if step.pk is None:  # backends without RETURNING on bulk insert
+                step = Step.objects.get(
+                    project=project, department=step.department, code=step.code
+                )
+            _transition(
+                step, action="open", actor=actor, fields={"opened_at": opened_at}
+            )
+    from notices import services as notice_services
+
+    notice_services.notification_send_for_launch(project=project, actor=actor)
+    return project
+
+
+def project_launch(
+    *,
+    regulation: Regulation,
+    year: int,
+    lead_department: Department,
+    partner_departments=(),
+    flow_code: str,
+    starts_on: datetime.date,
+    actor,
+) -> ExecutionProject:
+    """Launch one execution project.
+
+    Side effects: the project; one Receipt per department (lead and partners)
+    due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; each
+    department's steps copied from the flow template with working-day
+    deadlines; the first stage opened; Event rows; one 告知单 per department
+    (notices.services.notification_send_for_launch).
+    """
+    _check_actor(actor)
+    if regulation.status == Regulation.Status.REPEALED:
+        raise DomainError("该法规已废止，不能发起执行项目。")
+    if not lead_department.is_active:
+        raise DomainError("牵头执行部门已停用。")
+    if any(d.pk == lead_department.pk for d in partner_departments):
+        raise DomainError("配合部门不能包含牵头执行部门。")
+    if ExecutionProject.objects.filter(regulation=regulation, year=year).exists():
+        raise DomainError(f"该法规{year}年度的执行项目已经发起，不能重复发起。")
+    flow, templates = _flow_templates(flow_code)
+    try:
+        with transaction.atomic():
+            return _launch(
+                regulation=regulation,
+                year=year,
+                lead_department=lead_department,
+                partner_departments=list(partner_departments),
+                flow=flow,
+                templates=templates,
+                starts_on=starts_on,
+                actor=actor,
+            )
+    except IntegrityError as exc:
+        # Someone launched the same regulation a moment ago.
+        raise DomainError(
+            f"该法规{year}年度的执行项目已经发起，不能重复发起。"
+        ) from exc
+
+
+@dataclass
+class BulkLaunchRow:
+    responsibility: ResponsibilityList
+    regulation: Regulation
+    lead_department: Department
+    partner_departments: list[Department] = field(default_factory=list)
+    flow_code: str = "general"
+    skip_reason: str = ""
+
+    @property
+    def will_launch(self) -> bool:
+        return not self.skip_reason
+
+
+def project_bulk_launch_preview(*, year: int, starts_on: datetime.date):
+    """What a bulk launch for `year` would do, row by row of the lead list.
+
+    Reads only; rows already launched that year (or not launchable) carry a
+    `skip_reason`.
+    """
+    launched = set(
+        ExecutionProject.objects.filter(year=year).values_list(
+            "regulation_id", flat=True
+        )
+    )
+    rows = []
+    seen: set[int] = set()
+    entries = (
+        ResponsibilityList.objects.filter(
+            kind=ResponsibilityList.Kind.LEAD,
+            is_active=True,
+            regulation__isnull=False,
+        )
+        .select_related("regulation", "department")
+        .prefetch_related("partner_departments")
+        .order_by("id")
+    )
+    for entry in entries:
+        partners = [
+            d
+            for d in entry.partner_departments.all()
+            if d.pk != entry.department_id and d.is_active
+        ]
+        row = BulkLaunchRow(
+            responsibility=entry,
+            regulation=entry.regulation,
+            lead_department=entry.department,
+            partner_departments=partners,
+            flow_code=entry.default_flow,
+        )
+        if entry.regulation_id in launched:
+            row.skip_reason = f"{year}年度已发起"
+        elif entry.regulation_id in seen:
+            row.skip_reason = "清单中重复，只发起第一条"
+        elif entry.regulation.status == Regulation.Status.REPEALED:
+            row.skip_reason = "法规已废止"
+        elif not entry.department.is_active:
+            row.skip_reason = "牵头执行部门已停用"
+        seen.add(entry.regulation_id)
+        rows.append(row)
+    return rows
+
+
+def project_bulk_launch(
+    *, year: int, starts_on: datetime.date, actor
+) -> list[ExecutionProject]:
+    """Launch every launchable row of the lead list for `year`, all or nothing.
+
+    Side effects: as project_launch, for each launched row.
+    """
+    _check_actor(actor)
+    rows = project_bulk_launch_preview(year=year, starts_on=starts_on)
+    flows: dict = {}
+    projects = []
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if not row.will_launch:
+                    continue
+                if row.flow_code not in flows:
+                    flows[row.flow_code] = _flow_templates(row.flow_code)
+                flow, templates = flows[row.flow_code]
+                project = _launch(
+                    regulation=row.regulation,
+                    year=year,
+                    lead_department=row.lead_department,
+                    partner_departments=row.partner_departments,
+                    flow=flow,
+                    templates=templates,
+                    starts_on=starts_on,
+                    actor=actor,
+                )
+                projects.append(project)
+    except IntegrityError as exc:
+        raise DomainError("批量发起期间有项目被他人发起，请刷新预览后重试。") from exc
+    return projects

@@ -1,0 +1,230 @@
+"""A department's receipt and evidence, and the office's review of it."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from config.errors import DomainError, NotAllowed
+from responsibilities.selectors import can_act_for, is_office
+from workflows.models import (
+    Event,
+    Evidence,
+    EvidenceFile,
+    ExecutionProject,
+    Receipt,
+    Step,
+)
+from workflows.services.launch import stages_of
+from workflows.services.transitions import _transition
+from workflows.signals import receipt_confirmed
+
+ALLOWED_EVIDENCE_EXTENSIONS = frozenset(
+    {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"}
+)
+MAX_FILES_PER_SUBMISSION = 20
+
+
+def _confirm(receipt: Receipt, actor) -> bool:
+    changed = Receipt.objects.filter(pk=receipt.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=actor
+    )
+    receipt.refresh_from_db(fields=["confirmed_at", "confirmed_by"])
+    if changed != 1:
+        return False
+    Event.objects.create(
+        project_id=receipt.project_id,
+        department_id=receipt.department_id,
+        actor=actor,
+        action="receipt",
+        to_status="confirmed",
+    )
+    receipt_id, project_id = receipt.pk, receipt.project_id
+    department_id, actor_id = receipt.department_id, getattr(actor, "pk", None)
+    transaction.on_commit(
+        lambda: receipt_confirmed.send(
+            sender=Receipt,
+            receipt_id=receipt_id,
+            project_id=project_id,
+            department_id=department_id,
+            actor_id=actor_id,
+        )
+    )
+    return True
+
+
+def receipt_confirm(*, receipt: Receipt, actor) -> Receipt:
+    """The department confirms receipt of its part of a project (回执). Idempotent:
+    a second confirmation changes nothing.
+
+    Side effects: confirmed_at/by set once; an Event row; `receipt_confirmed`
+    sent after commit.
+    """
+    if not can_act_for(actor, receipt.department_id):
+        raise NotAllowed("只有本单位联络员可以确认回执。")
+    with transaction.atomic():
+        _confirm(receipt, actor)
+    return receipt
+
+
+def receipt_for_step(step: Step) -> Receipt | None:
+    return Receipt.objects.filter(
+        project_id=step.project_id, department_id=step.department_id
+    ).first()
+
+
+def _validate_files(files) -> None:
+    if len(files) > MAX_FILES_PER_SUBMISSION:
+        raise DomainError(
+            f"一次最多上传{MAX_FILES_PER_SUBMISSION}个文件。", code="invalid_file"
+        )
+    limit = settings.EVIDENCE_MAX_FILE_SIZE
+    for upload in files:
+        name = os.path.basename(upload.name or "")
+        ext = os.path.splitext(name)[1].lower().lstrip(".")
+        if ext not in ALLOWED_EVIDENCE_EXTENSIONS:
+            allowed = "、".join(sorted(ALLOWED_EVIDENCE_EXTENSIONS))
+            raise DomainError(
+                f"文件“{name}”的类型不允许上传，只能上传：{allowed}。",
+                code="invalid_file",
+            )
+        if upload.size > limit:
+            raise DomainError(
+                f"文件“{name}”超过大小限制(每个文件最大{_size_label(limit)})。",
+                code="invalid_file",
+            )
+        if upload.size == 0:
+            raise DomainError(f"文件“{name}”是空文件。", code="invalid_file")
+
+
+def _size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g}MB"
+    return f"{size / 1024:g}KB"
+
+
+def step_submit(*, step: Step, actor, text: str = "", files=()) -> Evidence:
+    """The department submits evidence for an open or returned step.
+
+    Side effects: the receipt is confirmed if it was not yet (submitting shows
+    the task arrived); the step moves to `submitted`; an Evidence row with its
+    files, which are written under MEDIA_ROOT (never into the database); an
+    Event row; `step_changed` after commit. Bad files change nothing.
+    """
+    if not can_act_for(actor, step.department_id):
+        raise NotAllowed("只有本单位联络员可以提交佐证材料。")
+    files = list(files)
+    text = (text or "").strip()
+    _validate_files(files)
+    if not text and not files:
+        raise DomainError("请填写工作说明或上传佐证文件。", code="empty_evidence")
+    saved: list[EvidenceFile] = []
+    try:
+        with transaction.atomic():
+            receipt = receipt_for_step(step)
+            if receipt is not None and receipt.confirmed_at is None:
+                _confirm(receipt, actor)
+            _transition(
+                step,
+                action="submit",
+                actor=actor,
+                fields={"submitted_at": timezone.now()},
+            )
+            evidence = Evidence.objects.create(step=step, text=text, submitted_by=actor)
+            for upload in files:
+                record = EvidenceFile(
+                    evidence=evidence,
+                    original_name=os.path.basename(upload.name)[:255],
+                    size=upload.size,
+                    content_type=(getattr(upload, "content_type", "") or "")[:100],
+                )
+                record.file.save(upload.name, upload, save=False)
+                saved.append(record)
+                record.save()
+    except Exception:
+        # The rows are rolled back; the files already written must go too.
+        for record in saved:
+            record.file.delete(save=False)
+        raise
+    return evidence
+
+
+def step_approve(*, step: Step, actor, comment: str = "") -> Step:
+    """The office approves submitted evidence.
+
+    Side effects: the step moves to `approved`; when every step of its stage is
+    approved, the department's next stage opens; when every step of every
+    department is approved, the project becomes `completed`; Event rows;
+    `step_changed` after commit.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以审核。")
+    with transaction.atomic():
+        # Approvals in one project are serialised so the "all approved" checks
+        # below see each other's work (two last steps approved at once).
+        project = ExecutionProject.objects.select_for_update().get(pk=step.project_id)
+        _transition(
+            step,
+            action="approve",
+            actor=actor,
+            reason=comment.strip(),
+            fields={"approved_at": timezone.now()},
+        )
+        _open_next_stage(step, actor)
+        if not project.steps.exclude(status=Step.Status.APPROVED).exists():
+            _transition(
+                project,
+                action="complete",
+                actor=actor,
+                fields={"completed_at": timezone.now()},
+            )
+    return step
+
+
+def _open_next_stage(step: Step, actor) -> None:
+    steps = list(
+        Step.objects.filter(
+            project_id=step.project_id, department_id=step.department_id
+        ).order_by("order")
+    )
+    stages = stages_of(steps)
+    for index, stage in enumerate(stages):
+        if not any(s.pk == step.pk for s in stage):
+            continue
+        if any(s.status != Step.Status.APPROVED for s in stage):
+            return
+        if index + 1 < len(stages):
+            now = timezone.now()
+            for waiting in stages[index + 1]:
+                if waiting.status == Step.Status.WAITING:
+                    _transition(
+                        waiting, action="open", actor=actor, fields={"opened_at": now}
+                    )
+        return
+
+
+def step_return(*, step: Step, actor, reason: str) -> Step:
+    """The office returns submitted evidence with a reason; the department
+    resubmits.
+
+    Side effects: the step moves to `returned`, return_count + 1; an Event row
+    with the reason; `step_changed` after commit.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以审核。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("退回时必须填写退回原因。", code="reason_required")
+    with transaction.atomic():
+        _transition(
+            step,
+            action="return",
+            actor=actor,
+            reason=reason,
+            fields={"return_count": F("return_count") + 1},
+        )
+    return step
