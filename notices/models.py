@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Notice(models.Model):
@@ -98,6 +99,15 @@ class Notice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The scan's date when the notice was raised; the escalation ladder counts
+    # working days from the previous warning's issued_on.
+    issued_on = models.DateField("签发日期", default=timezone.localdate)
+    # Who is copied beyond cc_departments, e.g. the department's leader (level 2).
+    cc_text = models.CharField("抄送(人员)", max_length=200, blank=True)
+    # Outbox bookkeeping: a worker claims the row (conditional UPDATE) before it
+    # delivers; delivered_at is set once every channel was tried to the end.
+    delivery_claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField("投递完成", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知单"
@@ -110,9 +120,11 @@ class Notice(models.Model):
                 name="notice_unique_number",
             ),
             # However often the scan runs: one notice per (step, kind, level).
+            # Assignments are issued by hand (several may concern one step),
+            # so the once-per-level rule covers the scan's kinds only.
             models.UniqueConstraint(
                 fields=["step", "kind", "level"],
-                condition=Q(step__isnull=False),
+                condition=Q(step__isnull=False) & ~Q(kind="assignment"),
                 name="notice_once_per_step_kind_level",
             ),
             models.UniqueConstraint(
@@ -126,7 +138,233 @@ class Notice(models.Model):
                 name="notice_once_per_source_kind_level",
             ),
         ]
-        indexes = [models.Index(fields=["department", "status"])]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            # The sweep reads only rows whose delivery never completed.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="notice_undelivered",
+            ),
+        ]
 
     def __str__(self):
         return self.number or self.title
+
+    @property
+    def needs_report(self) -> bool:
+        """交办单 and 警示单 are answered with a 落实表."""
+        return self.kind in (self.Kind.ASSIGNMENT, self.Kind.WARNING)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.ACCEPTED,)
+
+    @property
+    def is_overdue(self) -> bool:
+        """The answer is late: a 落实表 is due and not accepted or submitted."""
+        return (
+            self.needs_report
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+            and self.status not in (self.Status.ANSWERED, self.Status.ACCEPTED)
+        )
+
+
+class NoticeRule(models.Model):
+    """When the scan raises notices and how warnings escalate: data the office
+    edits. One row (pk=1), created with the defaults on first use."""
+
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "提前提醒(工作日)",
+        default=3,
+        help_text="步骤截止前多少个工作日发出提醒",
+    )
+    warning_grace_days = models.PositiveSmallIntegerField(
+        "逾期宽限(工作日)",
+        default=0,
+        help_text="逾期超过多少个工作日发出第一次警示单(0 = 逾期即发)",
+    )
+    escalation_interval_days = models.PositiveSmallIntegerField(
+        "升级间隔(工作日)",
+        default=5,
+        help_text="上一次警示单签发后仍逾期多少个工作日,发出下一级警示单",
+    )
+    max_level = models.PositiveSmallIntegerField(
+        "最高警示级别",
+        default=3,
+        help_text="第二次警示抄送单位主要负责人;第三次抄送派驻纪检组并列入通报",
+    )
+    warning_answer_days = models.PositiveSmallIntegerField(
+        "警示单反馈时限(工作日)", default=5
+    )
+    assignment_answer_days = models.PositiveSmallIntegerField(
+        "交办单默认反馈时限(工作日)", default=10
+    )
+    warn_overdue_receipts = models.BooleanField("回执逾期发警示单", default=True)
+    warn_overdue_assignments = models.BooleanField(
+        "交办单逾期未反馈发警示单", default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "通知规则"
+        verbose_name_plural = "通知规则"
+
+    def __str__(self):
+        return "通知与升级规则"
+
+
+class NoticeCounter(models.Model):
+    """The last number issued per (kind, year). Locked with select_for_update in
+    the creating transaction so numbers never repeat or skip."""
+
+    kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "文号计数器"
+        verbose_name_plural = "文号计数器"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year"], name="noticecounter_kind_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last_serial}"
+
+
+class Delivery(models.Model):
+    """One delivery attempt of a notice on one channel (the delivery record)."""
+
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", "站内"
+        EMAIL = "email", "邮件"
+        WEBHOOK = "webhook", "机器人推送"
+
+    class Result(models.TextChoices):
+        OK = "ok", "成功"
+        TEMPORARY_ERROR = "temporary_error", "暂时失败(将重试)"
+        FAILED = "failed", "失败"
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    department = models.ForeignKey(
+        "responsibilities.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="接收单位",
+    )
+    channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
+    target = models.CharField("地址", max_length=300, blank=True)
+    attempted_at = models.DateTimeField("时间", auto_now_add=True)
+    result = models.CharField("结果", max_length=20, choices=Result.choices)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "投递记录"
+        verbose_name_plural = "投递记录"
+        ordering = ["attempted_at", "id"]
+        indexes = [models.Index(fields=["notice", "channel", "result"])]
+
+    def __str__(self):
+        return f"{self.notice} {self.channel} {self.result}"
+
+
+class ImplementationReport(models.Model):
+    """落实表: a department's answer to a 交办单 or 警示单. A returned report stays
+    as history; the department then submits a new one."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"  # office to accept or return
+        ACCEPTED = "accepted", "已通过"  # the office accepted it; notice closed
+        RETURNED = "returned", "已退回"  # sent back with a reason
+
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="reports", verbose_name="通知单"
+    )
+    measures = models.TextField("整改落实措施")
+    result = models.TextField("落实结果")
+    person_responsible = models.CharField("责任人", max_length=50)
+    completed_on = models.DateField("完成日期")
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+
+    class Meta:
+        verbose_name = "落实表"
+        verbose_name_plural = "落实表"
+        ordering = ["notice", "-submitted_at", "-id"]
+
+    def __str__(self):
+        return f"{self.notice} 落实表"
+
+
+class ReportFile(models.Model):
+    report = models.ForeignKey(
+        ImplementationReport, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(upload_to="reports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "落实表附件"
+        verbose_name_plural = "落实表附件"
+
+    def __str__(self):
+        return self.original_name
+
+
+class NoticeEvent(models.Model):
+    """Every status change of a notice or its 落实表: the history."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("动作", max_length=30)  # create, deliver, confirm, ...
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    reason = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "通知流转记录"
+        verbose_name_plural = "通知流转记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"

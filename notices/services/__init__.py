@@ -1,0 +1,49 @@
+"""Writes of the notices app. Other apps call these (never views, API or tasks).
+
+Interfaces others use: notification_send_for_launch (workflows, at launch),
+assignment_issue (evaluation, from an inspection finding), scan_due (beat).
+"""
+
+from notices.services.answers import (
+    notice_confirm,
+    report_accept,
+    report_return,
+    report_submit,
+)
+from notices.services.delivery import (
+    PermanentDeliveryError,
+    TemporaryDeliveryError,
+    notice_deliver,
+    sweep_undelivered,
+)
+from notices.services.issue import (
+    assignment_issue,
+    delivery_schedule,
+    notice_create,
+    notification_send_for_launch,
+)
+from notices.services.numbering import number_allocate, number_format
+from notices.services.rules import rule_current, rule_update
+from notices.services.scan import scan_due
+from notices.services.transitions import TRANSITIONS
+
+__all__ = [
+    "TRANSITIONS",
+    "PermanentDeliveryError",
+    "TemporaryDeliveryError",
+    "assignment_issue",
+    "delivery_schedule",
+    "notice_confirm",
+    "notice_create",
+    "notice_deliver",
+    "notification_send_for_launch",
+    "number_allocate",
+    "number_format",
+    "report_accept",
+    "report_return",
+    "report_submit",
+    "rule_current",
+    "rule_update",
+    "scan_due",
+    "sweep_undelivered",
+]

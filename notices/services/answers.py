@@ -1,0 +1,177 @@
+"""The department's side: confirm receipt, submit a 落实表; the office's review."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import DomainError, NotAllowed
+from notices.models import ImplementationReport, Notice, ReportFile
+from notices.services.rules import workflow_service
+from notices.services.transitions import transition
+from responsibilities.selectors import can_act_for, is_office
+
+S = Notice.Status
+CONFIRMED_STATUSES = {S.CONFIRMED, S.ANSWERED, S.ACCEPTED, S.RETURNED}
+
+
+def _receipt_confirm(notice: Notice, actor, when) -> None:
+    """A 告知单's confirmation is also the project's receipt (回执)."""
+    if not notice.receipt_id:
+        return
+    confirm = workflow_service("receipt_confirm")
+    if confirm is not None:
+        from workflows.models import Receipt
+
+        receipt = Receipt.objects.get(pk=notice.receipt_id)
+        if receipt.confirmed_at is None:
+            confirm(receipt=receipt, actor=actor)
+        return
+    from workflows.models import Receipt
+
+    # No workflows service yet: a conditional update, idempotent.
+    Receipt.objects.filter(pk=notice.receipt_id, confirmed_at__isnull=True).update(
+        confirmed_at=when, confirmed_by=actor
+    )
+
+
+def notice_confirm(*, notice: Notice, actor) -> Notice:
+    """The recipient department confirms receipt; idempotent (a second confirm
+    changes nothing). Side effects: status -> confirmed with the time kept, a
+    NoticeEvent, and for a 告知单 the project's receipt is confirmed too.
+    """
+    if not can_act_for(actor, notice.department_id):
+        raise NotAllowed("只有接收单位的联络员可以签收。")
+    if notice.status in CONFIRMED_STATUSES or notice.confirmed_at is not None:
+        return notice
+    now = timezone.now()
+    with transaction.atomic():
+        transition(
+            notice,
+            action="confirm",
+            actor=actor,
+            fields={"confirmed_at": now, "confirmed_by": actor},
+        )
+        _receipt_confirm(notice, actor, now)
+    return notice
+
+
+def _check_files(files) -> None:
+    limit = settings.EVIDENCE_MAX_FILE_SIZE
+    for upload in files:
+        if upload.size > limit:
+            raise DomainError(
+                f"文件“{upload.name}”超过{limit // (1024 * 1024)}MB,请压缩后再上传。"
+            )
+        if upload.size == 0:
+            raise DomainError(f"文件“{upload.name}”是空文件。")
+
+
+def report_submit(
+    *,
+    notice: Notice,
+    actor,
+    measures: str,
+    result: str,
+    person_responsible: str,
+    completed_on: datetime.date,
+    files=(),
+) -> ImplementationReport:
+    """The department answers a 交办单 or 警示单 with a 落实表.
+
+    Side effects: an ImplementationReport with its files stored on disk under
+    MEDIA_ROOT, the notice -> answered (confirmed as well if it was not), a
+    NoticeEvent. A returned report stays; the new one is reviewed.
+    """
+    if not can_act_for(actor, notice.department_id):
+        raise NotAllowed("只有接收单位的联络员可以报送落实表。")
+    if not notice.needs_report:
+        raise DomainError("提醒和告知单无需报送落实表。")
+    errors = {}
+    if not (measures or "").strip():
+        errors["measures"] = "请填写整改落实措施。"
+    if not (result or "").strip():
+        errors["result"] = "请填写落实结果。"
+    if not (person_responsible or "").strip():
+        errors["person_responsible"] = "请填写责任人。"
+    if completed_on is None:
+        errors["completed_on"] = "请填写完成日期。"
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = "完成日期不能晚于今天。"
+    if errors:
+        raise DomainError(";".join(errors.values()))
+    files = list(files or [])
+    _check_files(files)
+    now = timezone.now()
+    fields = {}
+    if notice.confirmed_at is None:
+        fields = {"confirmed_at": now, "confirmed_by": actor}
+    with transaction.atomic():
+        transition(notice, action="submit", actor=actor, fields=fields)
+        report = ImplementationReport.objects.create(
+            notice=notice,
+            measures=measures.strip(),
+            result=result.strip(),
+            person_responsible=person_responsible.strip(),
+            completed_on=completed_on,
+            submitted_by=actor,
+        )
+        for upload in files:
+            ReportFile.objects.create(
+                report=report,
+                file=upload,
+                original_name=upload.name[:255],
+                size=upload.size,
+                content_type=(getattr(upload, "content_type", "") or "")[:100],
+            )
+    return report
+
+
+def _pending_report(notice: Notice) -> ImplementationReport | None:
+    return (
+        notice.reports.filter(status=ImplementationReport.Status.SUBMITTED)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+def report_accept(*, notice: Notice, actor) -> Notice:
+    """The office accepts the 落实表: the notice is closed (办结).
+
+    Side effects: report -> accepted, notice -> accepted, a NoticeEvent.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以审核落实表。")
+    report = _pending_report(notice)
+    return transition(
+        notice,
+        action="accept",
+        actor=actor,
+        report=report,
+        report_fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
+    )
+
+
+def report_return(*, notice: Notice, actor, reason: str) -> Notice:
+    """The office sends the 落实表 back with a reason; the department answers
+    again. Side effects: report -> returned, notice -> returned, a NoticeEvent.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以审核落实表。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("退回时请填写原因。")
+    report = _pending_report(notice)
+    return transition(
+        notice,
+        action="return",
+        actor=actor,
+        reason=reason,
+        report=report,
+        report_fields={
+            "reviewed_by": actor,
+            "reviewed_at": timezone.now(),
+            "return_reason": reason,
+        },
+    )

@@ -1,0 +1,36 @@
+"""Formal notice numbers: 南湖执规告〔2026〕12号, unique per kind and year."""
+
+from django.conf import settings
+from django.db import transaction
+
+from notices.models import Notice, NoticeCounter
+
+# The character after the prefix in the number, per kind; reminders have none.
+KIND_MARK = {
+    Notice.Kind.NOTIFICATION: "告",
+    Notice.Kind.ASSIGNMENT: "交",
+    Notice.Kind.WARNING: "警",
+}
+
+
+def number_format(*, kind: str, year: int, serial: int) -> str:
+    return f"{settings.NOTICE_NUMBER_PREFIX}{KIND_MARK[kind]}〔{year}〕{serial}号"
+
+
+def number_allocate(*, kind: str, year: int) -> tuple[int, str]:
+    """The next serial and number of `kind` in `year`.
+
+    Must run inside the transaction that creates the notice: the counter row stays
+    locked (select_for_update; on SQLite the database write lock) until that
+    transaction ends, so two creators never get the same serial, and a rollback
+    of the creation also rolls the counter back, so no serial is skipped.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("number_allocate must run inside transaction.atomic()")
+    # get_or_create copes with two first-of-the-year creators racing on the insert.
+    NoticeCounter.objects.get_or_create(kind=kind, year=year)
+    counter = NoticeCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    serial = counter.last_serial
+    return serial, number_format(kind=kind, year=year, serial=serial)

@@ -1,0 +1,315 @@
+"""The scan: reminders for steps due soon, warnings for what is overdue, and the
+escalation ladder. It reads only due rows (index on deadlines) and creates each
+(subject, kind, level) once, however often or in how many workers it runs.
+
+When warnings are raised (rule data, NoticeRule):
+- level 1: the step / receipt / assignment is overdue by more than
+  `warning_grace_days` working days;
+- level k+1 (up to `max_level`): it is still overdue `escalation_interval_days`
+  working days after the level-k warning's issued_on.
+Level 2 copies the department's leader (named in cc_text and the body; the
+department's own channels carry it). Level 3 copies the supervising inspection
+group (cc_departments, so it is delivered to the group's channels and inbox too)
+and, for a step, marks the step for the bulletin.
+"""
+
+import datetime
+
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from notices.models import Notice, NoticeRule
+from notices.services.issue import notice_create
+from notices.services.rules import rule_current, workflow_service
+
+K = Notice.Kind
+S = Notice.Status
+
+LEVEL_NAMES = {1: "第一次", 2: "第二次", 3: "第三次"}
+
+
+def _step_statuses():
+    from workflows.models import Step
+
+    # Steps the department can act on; a submitted step waits for the office.
+    return [Step.Status.OPEN, Step.Status.RETURNED]
+
+
+def _warning_levels(qs, relation: str):
+    """Annotate the highest warning level so far and when it was issued."""
+    only_warnings = Q(**{f"{relation}__kind": K.WARNING})
+    return qs.annotate(
+        last_level=Max(f"{relation}__level", filter=only_warnings),
+        last_issued=Max(f"{relation}__issued_on", filter=only_warnings),
+    )
+
+
+def _next_level(
+    *, rule: NoticeRule, due_on, last_level, last_issued, today
+) -> int | None:
+    """The warning level to raise today, or None (see the module docstring)."""
+    from workflows.calendar import working_days_between
+
+    if last_level is None:
+        if working_days_between(due_on, today) > rule.warning_grace_days:
+            return 1
+        return None
+    if last_level >= rule.max_level:
+        return None
+    if working_days_between(last_issued, today) >= rule.escalation_interval_days:
+        return last_level + 1
+    return None
+
+
+def _ladder_cc(department, level: int) -> tuple[str, list]:
+    cc_text, cc_departments = "", []
+    if level >= 2 and department.leader_name:
+        cc_text = f"{department.name}主要负责人 {department.leader_name}"
+    elif level >= 2:
+        cc_text = f"{department.name}主要负责人"
+    if level >= 3 and department.inspection_group_id:
+        cc_departments = [department.inspection_group]
+    return cc_text, cc_departments
+
+
+def _ladder_text(department, level: int, cc_text: str, cc_departments) -> str:
+    if level < 2:
+        return ""
+    names = [cc_text] + [d.name for d in cc_departments]
+    level_name = LEVEL_NAMES.get(level, f"第{level}次")
+    text = f"\n本单为{level_name}警示,抄送:{'、'.join(names)}。"
+    if level >= 3:
+        text += "逾期事项将列入通报。"
+    return text
+
+
+def _flag_for_bulletin(step) -> None:
+    """Third warning: the step is named in the bulletin."""
+    flag = workflow_service("step_flag_for_bulletin")
+    if flag is not None:
+        flag(step=step)
+        return
+    from workflows.models import Step
+
+    # workflows has no service for this flag (yet): a conditional update that
+    # touches nothing else, idempotent.
+    Step.objects.filter(pk=step.pk, flagged_for_bulletin=False).update(
+        flagged_for_bulletin=True
+    )
+
+
+def _warning_due(rule, today):
+    from workflows.calendar import add_working_days
+
+    return add_working_days(today, rule.warning_answer_days)
+
+
+def _scan_reminders(rule, today, counts):
+    from workflows.calendar import add_working_days
+    from workflows.models import Step
+
+    horizon = add_working_days(today, rule.reminder_days_before)
+    already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
+    steps = (
+        Step.objects.filter(
+            due_on__gte=today, due_on__lte=horizon, status__in=_step_statuses()
+        )
+        .filter(~Exists(already))
+        .select_related("project__regulation", "department")
+        .order_by("due_on", "id")
+    )
+    for step in steps.iterator(chunk_size=500):
+        notice = notice_create(
+            kind=K.REMINDER,
+            department=step.department,
+            title=f"提醒:“{step.name}”将于{step.due_on:%m月%d日}到期",
+            body=(
+                f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
+                f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期,"
+                "请抓紧办理并按时报送佐证材料。"
+            ),
+            due_on=step.due_on,
+            project=step.project,
+            step=step,
+            issued_on=today,
+        )
+        if notice is not None:
+            counts["reminders"] += 1
+
+
+def _raise_warning(*, rule, today, counts, level, department, title, body, **subject):
+    cc_text, cc_departments = _ladder_cc(department, level)
+    body += _ladder_text(department, level, cc_text, cc_departments)
+    due = _warning_due(rule, today)
+    body += f"\n请于{due:%Y年%m月%d日}前报送落实表。"
+    notice = notice_create(
+        kind=K.WARNING,
+        department=department,
+        title=title if level == 1 else f"{title}({LEVEL_NAMES.get(level, level)}警示)",
+        body=body,
+        due_on=due,
+        level=level,
+        cc_departments=cc_departments,
+        cc_text=cc_text,
+        issued_on=today,
+        **subject,
+    )
+    if notice is None:
+        return None
+    counts["warnings"] += 1
+    if level >= 2:
+        counts["escalations"] += 1
+    return notice
+
+
+def _scan_overdue_steps(rule, today, counts):
+    from workflows.calendar import working_days_between
+    from workflows.models import Step
+
+    steps = _warning_levels(
+        Step.objects.filter(due_on__lt=today, status__in=_step_statuses()), "notices"
+    )
+    steps = (
+        steps.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
+        .select_related(
+            "project__regulation", "department", "department__inspection_group"
+        )
+        .order_by("due_on", "id")
+    )
+    for step in steps.iterator(chunk_size=500):
+        level = _next_level(
+            rule=rule,
+            due_on=step.due_on,
+            last_level=step.last_level,
+            last_issued=step.last_issued,
+            today=today,
+        )
+        if level is None:
+            continue
+        late = working_days_between(step.due_on, today)
+        notice = _raise_warning(
+            rule=rule,
+            today=today,
+            counts=counts,
+            level=level,
+            department=step.department,
+            title=f"警示:“{step.name}”已逾期",
+            body=(
+                f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
+                f"执行项目“{step.name}”步骤已于{step.due_on:%Y年%m月%d日}到期,"
+                f"至今逾期{late}个工作日,请立即整改落实。"
+            ),
+            project=step.project,
+            step=step,
+        )
+        if notice is not None and level >= 3:
+            _flag_for_bulletin(step)
+            counts["flagged"] += 1
+
+
+def _scan_overdue_receipts(rule, today, counts):
+    from workflows.models import ExecutionProject, Receipt
+
+    receipts = _warning_levels(
+        Receipt.objects.filter(
+            due_on__lt=today,
+            confirmed_at__isnull=True,
+            project__status=ExecutionProject.Status.ACTIVE,
+        ),
+        "notices",
+    )
+    receipts = (
+        receipts.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
+        .select_related(
+            "project__regulation", "department", "department__inspection_group"
+        )
+        .order_by("due_on", "id")
+    )
+    for receipt in receipts.iterator(chunk_size=500):
+        level = _next_level(
+            rule=rule,
+            due_on=receipt.due_on,
+            last_level=receipt.last_level,
+            last_issued=receipt.last_issued,
+            today=today,
+        )
+        if level is None:
+            continue
+        _raise_warning(
+            rule=rule,
+            today=today,
+            counts=counts,
+            level=level,
+            department=receipt.department,
+            title="警示:执行项目回执逾期未确认",
+            body=(
+                f"{receipt.department.name}:\n《{receipt.project.regulation.title}》"
+                f"执行项目的回执应于{receipt.due_on:%Y年%m月%d日}前确认,"
+                "你单位至今未确认,请立即确认并说明原因。"
+            ),
+            project=receipt.project,
+            receipt=receipt,
+        )
+
+
+def _scan_overdue_assignments(rule, today, counts):
+    assignments = _warning_levels(
+        Notice.objects.filter(
+            kind=K.ASSIGNMENT,
+            due_on__lt=today,
+            status__in=[S.PENDING, S.SENT, S.CONFIRMED, S.RETURNED],
+        ),
+        "follow_ups",
+    )
+    assignments = (
+        assignments.filter(
+            Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level)
+        )
+        .select_related("department", "department__inspection_group", "project")
+        .order_by("due_on", "id")
+    )
+    for assignment in assignments.iterator(chunk_size=500):
+        level = _next_level(
+            rule=rule,
+            due_on=assignment.due_on,
+            last_level=assignment.last_level,
+            last_issued=assignment.last_issued,
+            today=today,
+        )
+        if level is None:
+            continue
+        _raise_warning(
+            rule=rule,
+            today=today,
+            counts=counts,
+            level=level,
+            department=assignment.department,
+            title=f"警示:交办单{assignment.number}逾期未反馈",
+            body=(
+                f"{assignment.department.name}:\n交办单{assignment.number}"
+                f"“{assignment.title}”的落实表应于{assignment.due_on:%Y年%m月%d日}前报送,"
+                "你单位至今未报送或未通过审核,请立即整改落实。"
+            ),
+            project=assignment.project,
+            source_notice=assignment,
+        )
+
+
+def scan_due(*, today: datetime.date | None = None) -> dict:
+    """Raise what is due today; safe to run any number of times, in any number
+    of workers at once.
+
+    Returns counts of the notices created by this run. Side effects: Notice rows
+    (reminders, warnings) with their events, deliveries queued on commit, and
+    Step.flagged_for_bulletin on a third warning.
+    """
+    today = today or timezone.localdate()
+    rule = rule_current()
+    counts = {"reminders": 0, "warnings": 0, "escalations": 0, "flagged": 0}
+    _scan_reminders(rule, today, counts)
+    _scan_overdue_steps(rule, today, counts)
+    if rule.warn_overdue_receipts:
+        _scan_overdue_receipts(rule, today, counts)
+    if rule.warn_overdue_assignments:
+        _scan_overdue_assignments(rule, today, counts)
+    return counts
