@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from regulations import api
+
+urlpatterns = [
+    path(
+        "regulations/",
+        api.RegulationListCreateApi.as_view(),
+        name="api-regulation-list",
+    ),
+    path(
+        "regulations/<int:pk>/",
+        api.RegulationDetailApi.as_view(),
+        name="api-regulation-detail",
+    ),
+]

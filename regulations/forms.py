@@ -1,0 +1,56 @@
+"""Browser forms of the catalogue: fields and widgets only; rules live in services."""
+
+from django import forms
+
+from regulations.models import Regulation
+from regulations.services import EDITABLE_FIELDS
+
+
+class BootstrapMixin:
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                css = "form-select"
+            elif isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class RegulationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Regulation
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+    def validate_unique(self):
+        # Uniqueness (title + number among live rows) is checked by the service,
+        # which knows about soft deletes and revisions.
+        pass
+
+    def _post_clean(self):
+        # Skip ModelForm's instance validation (constraints included): the service
+        # validates the instance once, with its own Chinese messages.
+        pass
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label="选择文件",
+        help_text="支持 .xlsx 或 .csv（UTF-8 或 GBK 编码），第一行为表头",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
