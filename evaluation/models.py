@@ -399,6 +399,9 @@ class KeyIndicatorMiss(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.indicator} 未达成"
+
 
 class Adjustment(models.Model):
     """An office adjustment of one mark: old → new, with a written reason."""
@@ -508,6 +511,9 @@ class PeerRating(models.Model):
                 fields=["round", "rater", "rated"], name="peer_unique_pair"
             )
         ]
+
+    def __str__(self):
+        return f"{self.rater} → {self.rated}: {self.score}"
 
 
 # --- supervision records (室组地联动监督) -------------------------------------
@@ -623,6 +629,9 @@ class SupervisionEvent(models.Model):
         verbose_name = "整改流转记录"
         verbose_name_plural = "整改流转记录"
         ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
 class Accountability(models.Model):

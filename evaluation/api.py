@@ -1,0 +1,221 @@
+"""REST API v1 of the evaluation app: scores/, rankings/, credit-records/.
+
+Read-only for everyone (writes go through the office's pages): any other method
+is refused. Machine clients (role api_client) and every non-office role see
+published rounds only. Responses carry an ETag (and Last-Modified from the latest
+publication); a matching If-None-Match answers 304 after one cheap query.
+"""
+
+import hashlib
+
+from django.utils.http import http_date, quote_etag
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
+
+from config.permissions import API_AUTHENTICATION, READER_ROLES
+from evaluation import selectors
+from evaluation.models import CreditRecord, Evaluation
+from responsibilities.models import Department, Role
+from responsibilities.selectors import role_of
+
+SCORE_READERS = READER_ROLES | {Role.API_CLIENT}
+
+
+class ReadScores(BasePermission):
+    """GET/HEAD/OPTIONS for role holders and machine clients; nothing else."""
+
+    message = "评价数据接口只读。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return False
+        return request.method in SAFE_METHODS and role_of(user) in SCORE_READERS
+
+
+class StepLineSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.DecimalField(
+        source="final", max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    proposed = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    base_points = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    high_points = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+
+
+class DeductionLineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    points = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name")
+    regulation = serializers.IntegerField(source="project.regulation_id")
+    regulation_title = serializers.CharField(source="project.regulation.title")
+    year = serializers.IntegerField(source="round.year")
+    quarter = serializers.IntegerField(source="round.quarter")
+    status = serializers.SerializerMethodField()
+    total = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    max_total = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    steps = StepLineSerializer(many=True)
+    deductions = DeductionLineSerializer(many=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "project",
+            "regulation",
+            "regulation_title",
+            "year",
+            "quarter",
+            "round",
+            "total",
+            "max_total",
+            "status",
+            "steps",
+            "deductions",
+        ]
+
+    def get_status(self, obj) -> str:
+        return "published" if obj.round.status == "published" else "draft"
+
+
+class ScoreFilter(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    department = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=["draft", "published"], required=False)
+
+
+class RankingFilter(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "必须提供年度参数 year。"},
+    )
+    kind = serializers.ChoiceField(
+        choices=[Department.Kind.DISTRICT, Department.Kind.TOWN], required=False
+    )
+
+
+class CreditFilter(serializers.Serializer):
+    department = serializers.IntegerField(required=False, min_value=1)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class RankingSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    department = serializers.IntegerField(source="department_id")
+    department_name = serializers.CharField(source="department")
+    kind = serializers.CharField()
+    total = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+    projects = serializers.IntegerField()
+    warnings = serializers.IntegerField()
+
+
+class CreditRecordSerializer(serializers.ModelSerializer):
+    department_name = serializers.CharField(source="department.name")
+    score = serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False
+    )
+
+    class Meta:
+        model = CreditRecord
+        fields = ["department", "department_name", "year", "score", "grade"]
+
+
+def _params(serializer_class, request) -> dict:
+    params = serializer_class(data=request.query_params)
+    if not params.is_valid():
+        raise ValidationError(params.errors)
+    return params.validated_data
+
+
+class _CachedList(GenericAPIView):
+    """A read-only paginated list with ETag / Last-Modified and 304."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [ReadScores]
+
+    def rows(self, request):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        version = selectors.data_version(user=request.user)
+        digest = hashlib.sha256(
+            f"{version}|{request.get_full_path()}".encode()
+        ).hexdigest()[:32]
+        etag = quote_etag(digest)
+        if etag in [
+            tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
+        ]:
+            response = Response(status=304)
+        else:
+            rows = self.rows(request)
+            page = self.paginate_queryset(rows)
+            data = self.get_serializer(page, many=True).data
+            response = self.get_paginated_response(data)
+        response["ETag"] = etag
+        published = selectors.last_published_at(user=request.user)
+        if published is not None:
+            response["Last-Modified"] = http_date(published.timestamp())
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+class ScoreListApi(_CachedList):
+    """Score sheets: published only for everyone but the office."""
+
+    serializer_class = ScoreSerializer
+
+    def rows(self, request):
+        params = _params(ScoreFilter, request)
+        return selectors.evaluation_list(user=request.user, **params)
+
+
+class RankingListApi(_CachedList):
+    """晾晒比学 of one year (`year` required), each department kind ranked apart.
+
+    Paginated like every list (API.md), ordered by kind then rank; a page of 500
+    holds any district's ranking in one response.
+    """
+
+    serializer_class = RankingSerializer
+
+    def rows(self, request):
+        params = _params(RankingFilter, request)
+        return selectors.rankings(year=params["year"], kind=params.get("kind"))
+
+    def get(self, request, *args, **kwargs):
+        _params(RankingFilter, request)  # 400 before any ETag work
+        return super().get(request, *args, **kwargs)
+
+
+class CreditRecordListApi(_CachedList):
+    serializer_class = CreditRecordSerializer
+
+    def rows(self, request):
+        params = _params(CreditFilter, request)
+        return selectors.credit_record_list(user=request.user, **params)

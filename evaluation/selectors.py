@@ -1,0 +1,284 @@
+"""Reads of the evaluation app, scoped by the user (see responsibilities.selectors).
+
+Who sees which score sheets: office staff see every round, drafts included;
+everyone else (leaders, inspectors, liaisons, machine clients) sees published
+rounds only, and liaisons/inspectors only their departments.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from evaluation.models import (
+    Accountability,
+    CreditRecord,
+    Deduction,
+    Evaluation,
+    EvaluationRound,
+    Inspection,
+    Problem,
+    StepScore,
+)
+from evaluation.services.rounds import department_scores
+from responsibilities.models import Department, Role
+from responsibilities.selectors import is_office, role_of, scope_to_user
+
+S = EvaluationRound.Status
+RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
+
+
+def round_list(*, user) -> QuerySet[EvaluationRound]:
+    qs = EvaluationRound.objects.annotate(sheet_count=Count("evaluations"))
+    if not is_office(user):
+        qs = qs.filter(status=S.PUBLISHED)
+    return qs.order_by("-year", "-quarter", "-id")
+
+
+def round_get(*, user, pk: int) -> EvaluationRound:
+    round_ = round_list(user=user).filter(pk=pk).first()
+    if round_ is None:
+        raise Http404("评价轮次不存在")
+    return round_
+
+
+def evaluation_queryset(*, user) -> QuerySet[Evaluation]:
+    """Sheets the user may read, with everything a list shows in fixed queries."""
+    qs = Evaluation.objects.select_related(
+        "round", "project__regulation", "department"
+    ).prefetch_related(
+        Prefetch("steps", queryset=StepScore.objects.order_by("order", "id")),
+        Prefetch("deductions", queryset=Deduction.objects.order_by("id")),
+    )
+    if is_office(user):
+        qs = qs.exclude(round__status=S.SUPERSEDED)
+    else:
+        qs = qs.filter(round__status=S.PUBLISHED)
+    return scope_to_user(qs, user=user)
+
+
+def evaluation_list(
+    *,
+    user,
+    year=None,
+    department=None,
+    project=None,
+    status=None,
+    round_id=None,
+) -> QuerySet[Evaluation]:
+    qs = evaluation_queryset(user=user)
+    if year:
+        qs = qs.filter(round__year=year)
+    if department:
+        qs = qs.filter(department_id=department)
+    if project:
+        qs = qs.filter(project_id=project)
+    if round_id:
+        qs = qs.filter(round_id=round_id)
+    if status == "published":
+        qs = qs.filter(round__status=S.PUBLISHED)
+    elif status == "draft":
+        qs = qs.filter(round__status__in=[S.DRAFT, S.REVIEWED])
+    return qs.order_by("-round__year", "round_id", "project_id", "department_id")
+
+
+def evaluation_get(*, user, pk: int) -> Evaluation:
+    """One sheet with its lines, adjustments and deductions; 404 outside scope."""
+    qs = evaluation_queryset(user=user)
+    if is_office(user):
+        # A superseded sheet stays readable from its round for the office.
+        qs = Evaluation.objects.select_related(
+            "round", "project__regulation", "department"
+        )
+    sheet = (
+        qs.prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=StepScore.objects.order_by("order", "id").prefetch_related(
+                    "adjustments__actor", "deductions"
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if sheet is None:
+        raise Http404("评分表不存在")
+    return sheet
+
+
+def published_year_evaluations(*, year: int, kind: str | None = None):
+    qs = Evaluation.objects.filter(
+        round__year=year, round__quarter=0, round__status=S.PUBLISHED
+    )
+    if kind:
+        qs = qs.filter(department__kind=kind)
+    return qs
+
+
+def competition_rank(rows: list[dict], *, key: str = "total") -> list[dict]:
+    """Sort by `key` (highest first) and rank 1,1,3: ties share a rank."""
+    rows = sorted(rows, key=lambda r: (-r[key], r["department"]))
+    previous = None
+    rank = 0
+    for position, row in enumerate(rows, start=1):
+        if row[key] != previous:
+            rank = position
+            previous = row[key]
+        row["rank"] = rank
+    return rows
+
+
+def ranking_rows(
+    evaluations: QuerySet[Evaluation], *, kind: str | None = None
+) -> list[dict]:
+    """Rankings of the departments of `evaluations` (two queries in all).
+
+    `total` is each department's score on a 100-point scale
+    (100·Σtotal/Σmax_total); each department kind is ranked on its own.
+    """
+    scores = department_scores(evaluations)
+    departments = {
+        d.pk: d
+        for d in Department.objects.filter(
+            pk__in=[row["department_id"] for row in scores]
+        )
+    }
+    groups = defaultdict(list)
+    for row in scores:
+        department = departments[row["department_id"]]
+        if kind and department.kind != kind:
+            continue
+        groups[department.kind].append(
+            {
+                "department_id": department.pk,
+                "department": department.name,
+                "kind": department.kind,
+                "kind_label": department.get_kind_display(),
+                "total": row["score"],
+                "points": row["sum_total"],
+                "max_points": row["sum_max"],
+                "projects": row["projects"],
+                "warnings": row["warnings"] or 0,
+            }
+        )
+    order = {k: i for i, k in enumerate(RANKED_KINDS)}
+    result = []
+    for group_kind in sorted(groups, key=lambda k: (order.get(k, 99), k)):
+        result.extend(competition_rank(groups[group_kind]))
+    return result
+
+
+def rankings(*, year: int, kind: str | None = None) -> list[dict]:
+    """晾晒比学 for one year from its published whole-year round."""
+    return ranking_rows(published_year_evaluations(year=year, kind=kind), kind=kind)
+
+
+def published_years() -> list[int]:
+    return list(
+        EvaluationRound.objects.filter(status=S.PUBLISHED, quarter=0)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def credit_record_list(*, user, department=None, year=None):
+    qs = scope_to_user(
+        CreditRecord.objects.select_related("department", "source_round"), user=user
+    )
+    if department:
+        qs = qs.filter(department_id=department)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("department__sort_order", "department_id", "-year")
+
+
+def data_version(*, user) -> str:
+    """A cheap fingerprint of what the score APIs can show this user (one query):
+    changes whenever a round moves, a sheet changes or a credit record is written."""
+    rounds = EvaluationRound.objects.all()
+    if not is_office(user):
+        rounds = rounds.filter(status=S.PUBLISHED)
+    agg = rounds.aggregate(
+        n=Count("id"),
+        r=Max("updated_at"),
+        e=Max("evaluations__updated_at"),
+        c=Max("credit_records__updated_at"),
+    )
+    return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{agg['e']}:{agg['c']}"
+
+
+def last_published_at(*, user):
+    return (
+        EvaluationRound.objects.filter(status=S.PUBLISHED)
+        .aggregate(m=Max("published_at"))
+        .get("m")
+    )
+
+
+# --- supervision -------------------------------------------------------------
+
+
+def inspection_list(*, user, department=None) -> QuerySet[Inspection]:
+    role = role_of(user)
+    qs = Inspection.objects.select_related(
+        "department", "regulation", "project", "inspection_group"
+    ).annotate(
+        problem_count=Count("problems", distinct=True),
+        open_count=Count("problems", filter=~Q(problems__status="rectified")),
+    )
+    if role not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
+        return qs.none()
+    qs = scope_to_user(qs, user=user)
+    if department:
+        qs = qs.filter(department_id=department)
+    return qs.order_by("-inspected_on", "-id")
+
+
+def inspection_get(*, user, pk: int) -> Inspection:
+    inspection = inspection_list(user=user).filter(pk=pk).first()
+    if inspection is None:
+        raise Http404("检查记录不存在")
+    return inspection
+
+
+def problem_get(*, user, pk: int) -> Problem:
+    qs = scope_to_user(
+        Problem.objects.select_related("inspection__department", "assignment"),
+        user=user,
+        field="inspection__department",
+    )
+    if role_of(user) == Role.API_CLIENT:
+        qs = qs.none()
+    problem = qs.filter(pk=pk).first()
+    if problem is None:
+        raise Http404("问题不存在")
+    return problem
+
+
+def accountability_list(*, user) -> QuerySet[Accountability]:
+    if role_of(user) == Role.API_CLIENT:
+        return Accountability.objects.none()
+    return scope_to_user(
+        Accountability.objects.select_related("department", "project__regulation"),
+        user=user,
+    ).order_by("-decided_on", "-id")
+
+
+# --- dashboard ---------------------------------------------------------------
+
+
+def score_trend(*, kind: str | None = None) -> list[dict]:
+    """Average 100-point score per published year, per department kind."""
+    years = sorted(published_years())
+    result = []
+    for year in years[-8:]:
+        rows = rankings(year=year, kind=kind)
+        if rows:
+            avg = sum(r["total"] for r in rows) / len(rows)
+            result.append(
+                {"year": year, "value": Decimal(avg).quantize(Decimal("0.01"))}
+            )
+    return result

@@ -1,0 +1,29 @@
+"""Writes of the evaluation app (see each module's docstrings)."""
+
+from evaluation.services.rounds import (  # noqa: F401
+    FROZEN_MESSAGE,
+    TRANSITIONS,
+    department_scores,
+    evaluation_propose,
+    grade_for,
+    indicator_miss_record,
+    mark_adjust,
+    round_create,
+    round_propose_all,
+    round_publish,
+    round_reopen,
+    round_review,
+)
+from evaluation.services.standards import (  # noqa: F401
+    grade_thresholds_ensure,
+    standard_ensure_default,
+    standard_update,
+)
+from evaluation.services.supervision import (  # noqa: F401
+    PROBLEM_TRANSITIONS,
+    accountability_record,
+    inspection_record,
+    problem_raise_assignment,
+    problem_record,
+    problem_set_status,
+)
