@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from workflows import api
+
+urlpatterns = [
+    path("projects/", api.ProjectListApi.as_view(), name="api-projects"),
+    path(
+        "projects/<int:pk>/", api.ProjectDetailApi.as_view(), name="api-project-detail"
+    ),
+    path("steps/", api.StepListApi.as_view(), name="api-steps"),
+    path("steps/<int:pk>/", api.StepDetailApi.as_view(), name="api-step-detail"),
+    path(
+        "steps/<int:pk>/receipt/", api.StepReceiptApi.as_view(), name="api-step-receipt"
+    ),
+    path("steps/<int:pk>/submit/", api.StepSubmitApi.as_view(), name="api-step-submit"),
+    path(
+        "steps/<int:pk>/approve/", api.StepApproveApi.as_view(), name="api-step-approve"
+    ),
+    path("steps/<int:pk>/return/", api.StepReturnApi.as_view(), name="api-step-return"),
+]

@@ -24,6 +24,11 @@ def launch(db, office_user, regulation, dept_a, dept_b):
     import datetime
 
     from workflows import services
+    from workflows.flows import seed_default_flows
+    from workflows.models import FlowTemplate, StepTemplate
+
+    # A transactional test elsewhere may have flushed the migration's data.
+    seed_default_flows(FlowTemplate, StepTemplate)
 
     def _launch(flow_code="general", starts_on=datetime.date(2026, 9, 1), **kwargs):
         params = {

@@ -1,0 +1,245 @@
+"""REST API v1 for execution projects and steps (see shared/API.md).
+
+Thin: check permission, validate, call one service or selector, serialize.
+Objects outside the user's scope answer 404; forbidden moves 409.
+"""
+
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.permissions import (
+    API_AUTHENTICATION,
+    READER_ROLES,
+    OfficeWritesRoleHoldersRead,
+)
+from regulations.models import Regulation
+from responsibilities.models import Department
+from responsibilities.selectors import role_of
+from workflows import selectors, services
+from workflows.models import ExecutionProject, FlowTemplate, Step
+
+
+class RoleHolders(BasePermission):
+    """Any role that works with projects; the services decide who may act."""
+
+    message = "您没有执行该操作的权限。"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and role_of(user) in READER_ROLES)
+
+
+class StepSerializer(serializers.ModelSerializer):
+    light = serializers.CharField(read_only=True)
+    receipt_confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Step
+        fields = [
+            "id",
+            "project",
+            "department",
+            "department_name",
+            "code",
+            "name",
+            "order",
+            "status",
+            "starts_on",
+            "due_on",
+            "light",
+            "overdue",
+            "receipt_confirmed_at",
+            "submitted_at",
+            "approved_at",
+            "return_count",
+        ]
+
+    def get_overdue(self, step) -> bool:
+        return (
+            step.status != Step.Status.APPROVED and step.due_on < timezone.localdate()
+        )
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    regulation_title = serializers.CharField(source="regulation.title", read_only=True)
+    partner_departments = serializers.SerializerMethodField()
+    light = serializers.CharField(read_only=True)
+    steps_total = serializers.IntegerField(read_only=True)
+    steps_approved = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ExecutionProject
+        fields = [
+            "id",
+            "regulation",
+            "regulation_title",
+            "year",
+            "flow",
+            "lead_department",
+            "partner_departments",
+            "starts_on",
+            "status",
+            "due_on",
+            "light",
+            "steps_total",
+            "steps_approved",
+            "completed_at",
+        ]
+
+    def get_partner_departments(self, project) -> list[int]:
+        return [d.pk for d in project.partner_departments.all()]
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    steps = serializers.SerializerMethodField()
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "steps"]
+
+    def get_steps(self, project) -> list[dict]:
+        steps = selectors.project_steps(project=project, user=self.context["user"])
+        return StepSerializer(steps.order_by("department_id", "order"), many=True).data
+
+
+class LaunchSerializer(serializers.Serializer):
+    regulation = serializers.PrimaryKeyRelatedField(
+        queryset=Regulation.objects.filter(is_deleted=False)
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    flow = serializers.ChoiceField(choices=FlowTemplate.Code.choices)
+    lead_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True)
+    )
+    partner_departments = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True), many=True, required=False
+    )
+    starts_on = serializers.DateField()
+
+
+class ProjectListApi(generics.ListCreateAPIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):
+        return selectors.project_list(
+            user=self.request.user, filters=self.request.query_params
+        ).prefetch_related("partner_departments")
+
+    def create(self, request, *args, **kwargs):
+        data = LaunchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        project = services.project_launch(
+            regulation=values["regulation"],
+            year=values["year"],
+            lead_department=values["lead_department"],
+            partner_departments=values.get("partner_departments", []),
+            flow_code=values["flow"],
+            starts_on=values["starts_on"],
+            actor=request.user,
+        )
+        project = self.get_queryset().get(pk=project.pk)
+        body = ProjectDetailSerializer(project, context={"user": request.user}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailApi(generics.RetrieveAPIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = ProjectDetailSerializer
+
+    def get_queryset(self):
+        return selectors.project_list(user=self.request.user).prefetch_related(
+            "partner_departments"
+        )
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "user": self.request.user}
+
+
+class StepListApi(generics.ListAPIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = StepSerializer
+
+    def get_queryset(self):
+        return selectors.step_list(
+            user=self.request.user, filters=self.request.query_params
+        )
+
+
+class StepDetailApi(generics.RetrieveAPIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = StepSerializer
+
+    def get_queryset(self):
+        return selectors.step_list(user=self.request.user)
+
+
+class _StepActionApi(APIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [RoleHolders]
+
+    def step(self, request, pk) -> Step:
+        try:
+            return selectors.step_get(user=request.user, pk=pk)
+        except Step.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def respond(self, request, pk, code=status.HTTP_200_OK):
+        step = selectors.step_get(user=request.user, pk=pk)
+        return Response(StepSerializer(step).data, status=code)
+
+
+class StepReceiptApi(_StepActionApi):
+    def post(self, request, pk):
+        step = self.step(request, pk)
+        receipt = services.receipt_for_step(step)
+        if receipt is None:
+            raise Http404
+        services.receipt_confirm(receipt=receipt, actor=request.user)
+        return self.respond(request, pk)
+
+
+class StepSubmitApi(_StepActionApi):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def post(self, request, pk):
+        step = self.step(request, pk)
+        files = request.FILES.getlist("files[]") or request.FILES.getlist("files")
+        text = request.data.get("text", "")
+        if not isinstance(text, str):
+            raise serializers.ValidationError({"text": ["应为文字。"]})
+        services.step_submit(step=step, actor=request.user, text=text, files=files)
+        return self.respond(request, pk)
+
+
+class StepApproveApi(_StepActionApi):
+    def post(self, request, pk):
+        step = self.step(request, pk)
+        comment = request.data.get("comment", "")
+        services.step_approve(
+            step=step,
+            actor=request.user,
+            comment=comment if isinstance(comment, str) else "",
+        )
+        return self.respond(request, pk)
+
+
+class StepReturnApi(_StepActionApi):
+    def post(self, request, pk):
+        step = self.step(request, pk)
+        reason = request.data.get("reason", "")
+        if not isinstance(reason, str) or not reason.strip():
+            raise serializers.ValidationError({"reason": ["退回时必须填写退回原因。"]})
+        services.step_return(step=step, actor=request.user, reason=reason)
+        return self.respond(request, pk)

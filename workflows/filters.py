@@ -1,0 +1,49 @@
+"""FilterSets for steps and projects; applied by the selectors."""
+
+import django_filters
+from django.utils import timezone
+
+from workflows.models import ExecutionProject, FlowTemplate, Step
+
+LIGHT_CHOICES = [("green", "绿灯"), ("yellow", "黄灯"), ("red", "红灯")]
+
+
+class StepFilter(django_filters.FilterSet):
+    project = django_filters.NumberFilter(field_name="project_id")
+    department = django_filters.NumberFilter(field_name="department_id")
+    status = django_filters.ChoiceFilter(choices=Step.Status.choices)
+    light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    code = django_filters.CharFilter(field_name="code")
+
+    class Meta:
+        model = Step
+        fields = ["project", "department", "status", "light", "overdue", "code"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = {"due_on__lt": timezone.localdate()}
+        if value:
+            return queryset.filter(**overdue).exclude(status=Step.Status.APPROVED)
+        return queryset.exclude(
+            pk__in=queryset.filter(**overdue)
+            .exclude(status=Step.Status.APPROVED)
+            .values("pk")
+        )
+
+
+class ProjectFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter()
+    flow = django_filters.ChoiceFilter(choices=FlowTemplate.Code.choices)
+    status = django_filters.ChoiceFilter(choices=ExecutionProject.Status.choices)
+    department = django_filters.NumberFilter(method="filter_department")
+    regulation = django_filters.NumberFilter(field_name="regulation_id")
+    light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
+
+    class Meta:
+        model = ExecutionProject
+        fields = ["year", "flow", "status", "department", "regulation", "light"]
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Step.objects.filter(department_id=value).values("project_id")
+        )

@@ -1,0 +1,274 @@
+"""Reads of the workflows app, always scoped by the user.
+
+Traffic lights are computed by the database (Case/When on due_on), so lists
+can filter and count them without a Python loop over rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from responsibilities.models import Department
+from responsibilities.selectors import (
+    department_of,
+    role_of,
+    scope_to_user,
+    sees_everything,
+    visible_departments,
+)
+from workflows import calendar
+from workflows.filters import ProjectFilter, StepFilter
+from workflows.models import (
+    Event,
+    Evidence,
+    EvidenceFile,
+    ExecutionProject,
+    Receipt,
+    Step,
+)
+
+GREEN, YELLOW, RED = "green", "yellow", "red"
+LIGHT_LABELS = {GREEN: "绿灯", YELLOW: "黄灯", RED: "红灯"}
+
+
+def yellow_until(today: datetime.date | None = None) -> datetime.date:
+    """Steps due on or before this date (and not late) are yellow."""
+    today = today or timezone.localdate()
+    return calendar.add_working_days(today, settings.TRAFFIC_LIGHT_YELLOW_DAYS)
+
+
+def light_case(prefix: str = "", *, today: datetime.date | None = None) -> Case:
+    """red: late and not approved; yellow: due within N working days; else green."""
+    today = today or timezone.localdate()
+    return Case(
+        When(**{f"{prefix}status": Step.Status.APPROVED}, then=Value(GREEN)),
+        When(**{f"{prefix}due_on__lt": today}, then=Value(RED)),
+        When(**{f"{prefix}due_on__lte": yellow_until(today)}, then=Value(YELLOW)),
+        default=Value(GREEN),
+        output_field=CharField(),
+    )
+
+
+def _apply(filterset_class, queryset, filters):
+    if not filters:
+        return queryset
+    filterset = filterset_class(data=filters, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(
+            {k: [str(m) for m in v] for k, v in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+def _receipt_confirmed_at():
+    return Subquery(
+        Receipt.objects.filter(
+            project_id=OuterRef("project_id"), department_id=OuterRef("department_id")
+        ).values("confirmed_at")[:1]
+    )
+
+
+def step_list(*, user, filters: dict | None = None, today=None) -> QuerySet[Step]:
+    """Steps the user may see, with `light` and `receipt_confirmed_at`."""
+    qs = scope_to_user(Step.objects.all(), user=user)
+    qs = qs.select_related("project__regulation", "department").annotate(
+        light=light_case(today=today),
+        receipt_confirmed_at=_receipt_confirmed_at(),
+    )
+    return _apply(StepFilter, qs, filters).order_by("due_on", "project_id", "order")
+
+
+def _visible_project_ids(user):
+    return Step.objects.filter(department__in=visible_departments(user)).values(
+        "project_id"
+    )
+
+
+def project_list(*, user, filters: dict | None = None, today=None):
+    """Projects the user may see, with step counts and the worst light.
+
+    Counts cover the steps the user may see (all of them for office staff).
+    """
+    today = today or timezone.localdate()
+    qs = ExecutionProject.objects.all()
+    step_scope = Q()
+    if not sees_everything(user):
+        qs = qs.filter(pk__in=_visible_project_ids(user))
+        step_scope = Q(steps__department__in=visible_departments(user))
+    not_done = ~Q(steps__status=Step.Status.APPROVED)
+    qs = qs.select_related("regulation", "lead_department").annotate(
+        steps_total=Count("steps", filter=step_scope),
+        steps_approved=Count(
+            "steps", filter=step_scope & Q(steps__status=Step.Status.APPROVED)
+        ),
+        steps_submitted=Count(
+            "steps", filter=step_scope & Q(steps__status=Step.Status.SUBMITTED)
+        ),
+        steps_red=Count(
+            "steps", filter=step_scope & not_done & Q(steps__due_on__lt=today)
+        ),
+        steps_yellow=Count(
+            "steps",
+            filter=step_scope
+            & not_done
+            & Q(steps__due_on__gte=today, steps__due_on__lte=yellow_until(today)),
+        ),
+    )
+    qs = qs.annotate(
+        light=Case(
+            When(steps_red__gt=0, then=Value(RED)),
+            When(steps_yellow__gt=0, then=Value(YELLOW)),
+            default=Value(GREEN),
+            output_field=CharField(),
+        ),
+        progress=Case(
+            When(steps_total=0, then=Value(0)),
+            default=100
+            * Count("steps", filter=step_scope & ~not_done)
+            / Count("steps", filter=step_scope),
+            output_field=IntegerField(),
+        ),
+    )
+    return _apply(ProjectFilter, qs, filters).order_by("-year", "id")
+
+
+def project_get(*, user, pk) -> ExecutionProject:
+    """One project the user may see, else ExecutionProject.DoesNotExist."""
+    qs = ExecutionProject.objects.select_related(
+        "regulation", "lead_department", "flow_template", "launched_by"
+    )
+    if not sees_everything(user):
+        qs = qs.filter(pk__in=_visible_project_ids(user))
+    return qs.get(pk=pk)
+
+
+def project_steps(*, project, user, today=None) -> QuerySet[Step]:
+    """The steps of one project the user may see, with light and receipt."""
+    return step_list(user=user, today=today).filter(project=project)
+
+
+def project_departments(*, project, user) -> list[Department]:
+    """Lead first, then partners, limited to what the user may see."""
+    receipts = Receipt.objects.filter(project=project).select_related("department")
+    receipts = scope_to_user(receipts, user=user).order_by("id")
+    return [r.department for r in receipts]
+
+
+def project_receipts(*, project, user) -> QuerySet[Receipt]:
+    return scope_to_user(
+        Receipt.objects.filter(project=project).select_related(
+            "department", "confirmed_by"
+        ),
+        user=user,
+    ).order_by("id")
+
+
+def project_events(*, project, user) -> QuerySet[Event]:
+    """The timeline: project-level events and events of visible departments."""
+    qs = Event.objects.filter(project=project).select_related(
+        "actor", "department", "step"
+    )
+    if not sees_everything(user):
+        qs = qs.filter(
+            Q(department__isnull=True) | Q(department__in=visible_departments(user))
+        )
+    return qs.order_by("created_at", "id")
+
+
+def step_get(*, user, pk, today=None) -> Step:
+    """One step the user may see (with light), else Step.DoesNotExist."""
+    return step_list(user=user, today=today).get(pk=pk)
+
+
+def step_evidence(*, step) -> QuerySet[Evidence]:
+    return (
+        Evidence.objects.filter(step=step)
+        .select_related("submitted_by")
+        .prefetch_related(
+            Prefetch("files", queryset=EvidenceFile.objects.order_by("id"))
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def evidence_file_get(*, user, pk) -> EvidenceFile:
+    """A file the user may download: its step must be visible to the user."""
+    qs = scope_to_user(
+        EvidenceFile.objects.select_related("evidence__step"),
+        user=user,
+        field="evidence__step__department",
+    )
+    return qs.get(pk=pk)
+
+
+def inbox_for(*, user, today=None) -> dict:
+    """A liaison's to-do list: receipts to confirm and steps to work on.
+
+    Only the user's own department (the one they may act for); returned steps
+    first, then by deadline.
+    """
+    department = department_of(user)
+    if department is None or role_of(user) != "liaison":
+        return {"receipts": Receipt.objects.none(), "steps": Step.objects.none()}
+    receipts = (
+        Receipt.objects.filter(department=department, confirmed_at__isnull=True)
+        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .select_related("project__regulation")
+        .order_by("due_on", "id")
+    )
+    steps = (
+        step_list(user=user, today=today)
+        .filter(
+            department=department,
+            status__in=[Step.Status.OPEN, Step.Status.RETURNED, Step.Status.SUBMITTED],
+        )
+        .annotate(
+            returned_first=Case(
+                When(status=Step.Status.RETURNED, then=Value(0)),
+                When(status=Step.Status.OPEN, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            last_return_reason=Subquery(
+                Event.objects.filter(step_id=OuterRef("pk"), action="return")
+                .order_by("-created_at", "-id")
+                .values("reason")[:1]
+            ),
+        )
+        .order_by("returned_first", "due_on", "id")
+    )
+    return {"receipts": receipts, "steps": steps}
+
+
+def review_queue(*, user, today=None) -> QuerySet[Step]:
+    """Submitted steps waiting for the office's review, oldest first."""
+    return (
+        step_list(user=user, today=today)
+        .filter(status=Step.Status.SUBMITTED)
+        .order_by("submitted_at", "id")
+    )
+
+
+def has_unconfirmed_receipt(step) -> bool:
+    return Receipt.objects.filter(
+        project_id=step.project_id,
+        department_id=step.department_id,
+        confirmed_at__isnull=True,
+    ).exists()
