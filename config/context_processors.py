@@ -1,5 +1,7 @@
 """The navigation: each role sees the entries it may use."""
 
+import importlib
+
 from django.urls import NoReverseMatch, reverse
 
 from responsibilities.models import Role
@@ -25,6 +27,14 @@ NAV_ITEMS = [
     ("工作日历", "workflows:calendar", {OFFICE}),
 ]
 
+# url name -> "module.function(user) -> int": a cheap count shown on the nav item.
+NAV_BADGES = {"notices:inbox": "notices.selectors.notice_unconfirmed_count"}
+
+
+def _badge(path: str, user) -> int:
+    module_name, function_name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module_name), function_name)(user)
+
 
 def navigation(request):
     user = getattr(request, "user", None)
@@ -39,9 +49,10 @@ def navigation(request):
             url = reverse(name)
         except NoReverseMatch:
             continue  # that app has no such page (yet)
-        items.append(
-            {"label": label, "url": url, "active": request.path.startswith(url)}
-        )
+        item = {"label": label, "url": url, "active": request.path.startswith(url)}
+        if name in NAV_BADGES:
+            item["badge"] = _badge(NAV_BADGES[name], user)
+        items.append(item)
     return {
         "nav_items": items,
         "user_role": role,
