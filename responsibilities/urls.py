@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from responsibilities import views
 
 app_name = "responsibilities"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.responsibility_list_page, name="list"),
+    path("new/<str:kind>/", views.responsibility_create_page, name="create"),
+    path("<int:pk>/edit/", views.responsibility_edit_page, name="edit"),
+    path(
+        "<int:pk>/deactivate/",
+        views.responsibility_deactivate_page,
+        name="deactivate",
+    ),
+    path("import/<str:kind>/", views.responsibility_import_page, name="import"),
+    path("export/<str:kind>/", views.responsibility_export_page, name="export"),
+    path("coverage/", views.coverage_page, name="coverage"),
+    path("departments/", views.department_tree_page, name="departments"),
+    path("users/", views.user_list_page, name="users"),
+    path("users/new/", views.user_create_page, name="user_create"),
+    path("users/<int:pk>/", views.user_edit_page, name="user_edit"),
+    path(
+        "users/<int:pk>/deactivate/",
+        views.user_deactivate_page,
+        name="user_deactivate",
+    ),
+    path("tokens/issue/", views.token_issue_page, name="token_issue"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_page, name="token_revoke"),
+]

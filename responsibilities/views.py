@@ -1,0 +1,497 @@
+"""Browser pages: the four lists, import/export, coverage, the department tree, users.
+
+Thin: check role, validate a form, call one service or selector, render.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from config.errors import DomainError
+from config.permissions import office_required, reader_required
+from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
+from responsibilities import selectors, services, spreadsheets
+from responsibilities.forms import (
+    ImportForm,
+    PasswordResetForm,
+    ResponsibilityForm,
+    TokenIssueForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from responsibilities.models import Department, ResponsibilityList, Role
+
+Kind = ResponsibilityList.Kind
+PAGE_SIZE = 50
+User = get_user_model()
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in Kind.values:
+        raise Http404("没有这种清单")
+    return kind
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, messages_ in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages_:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def _filtered_rows(request, kind: str):
+    """The list rows the user may see, with the page's filters applied."""
+    department = request.GET.get("department", "")
+    department_id = int(department) if department.isdigit() else None
+    rows = selectors.responsibility_list(
+        user=request.user,
+        kind=kind,
+        department=department_id,
+        include_inactive=request.GET.get("inactive") == "1",
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(
+            Q(regulation__title__icontains=q)
+            | Q(mechanism__icontains=q)
+            | Q(duty__icontains=q)
+            | Q(requirement__icontains=q)
+            | Q(focus__icontains=q)
+            | Q(department__name__icontains=q)
+        )
+    flow = request.GET.get("flow", "")
+    if kind == Kind.LEAD and flow in ResponsibilityList.Flow.values:
+        rows = rows.filter(default_flow=flow)
+    type_ = request.GET.get("type", "")
+    if kind == Kind.DRIVER and type_ in ResponsibilityList.DriverType.values:
+        rows = rows.filter(driver_type=type_)
+    if kind == Kind.SAFEGUARD and type_ in ResponsibilityList.SafeguardType.values:
+        rows = rows.filter(element_type=type_)
+    return rows.order_by("department__sort_order", "department__code", "id")
+
+
+@reader_required
+def responsibility_list_page(request):
+    kind = request.GET.get("kind") or Kind.LEAD
+    _kind_or_404(kind)
+    rows = _filtered_rows(request, kind)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    type_choices = {
+        Kind.DRIVER: ResponsibilityList.DriverType.choices,
+        Kind.SAFEGUARD: ResponsibilityList.SafeguardType.choices,
+    }.get(kind, [])
+    return render(
+        request,
+        "responsibilities/list.html",
+        {
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "kinds": Kind.choices,
+            "page": page,
+            "departments": selectors.visible_departments(request.user)
+            .filter(is_active=True)
+            .order_by("sort_order", "code"),
+            "filters": request.GET,
+            "querystring": querystring.urlencode(),
+            "type_choices": type_choices,
+            "flow_choices": ResponsibilityList.Flow.choices,
+            "can_edit": selectors.is_office(request.user),
+        },
+    )
+
+
+@office_required
+def responsibility_create_page(request, kind):
+    _kind_or_404(kind)
+    # The coverage page links here with ?regulation= to fill a gap in one step.
+    initial = {"regulation": request.GET.get("regulation")}
+    form = ResponsibilityForm(request.POST or None, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            services.responsibility_create(
+                kind=kind,
+                user=request.user,
+                department=fields.pop("department"),
+                partner_departments=fields.pop("partner_departments"),
+                **fields,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已新增清单条目。")
+            return redirect(f"{_list_url()}?kind={kind}")
+    return render(
+        request,
+        "responsibilities/form.html",
+        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "row": None},
+    )
+
+
+def _list_url():
+    from django.urls import reverse
+
+    return reverse("responsibilities:list")
+
+
+@office_required
+def responsibility_edit_page(request, pk):
+    row = get_object_or_404(
+        ResponsibilityList.objects.prefetch_related("partner_departments"), pk=pk
+    )
+    initial = {
+        "regulation": row.regulation_id,
+        "department": row.department_id,
+        "partner_departments": [p.pk for p in row.partner_departments.all()],
+        "inspection_group": row.inspection_group_id,
+    }
+    for name in services.KIND_FIELDS[row.kind] + ["duty"]:
+        initial.setdefault(name, getattr(row, name))
+    form = ResponsibilityForm(request.POST or None, kind=row.kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            services.responsibility_update(
+                responsibility=row,
+                user=request.user,
+                partner_departments=fields.pop("partner_departments"),
+                **fields,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已保存修改。")
+            return redirect(f"{_list_url()}?kind={row.kind}")
+    history = row.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "responsibilities/form.html",
+        {
+            "form": form,
+            "kind": row.kind,
+            "kind_label": row.get_kind_display(),
+            "row": row,
+            "history": history,
+        },
+    )
+
+
+@office_required
+@require_POST
+def responsibility_deactivate_page(request, pk):
+    row = get_object_or_404(ResponsibilityList, pk=pk)
+    services.responsibility_deactivate(responsibility=row, user=request.user)
+    messages.success(request, "已停用该条目(记录保留)。")
+    return redirect(f"{_list_url()}?kind={row.kind}")
+
+
+@office_required
+def responsibility_import_page(request, kind):
+    _kind_or_404(kind)
+    namespace = f"responsibilities-{kind}"
+    context = {
+        "kind": kind,
+        "kind_label": Kind(kind).label,
+        "columns": spreadsheets.COLUMNS[kind],
+        "required": {
+            dict((k, h) for h, k in spreadsheets.COLUMNS[kind])[key]
+            for key in spreadsheets.REQUIRED_COLUMNS[kind]
+        },
+        "form": ImportForm(),
+    }
+    if request.method == "POST":
+        confirm = request.POST.get("confirm") == "1"
+        try:
+            if confirm:
+                upload = unstash_upload(request, namespace=namespace, pop=True)
+                if upload is None:
+                    raise DomainError("上传的文件已过期，请重新上传。")
+            else:
+                form = ImportForm(request.POST, request.FILES)
+                context["form"] = form
+                if not form.is_valid():
+                    return render(request, "responsibilities/import.html", context)
+                upload = form.cleaned_data["file"]
+            rows = read_rows(upload)
+            report = spreadsheets.responsibility_import(
+                kind=kind, rows=rows, user=request.user, commit=confirm
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return render(request, "responsibilities/import.html", context)
+        if confirm and report.committed:
+            messages.success(request, report.summary())
+            return redirect(f"{_list_url()}?kind={kind}")
+        if report.ok:
+            stash_upload(request, upload, namespace=namespace)
+        errors_by_row = {}
+        for error in report.errors:
+            errors_by_row.setdefault(error.row, []).append(str(error))
+        context.update(
+            {
+                "report": report,
+                "headers": [h for h, _ in spreadsheets.COLUMNS[kind]],
+                "preview": [
+                    {
+                        "number": row["_row"],
+                        "values": [row[h] for h, _ in spreadsheets.COLUMNS[kind]],
+                        "errors": errors_by_row.get(row["_row"], []),
+                    }
+                    for row in report.rows
+                ],
+                "file_errors": [e for e in report.errors if e.row == 1],
+            }
+        )
+    return render(request, "responsibilities/import.html", context)
+
+
+@reader_required
+def responsibility_export_page(request, kind):
+    _kind_or_404(kind)
+    rows = _filtered_rows(request, kind)
+    headers, values = spreadsheets.responsibility_export_table(kind=kind, rows=rows)
+    stamp = timezone.localdate().isoformat()
+    return xlsx_response(headers, values, filename=f"{Kind(kind).label}-{stamp}.xlsx")
+
+
+@reader_required
+def coverage_page(request):
+    from regulations.models import Regulation
+
+    missing = selectors.regulations_without_lead().order_by("title")
+    in_force = Regulation.objects.filter(
+        status=Regulation.Status.IN_FORCE, is_deleted=False
+    ).count()
+    missing_list = list(missing)
+    return render(
+        request,
+        "responsibilities/coverage.html",
+        {
+            "missing": missing_list,
+            "in_force": in_force,
+            "covered": in_force - len(missing_list),
+            "leaders": selectors.departments_leading_most(limit=15),
+            "can_edit": selectors.is_office(request.user),
+        },
+    )
+
+
+@reader_required
+def department_tree_page(request):
+    departments = (
+        selectors.visible_departments(request.user)
+        .select_related("inspection_group")
+        .order_by("path")
+    )
+    nodes = []
+    by_id = {}
+    for department in departments:
+        by_id[department.pk] = department
+        nodes.append(department)
+    # Sort siblings by sort_order: walk the tree from the roots.
+    children: dict[int | None, list[Department]] = {}
+    for department in nodes:
+        parent = department.parent_id if department.parent_id in by_id else None
+        children.setdefault(parent, []).append(department)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for child in sorted(
+            children.get(parent_id, []), key=lambda d: (d.sort_order, d.code)
+        ):
+            child.depth = depth
+            child.indent = depth * 1.5
+            ordered.append(child)
+            walk(child.pk, depth + 1)
+
+    walk(None, 0)
+    return render(
+        request, "responsibilities/departments.html", {"departments": ordered}
+    )
+
+
+# --- users and API tokens (office only) --------------------------------------------
+
+_NEW_TOKEN_KEY = "responsibilities_new_token"
+
+
+@office_required
+def user_list_page(request):
+    q = request.GET.get("q", "").strip()
+    users = (
+        User.objects.select_related("membership__department")
+        .exclude(membership__role=Role.API_CLIENT)
+        .order_by("-is_active", "username")
+    )
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(membership__department__name__icontains=q)
+        )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(membership__role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    clients = (
+        User.objects.filter(membership__role=Role.API_CLIENT)
+        .annotate(has_token=Exists(Token.objects.filter(user_id=OuterRef("pk"))))
+        .order_by("username")
+    )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "responsibilities/users.html",
+        {
+            "page": page,
+            "clients": clients,
+            "create_form": UserCreateForm(),
+            "token_form": TokenIssueForm(),
+            "new_token": request.session.pop(_NEW_TOKEN_KEY, None),
+            "roles": [c for c in Role.choices if c[0] != Role.API_CLIENT],
+            "filters": request.GET,
+            "querystring": querystring.urlencode(),
+        },
+    )
+
+
+@office_required
+def user_create_page(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                department=data["department"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已创建用户 {user.username}。")
+            return redirect("responsibilities:users")
+    return render(request, "responsibilities/user_form.html", {"form": form})
+
+
+@office_required
+def user_edit_page(request, pk):
+    user = get_object_or_404(
+        User.objects.select_related("membership__department").exclude(
+            membership__role=Role.API_CLIENT
+        ),
+        pk=pk,
+    )
+    membership = getattr(user, "membership", None)
+    initial = {
+        "full_name": user.first_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "role": membership.role if membership else "",
+        "department": membership.department_id if membership else None,
+        "phone": membership.phone if membership else "",
+    }
+    form = UserEditForm(
+        request.POST if request.POST.get("action") == "edit" else None,
+        initial=initial,
+    )
+    password_form = PasswordResetForm(
+        request.POST if request.POST.get("action") == "password" else None
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "edit" and form.is_valid():
+                data = form.cleaned_data
+                if user.pk == request.user.pk and (
+                    not data["is_active"] or data["role"] != Role.OFFICE
+                ):
+                    raise ValidationError("不能停用自己或取消自己的区委办角色。")
+                services.user_update(
+                    user=user,
+                    role=data["role"],
+                    department=data["department"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    is_active=data["is_active"],
+                )
+                messages.success(request, "已保存。")
+                return redirect("responsibilities:users")
+            if action == "password" and password_form.is_valid():
+                services.user_set_password(
+                    user=user, password=password_form.cleaned_data["password"]
+                )
+                messages.success(request, f"已重置 {user.username} 的密码。")
+                return redirect("responsibilities:users")
+        except ValidationError as exc:
+            _add_errors(password_form if action == "password" else form, exc)
+    return render(
+        request,
+        "responsibilities/user_edit.html",
+        {"form": form, "password_form": password_form, "target": user},
+    )
+
+
+@office_required
+@require_POST
+def user_deactivate_page(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    if user.pk == request.user.pk:
+        messages.error(request, "不能停用自己的账号。")
+    else:
+        services.user_deactivate(user=user)
+        messages.success(request, f"已停用 {user.username}。")
+    return redirect("responsibilities:users")
+
+
+@office_required
+@require_POST
+def token_issue_page(request):
+    form = TokenIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            key = services.api_token_issue(client_name=form.cleaned_data["client_name"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            request.session[_NEW_TOKEN_KEY] = {
+                "client": services.api_client_username(
+                    form.cleaned_data["client_name"]
+                ),
+                "key": key,
+            }
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("responsibilities:users")
+
+
+@office_required
+@require_POST
+def token_revoke_page(request, pk):
+    client = get_object_or_404(User, pk=pk, membership__role=Role.API_CLIENT)
+    if services.api_token_revoke(user=client):
+        messages.success(request, f"已吊销 {client.username} 的令牌。")
+    else:
+        messages.info(request, f"{client.username} 没有有效令牌。")
+    return redirect("responsibilities:users")
