@@ -20,6 +20,8 @@ class BootstrapMixin:
 
 
 class RegulationForm(BootstrapMixin, forms.ModelForm):
+    link = forms.URLField(label="原文链接", required=False, assume_scheme="https")
+
     class Meta:
         model = Regulation
         fields = list(EDITABLE_FIELDS)
