@@ -43,6 +43,9 @@ def regulation_list(request):
     filterset = RegulationFilter(
         data=request.GET or None, queryset=Regulation.objects.none()
     )
+    for field in filterset.form.fields.values():
+        field.widget.attrs["class"] = "form-select"
+        field.widget.attrs["aria-label"] = field.label
     regulations = selectors.regulation_list(user=request.user, filters=request.GET)
     page = Paginator(regulations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -225,6 +228,9 @@ def regulation_import(request):
             return redirect("regulations:list")
         return _preview(request, form, report, upload.name)
     if request.method == "POST":
+        # A new upload replaces any file kept from an earlier preview, so a
+        # confirm can only ever write the file the user last saw as clean.
+        unstash_upload(request, namespace=IMPORT_STASH, pop=True)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -287,3 +287,20 @@ def test_regulation_import_unreadable_file_is_a_form_error(client, office_user):
     )
     assert response.status_code == 200
     assert "无法读取" in response.content.decode()
+
+
+def test_regulation_import_new_bad_upload_discards_earlier_clean_one(
+    client, office_user
+):
+    # given: a clean preview, then a bad file uploaded instead
+    client.force_login(office_user)
+    header = ["名称", "制定机关", "效力层级", "名称类别"]
+    good = xlsx_upload([header, ["中国共产党问责条例", "中共中央", "central", "条例"]])
+    bad = xlsx_upload([header, ["信访工作条例", "中共中央", "超级法规", "条例"]])
+    client.post(reverse("regulations:import"), {"file": good})
+    client.post(reverse("regulations:import"), {"file": bad})
+    # when: a confirm is posted anyway
+    response = client.post(reverse("regulations:import"), {"confirm": "1"})
+    # then: neither file was written
+    assert response.status_code == 302
+    assert not Regulation.objects.exists()
