@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from notices import views
 
 app_name = "notices"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("register/", views.register, name="register"),
+    path("new/", views.assignment_new, name="assignment_new"),
+    path("rules/", views.rules, name="rules"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/print/", views.print_form, name="print"),
+    path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/accept/", views.accept, name="accept"),
+    path("<int:pk>/return/", views.return_report, name="return"),
+    path("files/<int:pk>/", views.report_file, name="report_file"),
+]

@@ -6,6 +6,7 @@ assignment_issue (evaluation, from an inspection finding), scan_due (beat).
 
 from notices.services.answers import (
     notice_confirm,
+    notification_confirm_for_receipt,
     report_accept,
     report_return,
     report_submit,
@@ -36,6 +37,7 @@ __all__ = [
     "notice_confirm",
     "notice_create",
     "notice_deliver",
+    "notification_confirm_for_receipt",
     "notification_send_for_launch",
     "number_allocate",
     "number_format",

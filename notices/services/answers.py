@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import DomainError, NotAllowed
+from config.errors import DomainError, InvalidTransition, NotAllowed
 from notices.models import ImplementationReport, Notice, ReportFile
 from notices.services.rules import workflow_service
 from notices.services.transitions import transition
@@ -175,3 +175,30 @@ def report_return(*, notice: Notice, actor, reason: str) -> Notice:
             "return_reason": reason,
         },
     )
+
+
+def notification_confirm_for_receipt(*, receipt_id: int, actor_id: int | None) -> int:
+    """The project's receipt was confirmed in workflows: the 告知单 that asked for
+    it is confirmed as well (idempotent). Returns how many changed.
+    Side effects: notice -> confirmed, a NoticeEvent."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    changed = 0
+    for notice in Notice.objects.filter(
+        receipt_id=receipt_id,
+        kind=Notice.Kind.NOTIFICATION,
+        status__in=[S.PENDING, S.SENT],
+    ):
+        try:
+            transition(
+                notice,
+                action="confirm",
+                actor=actor,
+                reason="回执已确认",
+                fields={"confirmed_at": timezone.now(), "confirmed_by": actor},
+            )
+            changed += 1
+        except InvalidTransition:
+            continue  # confirmed meanwhile
+    return changed

@@ -61,3 +61,8 @@ def make_receipt(project, department, *, due_on, confirmed=False):
 @pytest.fixture
 def project_a(dept_a, dept_b):
     return make_project(lead=dept_a, partners=[dept_b])
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")

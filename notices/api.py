@@ -1,0 +1,217 @@
+"""REST API of the notices (shared/API.md): validate -> one service -> serialize."""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.permissions import (
+    API_AUTHENTICATION,
+    READER_ROLES,
+    OfficeWritesRoleHoldersRead,
+)
+from notices import selectors, services
+from notices.models import ImplementationReport, Notice
+from responsibilities.models import Department
+from responsibilities.selectors import role_of
+
+
+class RoleHoldersAct(OfficeWritesRoleHoldersRead):
+    """Any role holder may call it (the service decides who acts for whom);
+    machine API clients may not."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and role_of(user) in READER_ROLES)
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    # Plain strings in the schema (values listed in help_text): the choice sets
+    # would collide by name with other apps' "kind"/"status" enums.
+    kind = serializers.CharField(
+        read_only=True, help_text="reminder / notification / assignment / warning"
+    )
+    status = serializers.CharField(
+        read_only=True,
+        help_text="pending / sent / confirmed / answered / accepted / returned",
+    )
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "level",
+            "department",
+            "project",
+            "step",
+            "title",
+            "body",
+            "due_on",
+            "status",
+            "issued_on",
+            "sent_at",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+
+class AssignmentInSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(is_active=True)
+    )
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    project = serializers.IntegerField(required=False, allow_null=True, default=None)
+    step = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+    def validate_due_on(self, value):
+        from django.utils import timezone
+
+        if value is not None and value < timezone.localdate():
+            raise serializers.ValidationError("反馈时限不能早于今天。")
+        return value
+
+    def validate(self, attrs):
+        from workflows.models import ExecutionProject, Step
+
+        if attrs.get("step"):
+            step = Step.objects.filter(pk=attrs["step"]).first()
+            if step is None:
+                raise serializers.ValidationError({"step": ["步骤不存在。"]})
+            attrs["step"] = step
+        if attrs.get("project"):
+            project = ExecutionProject.objects.filter(pk=attrs["project"]).first()
+            if project is None:
+                raise serializers.ValidationError({"project": ["项目不存在。"]})
+            attrs["project"] = project
+        return attrs
+
+
+class ReportInSerializer(serializers.Serializer):
+    measures = serializers.CharField()
+    result = serializers.CharField()
+    person_responsible = serializers.CharField(max_length=50)
+    completed_on = serializers.DateField()
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list
+    )
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    files = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True, help_text="submitted / accepted / returned"
+    )
+
+    class Meta:
+        model = ImplementationReport
+        fields = [
+            "id",
+            "notice",
+            "measures",
+            "result",
+            "person_responsible",
+            "completed_on",
+            "status",
+            "submitted_at",
+            "files",
+        ]
+
+    def get_files(self, obj) -> list[dict]:
+        return [{"name": f.original_name, "size": f.size} for f in obj.files.all()]
+
+
+def _flag(value):
+    if value is None or value == "":
+        return None
+    return str(value).lower() in {"1", "true", "yes"}
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # matches nothing, never a 500
+
+
+class NoticeListCreate(generics.ListAPIView):
+    """GET: the notices the caller may see. POST (office): a 交办单 by hand."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = NoticeSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.notice_list(
+            user=self.request.user,
+            kind=params.get("kind") or None,
+            status=params.get("status") or None,
+            department=_int(params.get("department")),
+            project=_int(params.get("project")),
+            overdue=_flag(params.get("overdue")),
+            unconfirmed=_flag(params.get("unconfirmed")),
+        )
+
+    @extend_schema(request=AssignmentInSerializer, responses=NoticeSerializer)
+    def post(self, request):
+        data = AssignmentInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with transaction.atomic():
+            notice = services.assignment_issue(
+                actor=request.user, **data.validated_data
+            )
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeDetail(generics.RetrieveAPIView):
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [OfficeWritesRoleHoldersRead]
+    serializer_class = NoticeSerializer
+
+    def get_object(self):
+        return selectors.notice_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class NoticeConfirm(APIView):
+    """The recipient department confirms receipt; idempotent."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [RoleHoldersAct]
+
+    @extend_schema(request=None, responses=NoticeSerializer)
+    def post(self, request, pk):
+        notice = selectors.notice_get(user=request.user, pk=pk)
+        notice = services.notice_confirm(notice=notice, actor=request.user)
+        return Response(NoticeSerializer(notice).data)
+
+
+class NoticeReport(APIView):
+    """The recipient department submits its 落实表 (multipart, files[])."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [RoleHoldersAct]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=ReportInSerializer, responses=ReportSerializer)
+    def post(self, request, pk):
+        notice = selectors.notice_get(user=request.user, pk=pk)
+        payload = {
+            k: v for k, v in request.data.items() if k not in ("files", "files[]")
+        }
+        if hasattr(request.data, "getlist"):
+            payload["files"] = request.data.getlist("files") + request.data.getlist(
+                "files[]"
+            )
+        data = ReportInSerializer(data=payload)
+        data.is_valid(raise_exception=True)
+        report = services.report_submit(
+            notice=notice, actor=request.user, **data.validated_data
+        )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,227 @@
+"""Browser pages of the notices: thin, validate -> one service -> render."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from config.errors import DomainError
+from config.permissions import office_required, role_required
+from notices import selectors, services
+from notices.forms import (
+    AssignmentForm,
+    RegisterFilterForm,
+    ReportForm,
+    ReturnForm,
+    RuleForm,
+)
+from notices.models import Notice
+from responsibilities.models import Role
+from responsibilities.selectors import can_act_for, department_of, is_office
+
+READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
+INBOX_TABS = {
+    "todo": ("待签收", {"unconfirmed": True}),
+    "overdue": ("反馈逾期", {"overdue": True}),
+    "all": ("全部", {}),
+}
+
+
+def _page(request, qs, size=30):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+@role_required(READERS)
+def inbox(request):
+    tab = request.GET.get("tab", "todo")
+    if tab not in INBOX_TABS:
+        tab = "todo"
+    own = department_of(request.user)
+    qs = selectors.notice_list(user=request.user, **INBOX_TABS[tab][1])
+    return render(
+        request,
+        "notices/inbox.html",
+        {
+            "page": _page(request, qs),
+            "tab": tab,
+            "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
+            "own": own,
+            "unconfirmed": selectors.notice_unconfirmed_count(request.user),
+        },
+    )
+
+
+@role_required({Role.OFFICE, Role.LEADER})
+def register(request):
+    form = RegisterFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "kind": data["kind"] or None,
+            "status": data["status"] or None,
+            "department": data["department"].pk if data["department"] else None,
+            "overdue": True if data["overdue"] else None,
+            "unconfirmed": True if data["unconfirmed"] else None,
+        }
+    qs = selectors.notice_list(user=request.user, **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notices/register.html",
+        {
+            "form": form,
+            "page": _page(request, qs, 50),
+            "query": query.urlencode(),
+            "not_confirmed": selectors.unconfirmed_by_department(user=request.user),
+        },
+    )
+
+
+def _detail_context(request, notice, **extra):
+    user = request.user
+    acts = can_act_for(user, notice.department_id)
+    reports = list(notice.reports.all())
+    context = {
+        "notice": notice,
+        "reports": reports,
+        "pending_report": next(
+            (r for r in reports if r.status == r.Status.SUBMITTED), None
+        ),
+        "can_confirm": acts
+        and notice.status in (Notice.Status.PENDING, Notice.Status.SENT),
+        "can_report": acts
+        and notice.needs_report
+        and notice.status not in (Notice.Status.ANSWERED, Notice.Status.ACCEPTED),
+        "can_review": is_office(user) and notice.status == Notice.Status.ANSWERED,
+        "report_form": ReportForm(),
+        "return_form": ReturnForm(),
+    }
+    context.update(extra)
+    return context
+
+
+@role_required(READERS)
+def detail(request, pk):
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return render(request, "notices/detail.html", _detail_context(request, notice))
+
+
+@role_required(READERS)
+def print_form(request, pk):
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    return render(request, "notices/print.html", {"notice": notice})
+
+
+def _act(request, pk, action):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    try:
+        with transaction.atomic():
+            message = action(notice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+    return redirect("notices:detail", pk=notice.pk)
+
+
+@role_required({Role.LIAISON})
+def confirm(request, pk):
+    def action(notice):
+        services.notice_confirm(notice=notice, actor=request.user)
+        return "已签收。"
+
+    return _act(request, pk, action)
+
+
+@role_required({Role.LIAISON})
+def report(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_submit(
+                notice=notice, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "落实表已报送,等待区委办审核。")
+            return redirect("notices:detail", pk=notice.pk)
+    context = _detail_context(request, notice, report_form=form)
+    return render(request, "notices/detail.html", context, status=400)
+
+
+@office_required
+def accept(request, pk):
+    def action(notice):
+        services.report_accept(notice=notice, actor=request.user)
+        return "落实表已通过,通知单办结。"
+
+    return _act(request, pk, action)
+
+
+@office_required
+def return_report(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    notice = selectors.notice_get(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_return(
+                notice=notice, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "落实表已退回。")
+            return redirect("notices:detail", pk=notice.pk)
+    else:
+        messages.error(request, "退回时请填写原因。")
+    return redirect("notices:detail", pk=notice.pk)
+
+
+@office_required
+def assignment_new(request):
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                notice = services.assignment_issue(
+                    actor=request.user, **form.cleaned_data
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"交办单{notice.number}已签发。")
+            return redirect("notices:detail", pk=notice.pk)
+    return render(request, "notices/assignment_form.html", {"form": form})
+
+
+@office_required
+def rules(request):
+    rule = services.rule_current()
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        services.rule_update(
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in RuleForm.Meta.fields},
+        )
+        messages.success(request, "通知规则已保存,下次扫描起生效。")
+        return redirect("notices:rules")
+    return render(request, "notices/rules.html", {"form": form, "rule": rule})
+
+
+@role_required(READERS)
+def report_file(request, pk):
+    file = selectors.report_file_get(user=request.user, pk=pk)
+    return FileResponse(
+        file.file.open("rb"), as_attachment=True, filename=file.original_name
+    )

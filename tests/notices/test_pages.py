@@ -1,0 +1,150 @@
+import datetime
+
+import pytest
+
+from notices.models import Notice, NoticeRule
+from notices.services import assignment_issue
+
+
+def _issue(department, actor, n=1):
+    return [
+        assignment_issue(
+            department=department,
+            title=f"交办事项{i}",
+            body="内容",
+            due_on=datetime.date(2026, 12, 31),
+            actor=actor,
+        )
+        for i in range(n)
+    ]
+
+
+def test_inbox_shows_own_notices_and_nav_badge(
+    client, liaison, dept_a, dept_b, office_user
+):
+    # given two unconfirmed notices to A and one to B
+    _issue(dept_a, office_user, n=2)
+    _issue(dept_b, office_user)
+    # when A's liaison opens the inbox
+    client.force_login(liaison)
+    response = client.get("/notices/")
+    # then A's two notices, and the badge counts them
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("交办事项") == 2
+    badges = [i for i in response.context["nav_items"] if i["label"] == "三单一表"]
+    assert badges[0]["badge"] == 2
+
+
+def test_detail_outsider_404_and_confirm_one_tap(
+    client, liaison, outsider, dept_a, office_user
+):
+    notice = _issue(dept_a, office_user)[0]
+    client.force_login(outsider)
+    assert client.get(f"/notices/{notice.pk}/").status_code == 404
+    assert client.post(f"/notices/{notice.pk}/confirm/").status_code == 404
+    # A's liaison: one tap confirms
+    client.force_login(liaison)
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "确认签收" in page and "填写落实表" in page
+    response = client.post(f"/notices/{notice.pk}/confirm/")
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.CONFIRMED
+
+
+def test_report_form_then_office_accepts(client, liaison, office_user, dept_a):
+    notice = _issue(dept_a, office_user)[0]
+    client.force_login(liaison)
+    # bad input: the page says why, nothing stored
+    bad = client.post(f"/notices/{notice.pk}/report/", {"measures": ""})
+    assert bad.status_code == 400 and "该字段是必填项" in bad.content.decode()
+    assert not notice.reports.exists()
+    ok = client.post(
+        f"/notices/{notice.pk}/report/",
+        {
+            "measures": "措施",
+            "result": "结果",
+            "person_responsible": "赵六",
+            "completed_on": "2026-01-02",
+        },
+    )
+    assert ok.status_code == 302
+    client.force_login(office_user)
+    assert "通过(办结)" in client.get(f"/notices/{notice.pk}/").content.decode()
+    # return without a reason is refused with a message; then accept
+    client.post(f"/notices/{notice.pk}/return/", {"reason": ""})
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.ANSWERED
+    client.post(f"/notices/{notice.pk}/accept/")
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.ACCEPTED
+
+
+def test_register_filters_and_unconfirmed_list(
+    client, office_user, liaison, dept_a, dept_b
+):
+    _issue(dept_a, office_user, n=2)
+    _issue(dept_b, office_user)
+    client.force_login(office_user)
+    response = client.get("/notices/register/", {"department": dept_b.pk})
+    assert response.context["page"].paginator.count == 1
+    not_confirmed = {d.name: d.unconfirmed for d in response.context["not_confirmed"]}
+    assert not_confirmed == {dept_a.name: 2, dept_b.name: 1}
+    # liaisons may not open the register
+    client.force_login(liaison)
+    assert client.get("/notices/register/").status_code == 403
+
+
+@pytest.mark.parametrize("rows", [3, 20])
+def test_register_and_inbox_constant_queries(
+    client, office_user, liaison, dept_a, rows, django_assert_max_num_queries
+):
+    _issue(dept_a, office_user, n=rows)
+    client.force_login(office_user)
+    with django_assert_max_num_queries(15):
+        assert client.get("/notices/register/").status_code == 200
+    client.force_login(liaison)
+    with django_assert_max_num_queries(15):
+        assert client.get("/notices/?tab=all").status_code == 200
+
+
+def test_assignment_form_and_print(client, office_user, dept_a):
+    client.force_login(office_user)
+    response = client.post(
+        "/notices/new/",
+        {"department": dept_a.pk, "title": "台账整改", "body": "请整改", "due_on": ""},
+    )
+    notice = Notice.objects.get()
+    assert response.status_code == 302
+    assert notice.kind == Notice.Kind.ASSIGNMENT and notice.due_on is not None
+    page = client.get(f"/notices/{notice.pk}/print/").content.decode()
+    assert notice.number in page and "@page" in page and "盖章" in page
+    # a past due date is refused
+    bad = client.post(
+        "/notices/new/",
+        {"department": dept_a.pk, "title": "x", "body": "y", "due_on": "2000-01-01"},
+    )
+    assert bad.status_code == 200 and "不能早于今天" in bad.content.decode()
+    assert Notice.objects.count() == 1
+
+
+def test_rules_edit_by_office_only(client, office_user, liaison):
+    client.force_login(liaison)
+    assert client.get("/notices/rules/").status_code == 403
+    client.force_login(office_user)
+    data = {
+        "reminder_days_before": 4,
+        "warning_grace_days": 1,
+        "escalation_interval_days": 3,
+        "max_level": 3,
+        "warning_answer_days": 5,
+        "assignment_answer_days": 10,
+        "warn_overdue_receipts": "on",
+    }
+    assert client.post("/notices/rules/", data).status_code == 302
+    rule = NoticeRule.objects.get(pk=1)
+    assert rule.reminder_days_before == 4 and rule.warn_overdue_assignments is False
+    bad = client.post("/notices/rules/", {**data, "escalation_interval_days": 0})
+    assert bad.status_code == 200
+    assert NoticeRule.objects.get(pk=1).escalation_interval_days == 3
