@@ -196,7 +196,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # The notices scan: reads only due rows, creates each notice once, so running
+    # it every few minutes (and after a restart) is safe.
+    "notices-scan": {"task": "notices.tasks.scan_notices", "schedule": 300.0},
+    # Re-queue notices whose delivery never completed (broker down, worker killed).
+    "notices-sweep": {"task": "notices.tasks.sweep_undelivered", "schedule": 120.0},
+}
 
 # --- production hardening (checked by `manage.py check --deploy`) ---------------
 if not DEBUG:
