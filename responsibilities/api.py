@@ -100,6 +100,8 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["is_active", "updated_at"]
+        # The list's rules (one lead per regulation ...) live in the service.
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,262 @@
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from responsibilities.models import ResponsibilityList
+from tests import factories
+
+LIST_URL = reverse("responsibilities:list")
+
+
+@pytest.mark.parametrize(
+    "who, seen, hidden",
+    [
+        (
+            "liaison",
+            ["中国共产党组织工作条例", "信访工作条例"],
+            ["中国共产党政法工作条例"],
+        ),
+        (
+            "teammate",
+            ["中国共产党组织工作条例", "信访工作条例"],
+            ["中国共产党政法工作条例"],
+        ),
+        (
+            "outsider",
+            ["中国共产党政法工作条例", "信访工作条例"],
+            ["中国共产党组织工作条例"],
+        ),
+        ("leader", ["中国共产党组织工作条例", "中国共产党政法工作条例"], []),
+    ],
+)
+def test_list_page_shows_rows_in_scope(client, world, request, who, seen, hidden):
+    # given
+    client.force_login(request.getfixturevalue(who))
+    # when
+    html = client.get(LIST_URL, {"kind": "lead"}).content.decode()
+    # then
+    for title in seen:
+        assert title in html
+    for title in hidden:
+        assert title not in html
+
+
+def test_list_page_inspector_sees_supervision_of_supervised(client, inspector, world):
+    client.force_login(inspector)
+    html = client.get(LIST_URL, {"kind": "supervision"}).content.decode()
+    assert "实施方案制定情况" in html
+    lead_html = client.get(LIST_URL, {"kind": "lead"}).content.decode()
+    assert "中国共产党政法工作条例" not in lead_html
+
+
+def test_list_page_edit_buttons_only_for_office(client, office_user, leader, world):
+    edit_url = reverse("responsibilities:edit", args=[world["lead_a"].pk])
+    client.force_login(leader)
+    assert edit_url not in client.get(LIST_URL).content.decode()
+    client.force_login(office_user)
+    assert edit_url in client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("who", ["leader", "liaison", "inspector"])
+def test_write_pages_refused_for_non_office(client, request, who, world):
+    client.force_login(request.getfixturevalue(who))
+    pk = world["lead_a"].pk
+    for url in [
+        reverse("responsibilities:create", args=["lead"]),
+        reverse("responsibilities:edit", args=[pk]),
+        reverse("responsibilities:import", args=["lead"]),
+        reverse("responsibilities:users"),
+    ]:
+        assert client.get(url).status_code == 403
+    response = client.post(reverse("responsibilities:deactivate", args=[pk]))
+    assert response.status_code == 403
+    assert ResponsibilityList.objects.get(pk=pk).is_active
+
+
+def test_api_client_user_cannot_use_pages(client, api_client_user, world):
+    client.force_login(api_client_user)
+    assert client.get(LIST_URL).status_code == 403
+
+
+def test_list_page_constant_queries(
+    client, office_user, world, dept_a, django_assert_max_num_queries
+):
+    client.force_login(office_user)
+    client.get(LIST_URL)
+    counts = []
+    for n in (3, 30):
+        for _ in range(n):
+            row = factories.ResponsibilityFactory(department=dept_a)
+            row.partner_departments.add(factories.DepartmentFactory())
+        with django_assert_max_num_queries(20) as ctx:
+            assert client.get(LIST_URL).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_create_page_office_adds_driver_row(client, office_user, dept_a, dept_b):
+    client.force_login(office_user)
+    response = client.post(
+        reverse("responsibilities:create", args=["driver"]),
+        {
+            "department": dept_a.pk,
+            "partner_departments": [dept_b.pk],
+            "mechanism": "中心组专题学习",
+            "driver_type": "study",
+            "frequency": "每季度",
+        },
+    )
+    assert response.status_code == 302
+    row = ResponsibilityList.objects.get(kind="driver")
+    assert row.mechanism == "中心组专题学习"
+    assert list(row.partner_departments.all()) == [dept_b]
+
+
+def test_create_page_shows_chinese_error_and_writes_nothing(
+    client, office_user, lead_a, dept_b
+):
+    client.force_login(office_user)
+    response = client.post(
+        reverse("responsibilities:create", args=["lead"]),
+        {"regulation": lead_a.regulation_id, "department": dept_b.pk},
+    )
+    assert response.status_code == 200
+    assert "该法规已有牵头执行部门" in response.content.decode()
+    assert ResponsibilityList.objects.count() == 1
+
+
+def test_edit_page_updates_and_deactivates(client, office_user, lead_a, dept_b):
+    client.force_login(office_user)
+    url = reverse("responsibilities:edit", args=[lead_a.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "regulation": lead_a.regulation_id,
+            "department": lead_a.department_id,
+            "partner_departments": [dept_b.pk],
+            "duty": "新职责",
+            "default_flow": "simple",
+        },
+    )
+    assert response.status_code == 302
+    lead_a.refresh_from_db()
+    assert lead_a.duty == "新职责" and lead_a.default_flow == "simple"
+    client.post(reverse("responsibilities:deactivate", args=[lead_a.pk]))
+    lead_a.refresh_from_db()
+    assert not lead_a.is_active
+
+
+def test_coverage_page_lists_regulations_without_lead(client, leader, world, dept_a):
+    # given: one in-force regulation without a lead, one repealed without a lead
+    orphan = factories.RegulationFactory(title="无人牵头的规定")
+    factories.RegulationFactory(title="已废止的办法", status="repealed")
+    for _ in range(2):
+        factories.ResponsibilityFactory(department=dept_a)
+    client.force_login(leader)
+    # when
+    response = client.get(reverse("responsibilities:coverage"))
+    # then
+    html = response.content.decode()
+    missing = response.context["missing"]
+    assert missing == [orphan]
+    assert "已废止的办法" not in html
+    leaders = list(response.context["leaders"])
+    assert leaders[0] == dept_a and leaders[0].lead_count == 3
+
+
+def test_department_tree_page_scoped(client, liaison, dept_a, dept_a_child, dept_b):
+    client.force_login(liaison)
+    html = client.get(reverse("responsibilities:departments")).content.decode()
+    assert dept_a_child.name in html
+    assert dept_b.name not in html
+
+
+def test_export_page_xlsx_scoped(client, outsider, world):
+    client.force_login(outsider)
+    response = client.get(reverse("responsibilities:export", args=["lead"]))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("法规名称", "牵头部门")
+    titles = {r[0] for r in rows[1:]}
+    assert titles == {"中国共产党政法工作条例", "信访工作条例"}
+
+
+# --- users and tokens ------------------------------------------------------------
+
+
+def test_users_page_office_creates_and_deactivates_user(client, office_user, dept_a):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(office_user)
+    response = client.post(
+        reverse("responsibilities:user_create"),
+        {
+            "username": "wang",
+            "role": "liaison",
+            "department": dept_a.pk,
+            "password": "good-pass-1",
+        },
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="wang")
+    assert user.membership.department == dept_a
+    client.post(reverse("responsibilities:user_deactivate", args=[user.pk]))
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_users_page_reset_password_and_change_role(
+    client, office_user, liaison, dept_b
+):
+    client.force_login(office_user)
+    url = reverse("responsibilities:user_edit", args=[liaison.pk])
+    client.post(url, {"action": "password", "password": "brand-new-9"})
+    client.post(
+        url,
+        {
+            "action": "edit",
+            "role": "inspector",
+            "department": dept_b.pk,
+            "is_active": "on",
+        },
+    )
+    liaison.refresh_from_db()
+    assert liaison.check_password("brand-new-9")
+    assert liaison.membership.role == "inspector"
+    assert liaison.membership.department == dept_b
+
+
+def test_office_issues_and_revokes_token_in_ui(client, api, office_user, lead_a):
+    client.force_login(office_user)
+    # when: issue
+    response = client.post(
+        reverse("responsibilities:token_issue"),
+        {"client_name": "credit-system"},
+        follow=True,
+    )
+    # then: the key is shown once
+    key = Token.objects.get(user__username="api-credit-system").key
+    assert key in response.content.decode()
+    again = client.get(reverse("responsibilities:users")).content.decode()
+    assert key not in again
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/departments/").status_code == 403  # authenticated
+    # when: revoke
+    client_user = Token.objects.get(key=key).user
+    client.post(reverse("responsibilities:token_revoke", args=[client_user.pk]))
+    # then
+    assert api.get("/api/v1/departments/").status_code == 401
+
+
+def test_token_pages_refused_for_leader(client, leader):
+    client.force_login(leader)
+    response = client.post(
+        reverse("responsibilities:token_issue"), {"client_name": "x"}
+    )
+    assert response.status_code == 403
+    assert not Token.objects.exists()

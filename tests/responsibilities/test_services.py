@@ -1,0 +1,165 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from rest_framework.authtoken.models import Token
+
+from config.errors import NotAllowed
+from responsibilities import services
+from responsibilities.models import Department, ResponsibilityList, Role
+from responsibilities.selectors import visible_departments
+from tests import factories
+
+
+def test_department_move_repaths_subtree(liaison, dept_a, dept_a_child, dept_b):
+    # given: a grandchild under dept_a_child
+    grandchild = factories.DepartmentFactory(parent=dept_a_child)
+    # when: dept_a_child moves under dept_b
+    services.department_move(department=dept_a_child, parent=dept_b)
+    # then: paths follow and the liaison of A no longer sees the moved subtree
+    grandchild.refresh_from_db()
+    dept_a_child.refresh_from_db()
+    assert dept_a_child.path == f"{dept_b.path}{dept_a_child.pk}/"
+    assert grandchild.path == f"{dept_a_child.path}{grandchild.pk}/"
+    liaison._zhigui_membership = None
+    del liaison._zhigui_membership
+    assert set(visible_departments(liaison)) == {dept_a}
+
+
+def test_department_move_into_own_subtree_refused(dept_a, dept_a_child):
+    with pytest.raises(ValidationError):
+        services.department_move(department=dept_a, parent=dept_a_child)
+    dept_a.refresh_from_db()
+    assert dept_a.parent is None
+
+
+def test_department_create_rejects_duplicate_code(dept_a):
+    with pytest.raises(ValidationError) as exc:
+        services.department_create(code="A", name="重复", kind="district")
+    assert "code" in exc.value.message_dict
+    assert Department.objects.filter(code="A").count() == 1
+
+
+def test_user_create_office_gets_admin_group(office_dept):
+    # when
+    user = services.user_create(
+        username="clerk",
+        password="long-enough-1",
+        role=Role.OFFICE,
+        department=office_dept,
+    )
+    # then
+    assert user.is_staff and not user.is_superuser
+    group = Group.objects.get(name=services.OFFICE_GROUP_NAME)
+    assert user.groups.filter(pk=group.pk).exists()
+    assert user.has_perm("responsibilities.change_responsibilitylist")
+    assert user.has_perm("regulations.add_regulation")
+
+
+def test_user_update_away_from_office_drops_admin(office_dept, dept_a):
+    user = services.user_create(
+        username="clerk",
+        password="long-enough-1",
+        role=Role.OFFICE,
+        department=office_dept,
+    )
+    services.user_update(user=user, role=Role.LIAISON, department=dept_a)
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.groups.exists()
+    assert user.membership.department == dept_a
+
+
+@pytest.mark.parametrize(
+    "role, with_department, field",
+    [("boss", True, "role"), (Role.LIAISON, False, "department")],
+)
+def test_user_create_refuses_bad_role_or_missing_department(
+    dept_a, role, with_department, field
+):
+    with pytest.raises(ValidationError) as exc:
+        services.user_create(
+            username="x",
+            password="long-enough-1",
+            role=role,
+            department=dept_a if with_department else None,
+        )
+    assert field in exc.value.message_dict
+    assert not Token.objects.exists()
+
+
+def test_user_deactivate_drops_token(liaison):
+    Token.objects.create(user=liaison)
+    services.user_deactivate(user=liaison)
+    liaison.refresh_from_db()
+    assert not liaison.is_active
+    assert not Token.objects.filter(user=liaison).exists()
+
+
+def test_api_token_issue_replaces_old_token(db):
+    first = services.api_token_issue(client_name="credit-system")
+    second = services.api_token_issue(client_name="credit-system")
+    assert first != second
+    token = Token.objects.get()
+    assert token.key == second
+    assert token.user.username == "api-credit-system"
+    assert token.user.membership.role == Role.API_CLIENT
+    assert not token.user.has_usable_password()
+
+
+def test_api_token_issue_refuses_bad_name(db):
+    with pytest.raises(ValidationError):
+        services.api_token_issue(client_name="bad name;")
+
+
+def test_responsibility_create_office_only(liaison, dept_a, reg_a):
+    with pytest.raises(NotAllowed):
+        services.responsibility_create(
+            kind="lead", user=liaison, department=dept_a, regulation=reg_a
+        )
+    assert not ResponsibilityList.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "kind, fields, field",
+    [
+        ("driver", {"mechanism": "学习"}, "driver_type"),
+        ("safeguard", {"element_type": "funds"}, "requirement"),
+        ("supervision", {}, "inspection_group"),
+        ("lead", {}, "regulation"),
+    ],
+)
+def test_responsibility_create_requires_kind_fields(
+    office_user, dept_a, kind, fields, field
+):
+    with pytest.raises(ValidationError) as exc:
+        services.responsibility_create(
+            kind=kind, user=office_user, department=dept_a, **fields
+        )
+    assert field in exc.value.message_dict
+
+
+def test_responsibility_deactivate_keeps_row_and_frees_regulation(
+    office_user, lead_a, dept_b
+):
+    # when
+    services.responsibility_deactivate(responsibility=lead_a, user=office_user)
+    # then: a new lead may be named, the old row stays with its history
+    services.responsibility_create(
+        kind="lead", user=office_user, department=dept_b, regulation=lead_a.regulation
+    )
+    lead_a.refresh_from_db()
+    assert not lead_a.is_active
+    assert lead_a.history.first().history_user == office_user
+    assert ResponsibilityList.objects.filter(kind="lead").count() == 2
+
+
+def test_responsibility_partner_cannot_be_lead(office_user, dept_a, reg_a):
+    with pytest.raises(ValidationError) as exc:
+        services.responsibility_create(
+            kind="lead",
+            user=office_user,
+            department=dept_a,
+            regulation=reg_a,
+            partner_departments=[dept_a],
+        )
+    assert "partner_departments" in exc.value.message_dict
