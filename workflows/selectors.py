@@ -77,11 +77,11 @@ def _apply(filterset_class, queryset, filters):
     return filterset.qs
 
 
-def _receipt_confirmed_at():
+def _receipt(field: str):
     return Subquery(
         Receipt.objects.filter(
             project_id=OuterRef("project_id"), department_id=OuterRef("department_id")
-        ).values("confirmed_at")[:1]
+        ).values(field)[:1]
     )
 
 
@@ -90,7 +90,8 @@ def step_list(*, user, filters: dict | None = None, today=None) -> QuerySet[Step
     qs = scope_to_user(Step.objects.all(), user=user)
     qs = qs.select_related("project__regulation", "department").annotate(
         light=light_case(today=today),
-        receipt_confirmed_at=_receipt_confirmed_at(),
+        receipt_confirmed_at=_receipt("confirmed_at"),
+        receipt_pk=_receipt("pk"),
     )
     return _apply(StepFilter, qs, filters).order_by("due_on", "project_id", "order")
 

@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from workflows import views
 
 app_name = "workflows"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview_page, name="overview"),
+    path("review/", views.review_page, name="review"),
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("launch/", views.launch_page, name="launch"),
+    path("launch/bulk/", views.bulk_launch_page, name="bulk_launch"),
+    path("projects/<int:pk>/", views.project_page, name="project"),
+    path("steps/<int:pk>/", views.step_page, name="step"),
+    path("steps/<int:pk>/submit/", views.step_submit_view, name="step_submit"),
+    path("steps/<int:pk>/approve/", views.step_approve_view, name="step_approve"),
+    path("steps/<int:pk>/return/", views.step_return_view, name="step_return"),
+    path(
+        "receipts/<int:pk>/confirm/",
+        views.receipt_confirm_view,
+        name="receipt_confirm",
+    ),
+    path(
+        "evidence/files/<int:pk>/",
+        views.evidence_file_download,
+        name="evidence_file",
+    ),
+    path("flows/", views.flow_list_page, name="flows"),
+    path(
+        "flows/<int:flow_pk>/steps/new/",
+        views.step_template_form_page,
+        name="step_template_add",
+    ),
+    path(
+        "flows/<int:flow_pk>/steps/<int:pk>/",
+        views.step_template_form_page,
+        name="step_template_edit",
+    ),
+    path(
+        "flows/steps/<int:pk>/move/",
+        views.step_template_move_view,
+        name="step_template_move",
+    ),
+    path(
+        "flows/steps/<int:pk>/delete/",
+        views.step_template_delete_view,
+        name="step_template_delete",
+    ),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path(
+        "calendar/<int:pk>/delete/",
+        views.calendar_day_delete_view,
+        name="calendar_day_delete",
+    ),
+]

@@ -1,5 +1,6 @@
 """Writes of the workflows app (see each module for its side effects)."""
 
+from workflows.services.calendar_days import calendar_day_delete, calendar_day_set
 from workflows.services.launch import (
     plan_steps,
     project_bulk_launch,
@@ -24,6 +25,8 @@ from workflows.services.templates import (
 from workflows.services.transitions import ACTION_LABELS, TRANSITIONS
 
 __all__ = [
+    "calendar_day_delete",
+    "calendar_day_set",
     "ACTION_LABELS",
     "ALLOWED_EVIDENCE_EXTENSIONS",
     "TRANSITIONS",

@@ -1,0 +1,109 @@
+"""Browser forms of the workflows app (validation only; services do the work)."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from regulations.models import Regulation
+from responsibilities.models import Department
+from workflows.models import EVIDENCE_KINDS, CalendarDay, FlowTemplate
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget (the templates render fields as-is)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = css
+
+
+class LaunchForm(BootstrapMixin, forms.Form):
+    regulation = forms.ModelChoiceField(
+        label="党内法规",
+        queryset=Regulation.objects.filter(is_deleted=False).exclude(
+            status=Regulation.Status.REPEALED
+        ),
+    )
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    flow = forms.ChoiceField(label="流程", choices=FlowTemplate.Code.choices)
+    lead_department = forms.ModelChoiceField(
+        label="牵头执行部门", queryset=Department.objects.filter(is_active=True)
+    )
+    partner_departments = forms.ModelMultipleChoiceField(
+        label="配合部门",
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    starts_on = forms.DateField(
+        label="启动日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["starts_on"].initial = today
+
+
+class BulkLaunchForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    starts_on = forms.DateField(
+        label="启动日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class EvidenceForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(
+        label="工作说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="退回原因",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "退回时必须填写退回原因。"},
+    )
+
+
+class StepTemplateForm(BootstrapMixin, forms.Form):
+    code = forms.SlugField(label="步骤代码(英文)", max_length=40)
+    name = forms.CharField(label="步骤名称", max_length=50)
+    duration_days = forms.IntegerField(label="时限(工作日)", min_value=1, max_value=365)
+    parallel = forms.BooleanField(label="可与上一步并行", required=False)
+    evidence_kinds = forms.MultipleChoiceField(
+        label="所需佐证材料",
+        choices=list(EVIDENCE_KINDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    base_points = forms.DecimalField(label="基点", min_value=0, max_digits=6)
+    high_points = forms.DecimalField(label="高点", min_value=0, max_digits=6)
+    description = forms.CharField(
+        label="工作要求", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CalendarDayForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "is_workday", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        labels = {"is_workday": "设为工作日(不勾选则为休息日)"}
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value < datetime.date(2000, 1, 1):
+            raise forms.ValidationError("日期无效。")
+        return value
