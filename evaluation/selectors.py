@@ -43,19 +43,28 @@ def round_get(*, user, pk: int) -> EvaluationRound:
     return round_
 
 
-def evaluation_queryset(*, user) -> QuerySet[Evaluation]:
-    """Sheets the user may read, with everything a list shows in fixed queries."""
+def _scoped_sheets(*, user, include_superseded: bool = False):
     qs = Evaluation.objects.select_related(
-        "round", "project__regulation", "department"
+        "round", "project__regulation", "department", "standard"
+    )
+    if is_office(user):
+        if not include_superseded:
+            qs = qs.exclude(round__status=S.SUPERSEDED)
+    else:
+        qs = qs.filter(round__status=S.PUBLISHED)
+    return scope_to_user(qs, user=user)
+
+
+def evaluation_queryset(
+    *, user, include_superseded: bool = False
+) -> QuerySet[Evaluation]:
+    """Sheets the user may read, with everything a list shows in fixed queries."""
+    return _scoped_sheets(
+        user=user, include_superseded=include_superseded
     ).prefetch_related(
         Prefetch("steps", queryset=StepScore.objects.order_by("order", "id")),
         Prefetch("deductions", queryset=Deduction.objects.order_by("id")),
     )
-    if is_office(user):
-        qs = qs.exclude(round__status=S.SUPERSEDED)
-    else:
-        qs = qs.filter(round__status=S.PUBLISHED)
-    return scope_to_user(qs, user=user)
 
 
 def evaluation_list(
@@ -67,7 +76,7 @@ def evaluation_list(
     status=None,
     round_id=None,
 ) -> QuerySet[Evaluation]:
-    qs = evaluation_queryset(user=user)
+    qs = evaluation_queryset(user=user, include_superseded=bool(round_id))
     if year:
         qs = qs.filter(round__year=year)
     if department:
@@ -85,12 +94,8 @@ def evaluation_list(
 
 def evaluation_get(*, user, pk: int) -> Evaluation:
     """One sheet with its lines, adjustments and deductions; 404 outside scope."""
-    qs = evaluation_queryset(user=user)
-    if is_office(user):
-        # A superseded sheet stays readable from its round for the office.
-        qs = Evaluation.objects.select_related(
-            "round", "project__regulation", "department"
-        )
+    # A superseded sheet stays readable from its round for the office.
+    qs = _scoped_sheets(user=user, include_superseded=True)
     sheet = (
         qs.prefetch_related(
             Prefetch(
@@ -282,3 +287,103 @@ def score_trend(*, kind: str | None = None) -> list[dict]:
                 {"year": year, "value": Decimal(avg).quantize(Decimal("0.01"))}
             )
     return result
+
+
+def year_progress(*, year: int) -> list[dict]:
+    """Approved steps / all steps of the year's projects, per flow and kind."""
+    from workflows.models import ExecutionProject, Step
+
+    rows = (
+        Step.objects.filter(project__year=year)
+        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .values("project__flow", "department__kind")
+        .annotate(
+            total=Count("id"), done=Count("id", filter=Q(status=Step.Status.APPROVED))
+        )
+        .order_by("project__flow", "department__kind")
+    )
+    flows = dict(ExecutionProject._meta.get_field("flow").choices)
+    kinds = dict(Department.Kind.choices)
+    return [
+        {
+            "label": f"{flows.get(r['project__flow'], r['project__flow'])[:3]}·"
+            f"{kinds.get(r['department__kind'], r['department__kind'])}",
+            "done": r["done"],
+            "total": r["total"],
+        }
+        for r in rows
+    ]
+
+
+def year_lights(*, year: int) -> dict:
+    """Counts of green/yellow/red among the year's unfinished steps (one query)."""
+    from workflows.models import ExecutionProject, Step
+    from workflows.selectors import light_case
+
+    rows = (
+        Step.objects.filter(project__year=year)
+        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(status=Step.Status.APPROVED)
+        .annotate(light=light_case())
+        .values("light")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {"green": 0, "yellow": 0, "red": 0}
+    for row in rows:
+        counts[row["light"]] = row["n"]
+    return counts
+
+
+def top_overdue(*, year: int, limit: int = 10, user=None):
+    from django.utils import timezone
+
+    from workflows.models import ExecutionProject, Step
+
+    qs = (
+        Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
+        .exclude(status=Step.Status.APPROVED)
+        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .select_related("project__regulation", "department")
+        .order_by("due_on", "id")
+    )
+    if user is not None:
+        qs = scope_to_user(qs, user=user)
+    return list(qs[:limit])
+
+
+def bulletin(*, round_: EvaluationRound) -> dict:
+    """What a 通报 of a published round shows (a fixed number of queries)."""
+    from workflows.models import Step
+
+    rows = ranking_rows(Evaluation.objects.filter(round=round_))
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind_label"]].append(row)
+    best_worst = []
+    for label, group in by_kind.items():
+        best = [r for r in group if r["rank"] == 1]
+        lowest = group[-1]["rank"] if group else None
+        worst = [r for r in group if r["rank"] == lowest and lowest != 1]
+        best_worst.append({"kind": label, "best": best, "worst": worst})
+    overdue = list(
+        Deduction.objects.filter(evaluation__round=round_, kind="overdue")
+        .select_related(
+            "evaluation__department",
+            "evaluation__project__regulation",
+            "step_score__step",
+        )
+        .order_by("-points", "id")[:50]
+    )
+    escalated = list(
+        Step.objects.filter(project__year=round_.year, flagged_for_bulletin=True)
+        .select_related("project__regulation", "department")
+        .order_by("department__name", "due_on")
+    )
+    return {
+        "rankings": rows,
+        "by_kind": dict(by_kind),
+        "best_worst": best_worst,
+        "overdue": overdue,
+        "escalated": escalated,
+    }

@@ -1,0 +1,132 @@
+import pytest
+
+from evaluation import services
+from evaluation.models import Adjustment, StepScore
+from tests.evaluation.conftest import approved_on_time, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(office_user, dept_a, dept_b, town):
+    for department in (dept_a, dept_b, town):
+        approved_on_time(make_project(lead=department), department)
+    round_ = services.round_create(year=2026, actor=office_user)
+    services.round_propose_all(round=round_, actor=office_user)
+    services.round_review(round=round_, actor=office_user)
+    services.round_publish(round=round_, actor=office_user)
+    return round_
+
+
+def test_pages_render_for_office(client, office_user, published, dept_a):
+    # given
+    client.force_login(office_user)
+    sheet = published.evaluations.first()
+
+    # when / then
+    for url in (
+        "/evaluation/",
+        "/evaluation/rankings/",
+        "/evaluation/rounds/",
+        f"/evaluation/rounds/{published.pk}/",
+        f"/evaluation/rounds/{published.pk}/bulletin/",
+        f"/evaluation/sheets/{sheet.pk}/",
+        "/evaluation/scores/",
+        "/evaluation/credit/",
+        f"/evaluation/credit/{dept_a.pk}/",
+        "/evaluation/standards/",
+        "/evaluation/inspections/",
+        "/evaluation/inspections/new/",
+        "/evaluation/accountability/new/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    chart = client.get(f"/evaluation/credit/{dept_a.pk}/").content.decode()
+    assert "<svg" in chart
+
+
+def test_bulletin_exports_xlsx(client, office_user, published):
+    # given
+    client.force_login(office_user)
+
+    # when
+    response = client.get(f"/evaluation/rounds/{published.pk}/bulletin.xlsx")
+
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    assert response.content[:2] == b"PK"
+
+
+def test_dashboard_is_for_office_and_leaders(client, liaison, leader, published):
+    client.force_login(liaison)
+    assert client.get("/evaluation/").status_code == 403
+    client.force_login(leader)
+    assert client.get("/evaluation/").status_code == 200
+
+
+def test_liaison_sees_own_published_sheet_only(
+    client, liaison, outsider, published, dept_a
+):
+    # given
+    sheet = published.evaluations.get(department=dept_a)
+
+    # when / then
+    client.force_login(liaison)
+    assert client.get(f"/evaluation/sheets/{sheet.pk}/").status_code == 200
+    client.force_login(outsider)
+    assert client.get(f"/evaluation/sheets/{sheet.pk}/").status_code == 404
+
+
+def test_adjust_form_without_reason_changes_nothing(client, office_user, dept_a):
+    # given a draft sheet
+    approved_on_time(make_project(lead=dept_a), dept_a)
+    round_ = services.round_create(year=2026, actor=office_user)
+    services.round_propose_all(round=round_, actor=office_user)
+    line = StepScore.objects.get()
+    client.force_login(office_user)
+
+    # when
+    response = client.post(
+        f"/evaluation/sheets/{line.evaluation_id}/lines/{line.pk}/adjust/",
+        {"new_points": "11", "reason": ""},
+        follow=True,
+    )
+
+    # then
+    assert "调整分值必须填写调整理由" in response.content.decode()
+    assert not Adjustment.objects.exists()
+
+
+def test_liaison_cannot_adjust_or_publish(client, liaison, office_user, dept_a):
+    # given
+    approved_on_time(make_project(lead=dept_a), dept_a)
+    round_ = services.round_create(year=2026, actor=office_user)
+    services.round_propose_all(round=round_, actor=office_user)
+    line = StepScore.objects.get()
+    client.force_login(liaison)
+
+    # when / then
+    url = f"/evaluation/sheets/{line.evaluation_id}/lines/{line.pk}/adjust/"
+    assert client.post(url, {"new_points": "12", "reason": "x"}).status_code == 403
+    assert client.post(f"/evaluation/rounds/{round_.pk}/review/").status_code == 403
+    assert not Adjustment.objects.exists()
+
+
+def test_published_round_page_refuses_edits(client, office_user, published):
+    # given
+    client.force_login(office_user)
+    line = StepScore.objects.filter(evaluation__round=published).first()
+
+    # when
+    response = client.post(
+        f"/evaluation/sheets/{line.evaluation_id}/lines/{line.pk}/adjust/",
+        {"new_points": "11", "reason": "改一下"},
+        follow=True,
+    )
+
+    # then
+    assert "已冻结" in response.content.decode()
+    assert not Adjustment.objects.exists()
