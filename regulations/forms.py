@@ -46,6 +46,15 @@ class RegulationForm(BootstrapMixin, forms.ModelForm):
         pass
 
 
+class RegulationReviseForm(RegulationForm):
+    carry_responsibilities = forms.BooleanField(
+        label="责任清单转到新版本",
+        required=False,
+        initial=True,
+        help_text="原版本的牵头部门、动力机制、保障要素和专项监督条目改为对应新版本",
+    )
+
+
 class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label="选择文件",

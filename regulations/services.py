@@ -46,11 +46,16 @@ EDITABLE_FIELDS = (
 INHERITED_ON_REVISE = ("title", "issuer", "level", "form", "branch", "link")
 
 
+def _actor(user):
+    """The user to record in history (None for the system, e.g. demo data)."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def _save(regulation: Regulation, *, user, reason: str = "") -> Regulation:
     """Validate and save; history records `user` and `reason`."""
     regulation.full_clean(validate_unique=False, validate_constraints=False)
     _check_unique(regulation)
-    regulation._history_user = user if user and user.is_authenticated else None
+    regulation._history_user = _actor(user)
     regulation._change_reason = reason or None
     try:
         with transaction.atomic():
@@ -138,20 +143,28 @@ def _transition(
         raise InvalidTransition("该法规的时效状态已被他人修改，请刷新后重试")
     regulation.refresh_from_db()
     # The history row is the event: who, when, from (previous row), to, why.
-    regulation._history_user = user if user and user.is_authenticated else None
+    regulation._history_user = _actor(user)
     regulation._change_reason = reason
     regulation.save(update_fields=["updated_at"])
     return regulation
 
 
-def regulation_revise(*, regulation: Regulation, user, data: Mapping) -> Regulation:
+def regulation_revise(
+    *,
+    regulation: Regulation,
+    user,
+    data: Mapping,
+    carry_responsibilities: bool = True,
+) -> Regulation:
     """Add a new version that replaces `regulation`; the old one becomes amended.
 
     Fields not given are inherited from the old version (title, issuer, level,
     form, branch, link). Side effects, in one transaction: a new in-force
     Regulation with `replaces=regulation`; the old one's status in_force -> amended
-    with a history row. Responsibilities stay on the old version until the office
-    moves them.
+    with a history row; with `carry_responsibilities`, the old version's active
+    rows of the four lists move to the new version (each with a history row), so
+    the new version keeps its lead department. Execution projects stay with the
+    version they executed.
     """
     if regulation.is_deleted:
         raise DomainError("该法规已删除，不能修订")
@@ -177,6 +190,12 @@ def regulation_revise(*, regulation: Regulation, user, data: Mapping) -> Regulat
         new.replaces = regulation
         new.status = Status.IN_FORCE
         _save(new, user=user, reason=f"修订：取代 #{regulation.pk}")
+        if carry_responsibilities:
+            for row in regulation.responsibilities.filter(is_active=True):
+                row.regulation = new
+                row._history_user = _actor(user)
+                row._change_reason = "法规修订，转至新版本"
+                row.save(update_fields=["regulation", "updated_at"])
     return new
 
 
@@ -209,7 +228,7 @@ def regulation_delete(*, regulation: Regulation, user) -> Regulation:
     if projects is not None and projects.exists():
         raise DomainError("该法规已有执行项目，不能删除；如已失效，请标记为“已废止”")
     regulation.is_deleted = True
-    regulation._history_user = user if user and user.is_authenticated else None
+    regulation._history_user = _actor(user)
     regulation._change_reason = "删除"
     regulation.save()
     return regulation
@@ -407,9 +426,7 @@ def regulation_import(*, rows: list[Row], user, commit: bool) -> ImportReport:
                 regulation = Regulation(created_by=user if user and user.pk else None)
                 for field in EXPORT_FIELDS:
                     setattr(regulation, field, cleaned[field])
-                regulation._history_user = (
-                    user if user and user.is_authenticated else None
-                )
+                regulation._history_user = _actor(user)
                 regulation._change_reason = "导入"
                 regulation.save()
     except IntegrityError as exc:

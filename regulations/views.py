@@ -12,7 +12,7 @@ from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
-from regulations.forms import ImportForm, RegulationForm
+from regulations.forms import ImportForm, RegulationForm, RegulationReviseForm
 from regulations.models import Regulation
 from responsibilities.selectors import is_office
 
@@ -136,11 +136,18 @@ def regulation_edit(request, pk):
 def regulation_revise(request, pk):
     old = selectors.regulation_get(user=request.user, pk=pk)
     initial = {name: getattr(old, name) for name in services.INHERITED_ON_REVISE}
-    form = RegulationForm(request.POST or None, request.FILES or None, initial=initial)
+    form = RegulationReviseForm(
+        request.POST or None, request.FILES or None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
+        data = _form_data(form)
+        carry = data.pop("carry_responsibilities", False)
         try:
             new = services.regulation_revise(
-                regulation=old, user=request.user, data=_form_data(form)
+                regulation=old,
+                user=request.user,
+                data=data,
+                carry_responsibilities=carry,
             )
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -157,17 +157,28 @@ def test_regulation_revise_page_creates_new_version(client, office_user):
     old = RegulationFactory(title="中国共产党纪律处分条例", document_number="2018版")
     client.force_login(office_user)
     # when
+    lead = ResponsibilityFactory(regulation=old)
+    form_page = client.get(reverse("regulations:revise", args=[old.pk]))
+    assert form_page.context["form"]["title"].value() == old.title
     response = client.post(
         reverse("regulations:revise", args=[old.pk]),
-        {**FORM, "title": old.title, "document_number": "2023版"},
+        {
+            **FORM,
+            "title": old.title,
+            "document_number": "2023版",
+            "carry_responsibilities": "on",
+        },
     )
     # then
     new = Regulation.objects.get(document_number="2023版")
     assert response["Location"] == reverse("regulations:detail", args=[new.pk])
     old.refresh_from_db()
     assert old.status == Regulation.Status.AMENDED
+    lead.refresh_from_db()
+    assert lead.regulation == new
     detail = client.get(reverse("regulations:detail", args=[new.pk])).content.decode()
     assert "版本沿革" in detail and "已被修改" in detail
+    assert lead.department.name in detail
 
 
 def test_regulation_detail_shows_its_responsibilities(client, liaison, dept_a):

@@ -172,3 +172,35 @@ def test_regulation_delete_refused_when_used_by_a_list(office_user):
             regulation=responsibility.regulation, user=office_user
         )
     assert not Regulation.objects.filter(is_deleted=True).exists()
+
+
+def test_regulation_revise_moves_active_responsibilities_to_new_version(
+    office_user, dept_a
+):
+    # given: department A leads the old version; an inactive row stays behind
+    lead = ResponsibilityFactory(department=dept_a)
+    old = lead.regulation
+    retired = ResponsibilityFactory(regulation=old, kind="driver", is_active=False)
+    # when
+    new = services.regulation_revise(
+        regulation=old, user=office_user, data={"document_number": "新版"}
+    )
+    # then
+    lead.refresh_from_db()
+    retired.refresh_from_db()
+    assert lead.regulation == new
+    assert retired.regulation == old
+    assert lead.history.first().history_user == office_user
+
+
+def test_regulation_revise_can_leave_responsibilities_behind(office_user):
+    lead = ResponsibilityFactory()
+    old = lead.regulation
+    services.regulation_revise(
+        regulation=old,
+        user=office_user,
+        data={"document_number": "新版"},
+        carry_responsibilities=False,
+    )
+    lead.refresh_from_db()
+    assert lead.regulation == old
