@@ -1,0 +1,109 @@
+"""Admin: for looking things up. Statuses are read-only; scores change through
+the office's pages (services), never here."""
+
+from django.contrib import admin
+
+from evaluation import models
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StandardStepInline(ReadOnlyInline):
+    model = models.StandardStep
+
+
+class KeyIndicatorInline(ReadOnlyInline):
+    model = models.KeyIndicator
+
+
+class DeductionRuleInline(ReadOnlyInline):
+    model = models.DeductionRule
+
+
+@admin.register(models.ScoringStandard)
+class ScoringStandardAdmin(admin.ModelAdmin):
+    list_display = ["name", "flow_code", "version", "is_current", "created_at"]
+    readonly_fields = ["flow_code", "version", "is_current", "created_by"]
+    inlines = [StandardStepInline, KeyIndicatorInline, DeductionRuleInline]
+
+
+class RoundEventInline(ReadOnlyInline):
+    model = models.RoundEvent
+
+
+@admin.register(models.EvaluationRound)
+class EvaluationRoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "quarter", "status", "published_at"]
+    list_filter = ["status", "year"]
+    readonly_fields = [
+        "status",
+        "reviewed_at",
+        "published_at",
+        "corrects",
+        "correction_reason",
+        "created_by",
+        "standards",
+    ]
+    inlines = [RoundEventInline]
+
+
+class StepScoreInline(ReadOnlyInline):
+    model = models.StepScore
+    fields = ["code", "base_points", "high_points", "proposed", "final", "explanation"]
+
+
+@admin.register(models.Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["round", "project", "department", "total", "max_total"]
+    list_filter = ["round"]
+    list_select_related = ["round", "project__regulation", "department"]
+    inlines = [StepScoreInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.GradeThreshold)
+class GradeThresholdAdmin(admin.ModelAdmin):
+    list_display = ["grade", "label", "min_score"]
+
+
+@admin.register(models.CreditRecord)
+class CreditRecordAdmin(admin.ModelAdmin):
+    list_display = ["department", "year", "score", "grade", "source_round"]
+    list_filter = ["year", "grade"]
+    list_select_related = ["department", "source_round"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ProblemInline(admin.TabularInline):
+    model = models.Problem
+    extra = 0
+    readonly_fields = ["status", "assignment", "rectified_at"]
+
+
+@admin.register(models.Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["inspected_on", "kind", "department", "inspectors"]
+    list_select_related = ["department"]
+    inlines = [ProblemInline]
+
+
+@admin.register(models.Accountability)
+class AccountabilityAdmin(admin.ModelAdmin):
+    list_display = ["decided_on", "action", "person", "department"]
+    list_select_related = ["department"]
