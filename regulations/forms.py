@@ -1,6 +1,8 @@
 """Browser forms of the catalogue: fields and widgets only; rules live in services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 
 from regulations.models import Regulation
 from regulations.services import EDITABLE_FIELDS
@@ -19,8 +21,18 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+ATTACHMENT_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "wps", "txt", "jpg", "png"]
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
 class RegulationForm(BootstrapMixin, forms.ModelForm):
     link = forms.URLField(label="原文链接", required=False, assume_scheme="https")
+    attachment = forms.FileField(
+        label="原文附件",
+        required=False,
+        help_text="PDF、OFD、Word、WPS 或图片，不超过 20 MB",
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+    )
 
     class Meta:
         model = Regulation
@@ -34,6 +46,12 @@ class RegulationForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+    def clean_attachment(self):
+        attachment = self.cleaned_data.get("attachment")
+        if attachment and getattr(attachment, "size", 0) > ATTACHMENT_MAX_BYTES:
+            raise ValidationError("附件不能超过 20 MB")
+        return attachment
 
     def validate_unique(self):
         # Uniqueness (title + number among live rows) is checked by the service,

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/repeal/", views.regulation_repeal, name="repeal"),
     path("<int:pk>/delete/", views.regulation_delete, name="delete"),
     path("<int:pk>/history/", views.regulation_history, name="history"),
+    path("<int:pk>/attachment/", views.regulation_attachment, name="attachment"),
 ]

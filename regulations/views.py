@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -83,6 +84,20 @@ def regulation_detail(request, pk):
             "status_class": STATUS_CLASS,
         },
     )
+
+
+@reader_required
+def regulation_attachment(request, pk):
+    """The original text, served through the app (media is not public)."""
+    regulation = selectors.regulation_get(user=request.user, pk=pk)
+    if not regulation.attachment:
+        raise Http404("该法规没有附件")
+    try:
+        handle = regulation.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件不存在") from exc
+    name = regulation.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @office_required

@@ -315,3 +315,28 @@ def test_regulation_import_new_bad_upload_discards_earlier_clean_one(
     # then: neither file was written
     assert response.status_code == 302
     assert not Regulation.objects.exists()
+
+
+def test_regulation_attachment_uploaded_and_downloaded(
+    client, office_user, liaison, settings, tmp_path
+):
+    # given
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(office_user)
+    pdf = SimpleUploadedFile("条例原文.pdf", b"%PDF-1.4 text", "application/pdf")
+    client.post(reverse("regulations:create"), {**FORM, "attachment": pdf})
+    regulation = Regulation.objects.get(title=FORM["title"])
+    # when: any reader downloads it
+    client.force_login(liaison)
+    response = client.get(reverse("regulations:attachment", args=[regulation.pk]))
+    # then
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 text"
+
+
+def test_regulation_attachment_refuses_other_file_types(client, office_user):
+    client.force_login(office_user)
+    exe = SimpleUploadedFile("virus.exe", b"MZ")
+    response = client.post(reverse("regulations:create"), {**FORM, "attachment": exe})
+    assert response.status_code == 200
+    assert not Regulation.objects.exists()
