@@ -9,9 +9,10 @@ publication); a matching If-None-Match answers 304 after one cheap query.
 import hashlib
 
 from django.utils.http import http_date, quote_etag
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
@@ -153,8 +154,10 @@ def _params(serializer_class, request) -> dict:
     return params.validated_data
 
 
-class _CachedList(GenericAPIView):
+class _CachedList(ListAPIView):
     """A read-only paginated list with ETag / Last-Modified and 304."""
+
+    filter_backends = []
 
     authentication_classes = API_AUTHENTICATION
     permission_classes = [ReadScores]
@@ -162,7 +165,7 @@ class _CachedList(GenericAPIView):
     def rows(self, request):  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
+    def list(self, request, *args, **kwargs):
         version = selectors.data_version(user=request.user)
         digest = hashlib.sha256(
             f"{version}|{request.get_full_path()}".encode()
@@ -185,6 +188,7 @@ class _CachedList(GenericAPIView):
         return response
 
 
+@extend_schema(parameters=[ScoreFilter])
 class ScoreListApi(_CachedList):
     """Score sheets: published only for everyone but the office."""
 
@@ -195,6 +199,7 @@ class ScoreListApi(_CachedList):
         return selectors.evaluation_list(user=request.user, **params)
 
 
+@extend_schema(parameters=[RankingFilter])
 class RankingListApi(_CachedList):
     """晾晒比学 of one year (`year` required), each department kind ranked apart.
 
@@ -208,11 +213,12 @@ class RankingListApi(_CachedList):
         params = _params(RankingFilter, request)
         return selectors.rankings(year=params["year"], kind=params.get("kind"))
 
-    def get(self, request, *args, **kwargs):
+    def list(self, request, *args, **kwargs):
         _params(RankingFilter, request)  # 400 before any ETag work
-        return super().get(request, *args, **kwargs)
+        return super().list(request, *args, **kwargs)
 
 
+@extend_schema(parameters=[CreditFilter])
 class CreditRecordListApi(_CachedList):
     serializer_class = CreditRecordSerializer
 
