@@ -340,3 +340,30 @@ def test_regulation_attachment_refuses_other_file_types(client, office_user):
     response = client.post(reverse("regulations:create"), {**FORM, "attachment": exe})
     assert response.status_code == 200
     assert not Regulation.objects.exists()
+
+
+def test_regulation_repeal_and_delete_buttons_for_office(client, office_user):
+    # given
+    kept = RegulationFactory()
+    used = ResponsibilityFactory().regulation
+    client.force_login(office_user)
+    # when
+    client.post(reverse("regulations:repeal", args=[kept.pk]))
+    deleted = client.post(reverse("regulations:delete", args=[kept.pk]))
+    refused = client.post(reverse("regulations:delete", args=[used.pk]), follow=True)
+    # then
+    kept.refresh_from_db()
+    assert kept.status == Regulation.Status.REPEALED and kept.is_deleted
+    assert deleted["Location"] == reverse("regulations:list")
+    used.refresh_from_db()
+    assert not used.is_deleted
+    assert "已列入责任清单" in refused.content.decode()
+
+
+def test_regulation_repeal_needs_post(client, office_user):
+    regulation = RegulationFactory()
+    client.force_login(office_user)
+    response = client.get(reverse("regulations:repeal", args=[regulation.pk]))
+    assert response.status_code == 405
+    regulation.refresh_from_db()
+    assert regulation.status == Regulation.Status.IN_FORCE
