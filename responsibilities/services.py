@@ -363,6 +363,15 @@ REQUIRED_FIELDS = {
 EDITABLE_FIELDS = {"regulation", "department", "duty"} | ALL_KIND_FIELDS
 
 
+def _check_fields_of_kind(kind: str, fields) -> None:
+    """Refuse a field of another list (e.g. `focus` on a lead row)."""
+    foreign = (set(fields) & ALL_KIND_FIELDS) - set(KIND_FIELDS.get(kind, []))
+    if foreign:
+        raise ValidationError(
+            {name: ["该清单没有这一项。"] for name in sorted(foreign)}
+        )
+
+
 def _require_office(user) -> None:
     if not is_office(user):
         raise NotAllowed("只有区委办工作人员可以维护责任清单。")
@@ -482,6 +491,7 @@ def responsibility_create(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"未知字段：{', '.join(sorted(unknown))}")
+    _check_fields_of_kind(kind, fields)
     partner_departments = list(partner_departments or [])
     row = ResponsibilityList(kind=kind, department=department, **fields)
     responsibility_validate(row, partner_departments=partner_departments)
@@ -504,6 +514,7 @@ def responsibility_update(
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
+    _check_fields_of_kind(responsibility.kind, fields)
     for key, value in fields.items():
         setattr(responsibility, key, value)
     partners = (

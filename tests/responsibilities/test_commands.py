@@ -89,9 +89,11 @@ def test_issue_api_token_last_line_is_a_working_token(api, db):
     out = StringIO()
     call_command("issue_api_token", "credit-system", stdout=out)
     key = out.getvalue().strip().splitlines()[-1]
-    # then: the token authenticates (403: known client, not allowed here) ...
+    # then: it reads what machine clients may read (published scores) ...
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/scores/").status_code == 200
+    # ... and nothing else
     assert api.get("/api/v1/departments/").status_code == 403
-    # ... whereas a made-up token is unknown (401)
+    # whereas a made-up token is unknown (401)
     api.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
-    assert api.get("/api/v1/departments/").status_code == 401
+    assert api.get("/api/v1/scores/").status_code == 401

@@ -163,3 +163,13 @@ def test_responsibility_partner_cannot_be_lead(office_user, dept_a, reg_a):
             partner_departments=[dept_a],
         )
     assert "partner_departments" in exc.value.message_dict
+
+
+def test_responsibility_update_refuses_field_of_another_list(office_user, lead_a):
+    with pytest.raises(ValidationError) as exc:
+        services.responsibility_update(
+            responsibility=lead_a, user=office_user, focus="不属于牵头清单"
+        )
+    assert "focus" in exc.value.message_dict
+    lead_a.refresh_from_db()
+    assert lead_a.focus == ""
