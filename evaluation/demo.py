@@ -28,6 +28,54 @@ def _office_user():
     )
 
 
+PAST_YEAR = 2025
+PAST_YEAR_END = datetime.date(2025, 12, 31)
+
+
+def _seed_past_year_projects(actor, stdout) -> None:
+    """Last year's projects, so credit history and trends span two years.
+
+    Played through the workflows services with the workflows demo's own helpers
+    (launch, receipts, evidence, returns, approvals, then timestamps backdated),
+    as seen at the end of that year.
+    """
+    from workflows.models import ExecutionProject
+
+    if actor is None or ExecutionProject.objects.filter(year=PAST_YEAR).exists():
+        return
+    try:
+        from workflows import demo as workflows_demo
+        from workflows import services as workflows_services
+
+        play, backdate = workflows_demo._play, workflows_demo._backdate
+    except (ImportError, AttributeError):
+        stdout.write(f"  评价：无法生成{PAST_YEAR}年演示项目，跳过。")
+        return
+    rows = [
+        r
+        for r in workflows_services.project_bulk_launch_preview(
+            year=PAST_YEAR, starts_on=datetime.date(PAST_YEAR, 3, 2)
+        )
+        if r.will_launch
+    ][:24]
+    liaisons: dict = {}
+    for index, row in enumerate(rows):
+        project = workflows_services.project_launch(
+            regulation=row.regulation,
+            year=PAST_YEAR,
+            lead_department=row.lead_department,
+            partner_departments=row.partner_departments,
+            flow_code=row.flow_code,
+            starts_on=datetime.date(PAST_YEAR, 2 + index % 7, 3),
+            actor=actor,
+        )
+        play(project, index + 1, actor, liaisons, PAST_YEAR_END)
+        backdate(project, PAST_YEAR_END)
+    stdout.write(
+        f"  评价：补录{PAST_YEAR}年度执行项目 {len(rows)} 个(用于历史信用评价)。"
+    )
+
+
 def _seed_rounds(actor, stdout) -> None:
     from workflows.models import ExecutionProject
 
@@ -40,7 +88,8 @@ def _seed_rounds(actor, stdout) -> None:
         round_ = services.round_create(
             year=year, actor=actor, name=f"{year}年度党内法规执行评价"
         )
-        sheets = services.round_propose_all(round=round_, actor=actor)
+        today = PAST_YEAR_END if year == PAST_YEAR else None
+        sheets = services.round_propose_all(round=round_, actor=actor, today=today)
         services.round_review(round=round_, actor=actor)
         services.round_publish(round=round_, actor=actor)
         stdout.write(f"  评价：{round_.name}已发布，评分表 {sheets} 张。")
@@ -119,5 +168,6 @@ def seed(*, stdout) -> None:
     services.grade_thresholds_ensure()
     for flow in ("general", "simple"):
         services.standard_ensure_default(flow_code=flow, actor=actor)
+    _seed_past_year_projects(actor, stdout)
     _seed_rounds(actor, stdout)
     _seed_supervision(actor, stdout)
