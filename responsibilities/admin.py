@@ -1,13 +1,39 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from responsibilities.models import Department, Membership, ResponsibilityList
+from responsibilities.services import department_move
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "inspection_group",
+            "leader_name",
+            "email",
+            "webhook_url",
+            "is_active",
+            "sort_order",
+        ]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError("不能把单位移到它自己或下级单位之下。")
+        return parent
 
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
+    form = DepartmentAdminForm
     list_display = ["name", "code", "kind", "parent", "inspection_group", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
@@ -17,13 +43,15 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     ordering = ["path"]
 
     def save_model(self, request, obj, form, change):
-        # A new parent re-paths the whole subtree: go through the service.
-        from responsibilities.services import department_move
-
-        parent_changed = change and "parent" in form.changed_data
-        super().save_model(request, obj, form, change)
-        if parent_changed:
-            department_move(department=obj, parent=obj.parent)
+        # A new parent re-paths the whole subtree: save the other fields under
+        # the old parent, then move through the service.
+        if change and "parent" in form.changed_data:
+            new_parent = obj.parent
+            obj.parent = Department.objects.get(pk=obj.pk).parent
+            super().save_model(request, obj, form, change)
+            department_move(department=obj, parent=new_parent)
+        else:
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -30,6 +30,13 @@ from responsibilities.models import Department, ResponsibilityList, Role
 
 Kind = ResponsibilityList.Kind
 PAGE_SIZE = 50
+# Tab labels that fit on a phone; the full names are the tabs' titles.
+SHORT_LABELS = {
+    Kind.LEAD: "牵头部门",
+    Kind.DRIVER: "动力机制",
+    Kind.SAFEGUARD: "保障要素",
+    Kind.SUPERVISION: "专项监督",
+}
 User = get_user_model()
 
 
@@ -99,7 +106,7 @@ def responsibility_list_page(request):
         {
             "kind": kind,
             "kind_label": Kind(kind).label,
-            "kinds": Kind.choices,
+            "kinds": [(v, label, SHORT_LABELS[v]) for v, label in Kind.choices],
             "page": page,
             "departments": selectors.visible_departments(request.user)
             .filter(is_active=True)

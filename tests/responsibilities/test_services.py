@@ -173,3 +173,30 @@ def test_responsibility_update_refuses_field_of_another_list(office_user, lead_a
     assert "focus" in exc.value.message_dict
     lead_a.refresh_from_db()
     assert lead_a.focus == ""
+
+
+def test_admin_moving_a_department_repaths_its_subtree(
+    client, db, dept_a, dept_a_child, dept_b
+):
+    # given: a superuser in the admin, a grandchild under dept_a_child
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root", "", "root-pass-1")
+    grandchild = factories.DepartmentFactory(parent=dept_a_child)
+    client.force_login(admin_user)
+    # when: dept_a_child gets dept_b as parent in the admin form
+    response = client.post(
+        f"/admin/responsibilities/department/{dept_a_child.pk}/change/",
+        {
+            "code": dept_a_child.code,
+            "name": dept_a_child.name,
+            "kind": dept_a_child.kind,
+            "parent": dept_b.pk,
+            "sort_order": 0,
+            "is_active": "on",
+        },
+    )
+    # then
+    assert response.status_code == 302, response.content.decode()[:2000]
+    grandchild.refresh_from_db()
+    assert grandchild.path.startswith(f"{dept_b.path}{dept_a_child.pk}/")
