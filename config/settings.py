@@ -149,9 +149,10 @@ RECEIPT_DUE_WORKING_DAYS = env.int("RECEIPT_DUE_WORKING_DAYS", default=3)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes "no credentials" a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
@@ -171,6 +172,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a `status` or `kind`: name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "RegulationStatusEnum": "regulations.models.Regulation.Status",
+        "DepartmentKindEnum": "responsibilities.models.Department.Kind",
+        "ResponsibilityKindEnum": "responsibilities.models.ResponsibilityList.Kind",
+        "FlowEnum": "workflows.models.FlowTemplate.Code",
+        "ProjectStatusEnum": "workflows.models.ExecutionProject.Status",
+        "StepStatusEnum": "workflows.models.Step.Status",
+        "NoticeKindEnum": "notices.models.Notice.Kind",
+        "NoticeStatusEnum": "notices.models.Notice.Status",
+        "RoundStatusEnum": "evaluation.models.EvaluationRound.Status",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------
