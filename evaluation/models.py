@@ -189,6 +189,14 @@ class EvaluationRound(models.Model):
         verbose_name="更正的轮次",
     )
     correction_reason = models.TextField("更正原因", blank=True)
+    # 多元互评: share of the peer average in each department's score (0 = none).
+    peer_weight = models.DecimalField(
+        "互评权重",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.5"))],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -21,7 +21,7 @@ from evaluation.models import (
     Problem,
     StepScore,
 )
-from evaluation.services.rounds import department_scores
+from evaluation.services.rounds import department_scores, peer_averages
 from responsibilities.models import Department, Role
 from responsibilities.selectors import is_office, role_of, scope_to_user
 
@@ -113,15 +113,6 @@ def evaluation_get(*, user, pk: int) -> Evaluation:
     return sheet
 
 
-def published_year_evaluations(*, year: int, kind: str | None = None):
-    qs = Evaluation.objects.filter(
-        round__year=year, round__quarter=0, round__status=S.PUBLISHED
-    )
-    if kind:
-        qs = qs.filter(department__kind=kind)
-    return qs
-
-
 def competition_rank(rows: list[dict], *, key: str = "total") -> list[dict]:
     """Sort by `key` (highest first) and rank 1,1,3: ties share a rank."""
     rows = sorted(rows, key=lambda r: (-r[key], r["department"]))
@@ -136,14 +127,20 @@ def competition_rank(rows: list[dict], *, key: str = "total") -> list[dict]:
 
 
 def ranking_rows(
-    evaluations: QuerySet[Evaluation], *, kind: str | None = None
+    evaluations: QuerySet[Evaluation],
+    *,
+    kind: str | None = None,
+    round_: EvaluationRound | None = None,
 ) -> list[dict]:
-    """Rankings of the departments of `evaluations` (two queries in all).
+    """Rankings of the departments of `evaluations` (two or three queries).
 
     `total` is each department's score on a 100-point scale
-    (100·Σtotal/Σmax_total); each department kind is ranked on its own.
+    (100·Σtotal/Σmax_total, blended with the round's peer ratings if it has
+    them); each department kind is ranked on its own.
     """
-    scores = department_scores(evaluations)
+    peer = peer_averages(round_) if round_ is not None else {}
+    weight = round_.peer_weight if round_ is not None else Decimal(0)
+    scores = department_scores(evaluations, peer=peer, weight=weight)
     departments = {
         d.pk: d
         for d in Department.objects.filter(
@@ -162,6 +159,8 @@ def ranking_rows(
                 "kind": department.kind,
                 "kind_label": department.get_kind_display(),
                 "total": row["score"],
+                "execution": row["execution"],
+                "peer": row["peer"],
                 "points": row["sum_total"],
                 "max_points": row["sum_max"],
                 "projects": row["projects"],
@@ -177,7 +176,18 @@ def ranking_rows(
 
 def rankings(*, year: int, kind: str | None = None) -> list[dict]:
     """晾晒比学 for one year from its published whole-year round."""
-    return ranking_rows(published_year_evaluations(year=year, kind=kind), kind=kind)
+    round_ = EvaluationRound.objects.filter(
+        year=year, quarter=0, status=S.PUBLISHED
+    ).first()
+    if round_ is None:
+        return []
+    return ranking_rows(
+        Evaluation.objects.filter(round=round_).filter(
+            **({"department__kind": kind} if kind else {})
+        ),
+        kind=kind,
+        round_=round_,
+    )
 
 
 def published_years() -> list[int]:
@@ -356,7 +366,7 @@ def bulletin(*, round_: EvaluationRound) -> dict:
     """What a 通报 of a published round shows (a fixed number of queries)."""
     from workflows.models import Step
 
-    rows = ranking_rows(Evaluation.objects.filter(round=round_))
+    rows = ranking_rows(Evaluation.objects.filter(round=round_), round_=round_)
     by_kind = defaultdict(list)
     for row in rows:
         by_kind[row["kind_label"]].append(row)

@@ -12,9 +12,20 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/bulletin/", views.bulletin, name="bulletin"),
     path("rounds/<int:pk>/bulletin.xlsx", views.bulletin_xlsx, name="bulletin_xlsx"),
+    path(
+        "rounds/<int:pk>/peer-weight/",
+        views.round_peer_weight,
+        name="round_peer_weight",
+    ),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
+    path(
+        "rounds/<int:pk>/peer-weight/",
+        views.round_peer_weight,
+        name="round_peer_weight",
+    ),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
     path("scores/", views.my_scores, name="scores"),
+    path("peer/", views.peer, name="peer"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
     path(
         "sheets/<int:pk>/lines/<int:line_pk>/adjust/",

@@ -158,6 +158,15 @@ def round_detail(request, pk):
     round_ = selectors.round_get(user=request.user, pk=pk)
     sheets = selectors.evaluation_list(user=request.user, round_id=round_.pk)
     page = Paginator(sheets, 100).get_page(request.GET.get("page"))
+    peer_rows = []
+    if round_.peer_weight:
+        averages = services.peer_averages(round_)
+        names = dict(
+            Department.objects.filter(pk__in=averages).values_list("pk", "name")
+        )
+        peer_rows = sorted(
+            ((names.get(k, k), v) for k, v in averages.items()), key=lambda r: -r[1]
+        )
     return render(
         request,
         "evaluation/round_detail.html",
@@ -167,6 +176,7 @@ def round_detail(request, pk):
             "events": RoundEvent.objects.filter(round=round_).select_related("actor"),
             "standards": round_.standards.all(),
             "reason_form": ReasonForm(),
+            "peer_rows": peer_rows,
         },
     )
 
@@ -564,3 +574,80 @@ def accountability_create(request):
     return render(
         request, "evaluation/form.html", {"form": form, "title": "登记追责问责"}
     )
+
+
+# --- 多元互评 -----------------------------------------------------------------
+
+
+@role_required({Role.OFFICE, Role.LIAISON})
+def peer(request):
+    """A liaison rates the departments of the other kind in open rounds."""
+    from evaluation.models import PeerRating
+    from responsibilities.selectors import department_of
+
+    department = department_of(request.user)
+    rated_kind = services.RATES.get(department.kind) if department else None
+    rounds = list(
+        EvaluationRound.objects.filter(status="draft", peer_weight__gt=0).order_by(
+            "-year", "-quarter"
+        )
+    )
+    if request.method == "POST":
+        round_ = get_object_or_404(
+            EvaluationRound, pk=_int(request.POST.get("round"), 0)
+        )
+        rated = get_object_or_404(Department, pk=_int(request.POST.get("rated"), 0))
+        _run(
+            request,
+            lambda: services.peer_rate(
+                round=round_,
+                rater=department,
+                rated=rated,
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", ""),
+                actor=request.user,
+            ),
+            f"已保存对“{rated.name}”的评分。",
+        )
+        return redirect("evaluation:peer")
+    targets = (
+        list(
+            Department.objects.filter(kind=rated_kind, is_active=True).order_by(
+                "sort_order", "code"
+            )
+        )
+        if rated_kind and department and not is_office(request.user)
+        else []
+    )
+    given = {
+        (r.round_id, r.rated_id): r
+        for r in PeerRating.objects.filter(rater=department, round__in=rounds)
+    }
+    sections = [
+        {
+            "round": r,
+            "rows": [
+                {"department": t, "rating": given.get((r.pk, t.pk))} for t in targets
+            ],
+        }
+        for r in rounds
+    ]
+    return render(
+        request,
+        "evaluation/peer.html",
+        {"department": department, "sections": sections, "rated_kind": rated_kind},
+    )
+
+
+@office_required
+@require_POST
+def round_peer_weight(request, pk):
+    round_ = get_object_or_404(EvaluationRound, pk=pk)
+    _run(
+        request,
+        lambda: services.round_set_peer_weight(
+            round=round_, weight=request.POST.get("peer_weight", ""), actor=request.user
+        ),
+        "互评权重已保存。",
+    )
+    return redirect("evaluation:round_detail", pk=pk)

@@ -1,5 +1,6 @@
 """Writes of the evaluation app (see each module's docstrings)."""
 
+from evaluation.services.peer import RATES, peer_rate, round_set_peer_weight  # noqa: F401
 from evaluation.services.rounds import (  # noqa: F401
     FROZEN_MESSAGE,
     TRANSITIONS,
@@ -8,6 +9,7 @@ from evaluation.services.rounds import (  # noqa: F401
     grade_for,
     indicator_miss_record,
     mark_adjust,
+    peer_averages,
     round_create,
     round_propose_all,
     round_publish,

@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition
@@ -18,6 +18,7 @@ from evaluation.models import (
     EvaluationRound,
     GradeThreshold,
     KeyIndicatorMiss,
+    PeerRating,
     RoundEvent,
     StepScore,
 )
@@ -420,9 +421,30 @@ def round_reopen(*, round: EvaluationRound, actor, reason: str) -> EvaluationRou
         )
 
 
-def department_scores(evaluations) -> list[dict]:
+def peer_averages(round_: EvaluationRound) -> dict[int, Decimal]:
+    """多元互评: each rated department's average peer score in a round (one query)."""
+    if not round_.peer_weight:
+        return {}
+    return {
+        row["rated_id"]: q(row["avg"])
+        for row in PeerRating.objects.filter(round=round_)
+        .values("rated_id")
+        .annotate(avg=Avg("score"))
+        .order_by()
+    }
+
+
+def department_scores(
+    evaluations, *, peer: dict | None = None, weight: Decimal = Decimal(0)
+) -> list[dict]:
     """Per department: Σtotal, Σmax_total, projects, warnings and the 100-point
-    score 100·Σtotal/Σmax_total (one aggregate query)."""
+    score (one aggregate query).
+
+    execution = 100·Σtotal/Σmax_total. With peer ratings (多元互评) of weight w,
+    score = (1-w)·execution + w·(peer average); a department nobody rated keeps
+    its execution score.
+    """
+    peer = peer or {}
     rows = (
         evaluations.values("department_id")
         .annotate(
@@ -436,8 +458,12 @@ def department_scores(evaluations) -> list[dict]:
     result = []
     for row in rows:
         sum_max = row["sum_max"] or Decimal(0)
-        score = q(Decimal(100) * row["sum_total"] / sum_max) if sum_max else q(0)
-        result.append({**row, "score": score})
+        execution = q(Decimal(100) * row["sum_total"] / sum_max) if sum_max else q(0)
+        peer_avg = peer.get(row["department_id"])
+        score = execution
+        if peer_avg is not None and weight:
+            score = q((1 - weight) * execution + weight * peer_avg)
+        result.append({**row, "execution": execution, "peer": peer_avg, "score": score})
     return result
 
 
@@ -451,7 +477,11 @@ def grade_for(score: Decimal, thresholds: list[GradeThreshold]) -> str:
 def _write_credit_records(round_: EvaluationRound) -> int:
     grade_thresholds_ensure()
     thresholds = list(GradeThreshold.objects.order_by("-min_score"))
-    rows = department_scores(Evaluation.objects.filter(round=round_))
+    rows = department_scores(
+        Evaluation.objects.filter(round=round_),
+        peer=peer_averages(round_),
+        weight=round_.peer_weight,
+    )
     for row in rows:
         CreditRecord.objects.update_or_create(
             department_id=row["department_id"],
