@@ -13,7 +13,7 @@ from django.db import transaction
 from config.tabular import ImportReport, Row, map_headers
 from regulations.models import Regulation
 from responsibilities.models import Department, ResponsibilityList
-from responsibilities.services import (
+from responsibilities.services.lists import (
     _require_office,
     _save_row,
     duplicate_filter,

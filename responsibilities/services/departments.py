@@ -1,0 +1,111 @@
+"""Writes of the department tree."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from responsibilities.models import Department
+
+
+def _check_inspection_group(inspection_group: Department | None) -> None:
+    if (
+        inspection_group is not None
+        and inspection_group.kind != Department.Kind.INSPECTION_GROUP
+    ):
+        raise ValidationError(
+            {"inspection_group": [f"“{inspection_group.name}”不是派驻纪检组。"]}
+        )
+
+
+@transaction.atomic
+def department_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Department | None = None,
+    inspection_group: Department | None = None,
+    leader_name: str = "",
+    email: str = "",
+    sort_order: int = 0,
+) -> Department:
+    """Create a department. Side effects: one Department row (+ its history row)."""
+    code = (code or "").strip()
+    name = (name or "").strip()
+    errors = {}
+    if not code:
+        errors["code"] = ["编码不能为空。"]
+    elif Department.objects.filter(code=code).exists():
+        errors["code"] = [f"编码“{code}”已被使用。"]
+    if not name:
+        errors["name"] = ["名称不能为空。"]
+    if kind not in Department.Kind.values:
+        errors["kind"] = [f"未知的单位类别“{kind}”。"]
+    if errors:
+        raise ValidationError(errors)
+    _check_inspection_group(inspection_group)
+    return Department.objects.create(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        inspection_group=inspection_group,
+        leader_name=leader_name,
+        email=email,
+        sort_order=sort_order,
+    )
+
+
+UPDATABLE_DEPARTMENT_FIELDS = {
+    "name",
+    "kind",
+    "inspection_group",
+    "leader_name",
+    "email",
+    "webhook_url",
+    "is_active",
+    "sort_order",
+}
+
+
+@transaction.atomic
+def department_update(*, department: Department, **fields) -> Department:
+    """Change a department's plain fields (not its place in the tree: see move).
+
+    Side effects: updates the row and writes a history row.
+    """
+    unknown = set(fields) - UPDATABLE_DEPARTMENT_FIELDS
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
+    if "inspection_group" in fields:
+        _check_inspection_group(fields["inspection_group"])
+    for key, value in fields.items():
+        setattr(department, key, value)
+    department.full_clean(exclude=["parent", "inspection_group"])
+    department.save()
+    return department
+
+
+@transaction.atomic
+def department_move(*, department: Department, parent: Department | None) -> Department:
+    """Put a department under a new parent.
+
+    Side effects: updates the department and re-paths its whole subtree with one
+    UPDATE (the materialized path is what scope queries use).
+    """
+    department.refresh_from_db()
+    if parent is not None:
+        parent.refresh_from_db()
+        if parent.path.startswith(department.path):
+            raise ValidationError({"parent": ["不能把单位移到它自己或下级单位之下。"]})
+    old_path = department.path
+    new_path = f"{parent.path if parent else '/'}{department.pk}/"
+    department.parent = parent
+    department.save()
+    if old_path != new_path:
+        Department.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+        )
+    department.refresh_from_db()
+    return department

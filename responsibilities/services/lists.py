@@ -1,0 +1,210 @@
+"""Writes of the four responsibility lists (office only)."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from config.errors import NotAllowed
+from responsibilities.models import Department, ResponsibilityList
+from responsibilities.selectors import is_office
+
+Kind = ResponsibilityList.Kind
+
+# Fields each kind uses beyond the common ones (regulation, department, partners,
+# duty); the API and the forms show exactly these.
+KIND_FIELDS = {
+    Kind.LEAD: ["leader_in_charge", "scope", "default_flow"],
+    Kind.DRIVER: ["mechanism", "driver_type", "frequency"],
+    Kind.SAFEGUARD: ["element_type", "requirement"],
+    Kind.SUPERVISION: ["inspection_group", "focus", "method", "period"],
+}
+ALL_KIND_FIELDS = {field for fields in KIND_FIELDS.values() for field in fields}
+# Which kind-specific fields must be filled.
+REQUIRED_FIELDS = {
+    Kind.LEAD: ["regulation"],
+    Kind.DRIVER: ["mechanism", "driver_type"],
+    Kind.SAFEGUARD: ["element_type", "requirement"],
+    Kind.SUPERVISION: ["regulation", "inspection_group"],
+}
+EDITABLE_FIELDS = {"regulation", "department", "duty"} | ALL_KIND_FIELDS
+
+
+def _check_fields_of_kind(kind: str, fields) -> None:
+    """Refuse a field of another list (e.g. `focus` on a lead row)."""
+    foreign = (set(fields) & ALL_KIND_FIELDS) - set(KIND_FIELDS.get(kind, []))
+    if foreign:
+        raise ValidationError(
+            {name: ["该清单没有这一项。"] for name in sorted(foreign)}
+        )
+
+
+def _require_office(user) -> None:
+    if not is_office(user):
+        raise NotAllowed("只有区委办工作人员可以维护责任清单。")
+
+
+def duplicate_filter(row: ResponsibilityList) -> dict | None:
+    """What makes two active rows of a kind the same entry (None: no rule)."""
+    if row.kind == Kind.LEAD:
+        return {"regulation_id": row.regulation_id}
+    if row.kind == Kind.DRIVER:
+        return {"department_id": row.department_id, "mechanism": row.mechanism}
+    if row.kind == Kind.SAFEGUARD:
+        return {
+            "department_id": row.department_id,
+            "element_type": row.element_type,
+            "requirement": row.requirement,
+        }
+    if row.kind == Kind.SUPERVISION:
+        return {
+            "inspection_group_id": row.inspection_group_id,
+            "department_id": row.department_id,
+            "regulation_id": row.regulation_id,
+        }
+    return None
+
+
+def responsibility_validate(
+    row: ResponsibilityList, *, partner_departments=(), check_duplicates=True
+) -> None:
+    """Raise ValidationError (field -> messages) if the row breaks a list's rules."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if row.kind not in Kind.values:
+        add("kind", f"未知的清单类别“{row.kind}”。")
+        raise ValidationError(errors)
+    if row.department_id is None:
+        add("department", "请选择责任单位。")
+    elif not row.department.is_active:
+        add("department", f"单位“{row.department.name}”已停用。")
+    for field in REQUIRED_FIELDS[row.kind]:
+        value = (
+            getattr(row, f"{field}_id", None)
+            if field
+            in {
+                "regulation",
+                "inspection_group",
+            }
+            else getattr(row, field)
+        )
+        if not value:
+            label = ResponsibilityList._meta.get_field(field).verbose_name
+            add(field, f"{label}不能为空。")
+    if row.driver_type and row.driver_type not in ResponsibilityList.DriverType.values:
+        add("driver_type", f"未知的机制类型“{row.driver_type}”。")
+    if (
+        row.element_type
+        and row.element_type not in ResponsibilityList.SafeguardType.values
+    ):
+        add("element_type", f"未知的要素类型“{row.element_type}”。")
+    if row.default_flow not in ResponsibilityList.Flow.values:
+        add("default_flow", f"未知的流程“{row.default_flow}”。")
+    if (
+        row.inspection_group_id
+        and row.inspection_group.kind != Department.Kind.INSPECTION_GROUP
+    ):
+        add("inspection_group", f"“{row.inspection_group.name}”不是派驻纪检组。")
+    if row.department_id and any(
+        p.pk == row.department_id for p in partner_departments
+    ):
+        add("partner_departments", "责任单位不能同时是配合部门。")
+    if check_duplicates and not errors and row.is_active:
+        keys = duplicate_filter(row)
+        same = ResponsibilityList.objects.filter(kind=row.kind, is_active=True, **keys)
+        if row.pk:
+            same = same.exclude(pk=row.pk)
+        if same.exists():
+            if row.kind == Kind.LEAD:
+                add("regulation", "该法规已有牵头执行部门，请修改原条目。")
+            else:
+                add("__all__", "清单中已有相同的条目。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_row(row, *, partner_departments, user) -> ResponsibilityList:
+    row._history_user = user
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:
+        # Two office users saved the same lead regulation at once.
+        raise ValidationError(
+            {"regulation": ["该法规已有牵头执行部门，请修改原条目。"]}
+        ) from exc
+    if partner_departments is not None:
+        row.partner_departments.set(partner_departments)
+    return row
+
+
+@transaction.atomic
+def responsibility_create(
+    *,
+    kind: str,
+    user,
+    department: Department | None,
+    partner_departments=(),
+    **fields,
+) -> ResponsibilityList:
+    """Add a row to one of the four lists (office only).
+
+    Side effects: a ResponsibilityList row, its partner links and history rows.
+    """
+    _require_office(user)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"未知字段：{', '.join(sorted(unknown))}")
+    _check_fields_of_kind(kind, fields)
+    partner_departments = list(partner_departments or [])
+    row = ResponsibilityList(kind=kind, department=department, **fields)
+    responsibility_validate(row, partner_departments=partner_departments)
+    return _save_row(row, partner_departments=partner_departments, user=user)
+
+
+@transaction.atomic
+def responsibility_update(
+    *,
+    responsibility: ResponsibilityList,
+    user,
+    partner_departments=None,
+    **fields,
+) -> ResponsibilityList:
+    """Change a row (office only); the kind never changes.
+
+    Side effects: updates the row (and partners if given); history keeps the old one.
+    """
+    _require_office(user)
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
+    _check_fields_of_kind(responsibility.kind, fields)
+    for key, value in fields.items():
+        setattr(responsibility, key, value)
+    partners = (
+        list(partner_departments)
+        if partner_departments is not None
+        else list(responsibility.partner_departments.all())
+    )
+    responsibility_validate(responsibility, partner_departments=partners)
+    return _save_row(
+        responsibility,
+        partner_departments=partners if partner_departments is not None else None,
+        user=user,
+    )
+
+
+@transaction.atomic
+def responsibility_deactivate(
+    *, responsibility: ResponsibilityList, user
+) -> ResponsibilityList:
+    """Soft-delete a row (office only): it stays for history and past projects.
+
+    Side effects: is_active False and a history row.
+    """
+    _require_office(user)
+    responsibility.is_active = False
+    responsibility._history_user = user
+    responsibility.save(update_fields=["is_active", "updated_at"])
+    return responsibility

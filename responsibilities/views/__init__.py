@@ -1,0 +1,37 @@
+"""Browser pages; thin: check role, validate a form, call one service, render."""
+
+from responsibilities.views.lists import (
+    coverage_page,
+    department_tree_page,
+    responsibility_create_page,
+    responsibility_deactivate_page,
+    responsibility_edit_page,
+    responsibility_export_page,
+    responsibility_import_page,
+    responsibility_list_page,
+)
+from responsibilities.views.users import (
+    token_issue_page,
+    token_revoke_page,
+    user_create_page,
+    user_deactivate_page,
+    user_edit_page,
+    user_list_page,
+)
+
+__all__ = [
+    "coverage_page",
+    "department_tree_page",
+    "responsibility_create_page",
+    "responsibility_deactivate_page",
+    "responsibility_edit_page",
+    "responsibility_export_page",
+    "responsibility_import_page",
+    "responsibility_list_page",
+    "token_issue_page",
+    "token_revoke_page",
+    "user_create_page",
+    "user_deactivate_page",
+    "user_edit_page",
+    "user_list_page",
+]

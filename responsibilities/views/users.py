@@ -1,0 +1,195 @@
+"""Browser pages for office staff: users, roles, and machine clients' API tokens."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from config.permissions import office_required
+from responsibilities import services
+from responsibilities.forms import (
+    PasswordResetForm,
+    TokenIssueForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from responsibilities.models import Role
+from responsibilities.views.lists import PAGE_SIZE, _add_errors
+
+User = get_user_model()
+
+
+_NEW_TOKEN_KEY = "responsibilities_new_token"
+
+
+@office_required
+def user_list_page(request):
+    q = request.GET.get("q", "").strip()
+    users = (
+        User.objects.select_related("membership__department")
+        .exclude(membership__role=Role.API_CLIENT)
+        .order_by("-is_active", "username")
+    )
+    if q:
+        users = users.filter(
+            Q(username__icontains=q)
+            | Q(first_name__icontains=q)
+            | Q(membership__department__name__icontains=q)
+        )
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(membership__role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    clients = (
+        User.objects.filter(membership__role=Role.API_CLIENT)
+        .annotate(has_token=Exists(Token.objects.filter(user_id=OuterRef("pk"))))
+        .order_by("username")
+    )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "responsibilities/users.html",
+        {
+            "page": page,
+            "clients": clients,
+            "create_form": UserCreateForm(),
+            "token_form": TokenIssueForm(),
+            "new_token": request.session.pop(_NEW_TOKEN_KEY, None),
+            "roles": [c for c in Role.choices if c[0] != Role.API_CLIENT],
+            "filters": request.GET,
+            "querystring": querystring.urlencode(),
+        },
+    )
+
+
+@office_required
+def user_create_page(request):
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"],
+                password=data["password"],
+                role=data["role"],
+                department=data["department"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已创建用户 {user.username}。")
+            return redirect("responsibilities:users")
+    return render(request, "responsibilities/user_form.html", {"form": form})
+
+
+@office_required
+def user_edit_page(request, pk):
+    user = get_object_or_404(
+        User.objects.select_related("membership__department").exclude(
+            membership__role=Role.API_CLIENT
+        ),
+        pk=pk,
+    )
+    membership = getattr(user, "membership", None)
+    initial = {
+        "full_name": user.first_name,
+        "email": user.email,
+        "is_active": user.is_active,
+        "role": membership.role if membership else "",
+        "department": membership.department_id if membership else None,
+        "phone": membership.phone if membership else "",
+    }
+    form = UserEditForm(
+        request.POST if request.POST.get("action") == "edit" else None,
+        initial=initial,
+    )
+    password_form = PasswordResetForm(
+        request.POST if request.POST.get("action") == "password" else None
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "edit" and form.is_valid():
+                data = form.cleaned_data
+                if user.pk == request.user.pk and (
+                    not data["is_active"] or data["role"] != Role.OFFICE
+                ):
+                    raise ValidationError("不能停用自己或取消自己的区委办角色。")
+                services.user_update(
+                    user=user,
+                    role=data["role"],
+                    department=data["department"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    is_active=data["is_active"],
+                )
+                messages.success(request, "已保存。")
+                return redirect("responsibilities:users")
+            if action == "password" and password_form.is_valid():
+                services.user_set_password(
+                    user=user, password=password_form.cleaned_data["password"]
+                )
+                messages.success(request, f"已重置 {user.username} 的密码。")
+                return redirect("responsibilities:users")
+        except ValidationError as exc:
+            _add_errors(password_form if action == "password" else form, exc)
+    return render(
+        request,
+        "responsibilities/user_edit.html",
+        {"form": form, "password_form": password_form, "target": user},
+    )
+
+
+@office_required
+@require_POST
+def user_deactivate_page(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    if user.pk == request.user.pk:
+        messages.error(request, "不能停用自己的账号。")
+    else:
+        services.user_deactivate(user=user)
+        messages.success(request, f"已停用 {user.username}。")
+    return redirect("responsibilities:users")
+
+
+@office_required
+@require_POST
+def token_issue_page(request):
+    form = TokenIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            key = services.api_token_issue(client_name=form.cleaned_data["client_name"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            request.session[_NEW_TOKEN_KEY] = {
+                "client": services.api_client_username(
+                    form.cleaned_data["client_name"]
+                ),
+                "key": key,
+            }
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("responsibilities:users")
+
+
+@office_required
+@require_POST
+def token_revoke_page(request, pk):
+    client = get_object_or_404(User, pk=pk, membership__role=Role.API_CLIENT)
+    if services.api_token_revoke(user=client):
+        messages.success(request, f"已吊销 {client.username} 的令牌。")
+    else:
+        messages.info(request, f"{client.username} 没有有效令牌。")
+    return redirect("responsibilities:users")
