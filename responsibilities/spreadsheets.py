@@ -116,9 +116,15 @@ class _Lookups:
 
     def __init__(self, rows: list[Row]):
         self.departments: dict[str, Department] = {}
+        by_name: dict[str, list[Department]] = {}
         for department in Department.objects.filter(is_active=True):
-            self.departments.setdefault(department.code, department)
-            self.departments.setdefault(department.name, department)
+            self.departments[department.code] = department
+            by_name.setdefault(department.name, []).append(department)
+        # A name two units share (two 新民村 in two towns) must be given by code.
+        self.ambiguous = {name for name, found in by_name.items() if len(found) > 1}
+        for name, found in by_name.items():
+            if name not in self.ambiguous:
+                self.departments.setdefault(name, found[0])
         titles = {row.get("regulation", "") for row in rows} - {""}
         self.regulations: dict[str, list[Regulation]] = {}
         for regulation in Regulation.objects.filter(title__in=titles, is_deleted=False):
@@ -126,6 +132,11 @@ class _Lookups:
 
     def department(self, text: str) -> Department | None:
         return self.departments.get(text.strip())
+
+    def department_error(self, text: str) -> str:
+        if text.strip() in self.ambiguous:
+            return f"有多个名为“{text.strip()}”的单位，请填写单位编码"
+        return f"没有名称或编码为“{text.strip()}”的单位"
 
     def regulation(self, title: str) -> tuple[Regulation | None, str]:
         """The regulation of that title, preferring the one in force; or a reason."""
@@ -183,14 +194,14 @@ def responsibility_import(
         department_text = row.get("department", "")
         department = lookups.department(department_text) if department_text else None
         if department_text and department is None:
-            bad("department", f"没有名称或编码为“{department_text}”的单位")
+            bad("department", lookups.department_error(department_text))
         partners = []
         for name in _SEPARATORS.split(row.get("partner_departments", "")):
             if not name.strip():
                 continue
             partner = lookups.department(name)
             if partner is None:
-                bad("partner_departments", f"没有名称或编码为“{name.strip()}”的单位")
+                bad("partner_departments", lookups.department_error(name))
             elif partner not in partners:
                 partners.append(partner)
         title = row.get("regulation", "")
@@ -203,7 +214,7 @@ def responsibility_import(
         if group_text:
             group = lookups.department(group_text)
             if group is None:
-                bad("inspection_group", f"没有名称或编码为“{group_text}”的单位")
+                bad("inspection_group", lookups.department_error(group_text))
             fields["inspection_group"] = group
         if "driver_type" in row and row["driver_type"]:
             value = driver_types.get(row["driver_type"])

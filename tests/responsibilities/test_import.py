@@ -148,3 +148,21 @@ def test_export_then_import_roundtrip_reports_duplicates(client, office_user, le
         kind="lead", rows=rows, user=office_user, commit=False
     )
     assert report.bad_rows == [2]
+
+
+def test_import_ambiguous_department_name_needs_code(office_user, reg_a, dept_a):
+    # given: two villages share a name in different towns
+    from tests import factories
+
+    factories.DepartmentFactory(code="V1", name="新民村", kind="village")
+    factories.DepartmentFactory(code="V2", name="新民村", kind="village")
+    rows = read_rows(
+        _xlsx(LEAD_HEADERS, [["中国共产党组织工作条例", "A", "新民村", "", ""]])
+    )
+    # when
+    report = responsibility_import(
+        kind="lead", rows=rows, user=office_user, commit=True
+    )
+    # then
+    assert "有多个名为“新民村”的单位，请填写单位编码" in str(report.errors[0])
+    assert not ResponsibilityList.objects.exists()
