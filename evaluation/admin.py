@@ -55,6 +55,14 @@ class EvaluationRoundAdmin(admin.ModelAdmin):
     ]
     inlines = [RoundEventInline]
 
+    # Rounds are created and moved on the office's pages (services); a published
+    # round is frozen, so the admin never edits one.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
 
 class StepScoreInline(ReadOnlyInline):
     model = models.StepScore

@@ -230,6 +230,23 @@ class EvaluationRound(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Defence in depth: services never save() a frozen round, nor may anyone.
+        if self.pk is not None:
+            stored = (
+                EvaluationRound.objects.filter(pk=self.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+            if stored in (self.Status.PUBLISHED, self.Status.SUPERSEDED):
+                from config.errors import DomainError
+
+                raise DomainError(
+                    "该评价轮次已发布，已冻结，不能修改；如需更正，请新建更正轮次并说明原因。",
+                    code="frozen",
+                )
+        super().save(*args, **kwargs)
+
     @property
     def is_frozen(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)

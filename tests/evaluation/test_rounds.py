@@ -265,3 +265,16 @@ def test_one_open_round_per_period(office_user):
     with pytest.raises(DomainError, match="未发布"):
         services.round_create(year=2026, actor=office_user)
     assert services.round_create(year=2026, quarter=2, actor=office_user).quarter == 2
+
+
+def test_published_round_row_cannot_be_saved(office_user, proposed):
+    # given
+    services.round_review(round=proposed, actor=office_user)
+    services.round_publish(round=proposed, actor=office_user)
+    proposed.refresh_from_db()
+
+    # when / then
+    proposed.name = "改名"
+    with pytest.raises(DomainError, match="已冻结"):
+        proposed.save()
+    assert EvaluationRound.objects.get(pk=proposed.pk).name != "改名"
