@@ -173,3 +173,30 @@ class TokenIssueForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class DepartmentForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(label="编码", max_length=32)
+    name = forms.CharField(label="名称", max_length=100)
+    kind = forms.ChoiceField(label="类别", choices=Department.Kind.choices)
+    parent = forms.ModelChoiceField(
+        label="上级单位", queryset=Department.objects.none(), required=False
+    )
+    inspection_group = forms.ModelChoiceField(
+        label="派驻纪检组", queryset=Department.objects.none(), required=False
+    )
+    leader_name = forms.CharField(label="主要负责人", max_length=50, required=False)
+    email = forms.EmailField(label="通知邮箱", required=False)
+    sort_order = forms.IntegerField(label="排序", min_value=0, initial=0)
+    is_active = forms.BooleanField(label="启用", required=False, initial=True)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.order_by("path")
+        self.fields["parent"].queryset = departments
+        self.fields["inspection_group"].queryset = departments.filter(
+            kind=Department.Kind.INSPECTION_GROUP
+        )
+        if editing:
+            self.fields["code"].disabled = True
+        self._style()

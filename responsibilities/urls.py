@@ -17,6 +17,12 @@ urlpatterns = [
     path("export/<str:kind>/", views.responsibility_export_page, name="export"),
     path("coverage/", views.coverage_page, name="coverage"),
     path("departments/", views.department_tree_page, name="departments"),
+    path("departments/new/", views.department_create_page, name="department_create"),
+    path(
+        "departments/<int:pk>/edit/",
+        views.department_edit_page,
+        name="department_edit",
+    ),
     path("users/", views.user_list_page, name="users"),
     path("users/new/", views.user_create_page, name="user_create"),
     path("users/<int:pk>/", views.user_edit_page, name="user_edit"),

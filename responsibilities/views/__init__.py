@@ -2,6 +2,8 @@
 
 from responsibilities.views.lists import (
     coverage_page,
+    department_create_page,
+    department_edit_page,
     department_tree_page,
     responsibility_create_page,
     responsibility_deactivate_page,
@@ -21,6 +23,8 @@ from responsibilities.views.users import (
 
 __all__ = [
     "coverage_page",
+    "department_create_page",
+    "department_edit_page",
     "department_tree_page",
     "responsibility_create_page",
     "responsibility_deactivate_page",

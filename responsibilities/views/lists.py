@@ -6,6 +6,7 @@ Thin: check role, validate a form, call one service or selector, render.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from config.errors import DomainError
 from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from responsibilities import selectors, services, spreadsheets
-from responsibilities.forms import ImportForm, ResponsibilityForm
+from responsibilities.forms import DepartmentForm, ImportForm, ResponsibilityForm
 from responsibilities.models import Department, ResponsibilityList
 
 Kind = ResponsibilityList.Kind
@@ -317,4 +318,81 @@ def department_tree_page(request):
     walk(None, 0)
     return render(
         request, "responsibilities/departments.html", {"departments": ordered}
+    )
+
+
+@office_required
+def department_create_page(request):
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            department = services.department_create(
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                parent=data["parent"],
+                inspection_group=data["inspection_group"],
+                leader_name=data["leader_name"],
+                email=data["email"],
+                sort_order=data["sort_order"],
+            )
+            if not data["is_active"]:
+                services.department_update(department=department, is_active=False)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已新增单位“{department.name}”。")
+            return redirect("responsibilities:departments")
+    return render(
+        request, "responsibilities/department_form.html", {"form": form, "target": None}
+    )
+
+
+@office_required
+def department_edit_page(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    initial = {
+        name: getattr(department, name)
+        for name in [
+            "code",
+            "name",
+            "kind",
+            "leader_name",
+            "email",
+            "sort_order",
+            "is_active",
+        ]
+    }
+    initial["parent"] = department.parent_id
+    initial["inspection_group"] = department.inspection_group_id
+    form = DepartmentForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.department_update(
+                    department=department,
+                    name=data["name"],
+                    kind=data["kind"],
+                    inspection_group=data["inspection_group"],
+                    leader_name=data["leader_name"],
+                    email=data["email"],
+                    sort_order=data["sort_order"],
+                    is_active=data["is_active"],
+                )
+                if data["parent"] != department.parent:
+                    services.department_move(
+                        department=department, parent=data["parent"]
+                    )
+        except ValidationError as exc:
+            department.refresh_from_db()
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存单位“{department.name}”。")
+            return redirect("responsibilities:departments")
+    return render(
+        request,
+        "responsibilities/department_form.html",
+        {"form": form, "target": department},
     )

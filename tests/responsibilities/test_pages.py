@@ -260,3 +260,64 @@ def test_token_pages_refused_for_leader(client, leader):
     )
     assert response.status_code == 403
     assert not Token.objects.exists()
+
+
+def test_department_pages_office_creates_and_moves(
+    client, office_user, dept_a, dept_a_child, dept_b
+):
+    from responsibilities.models import Department
+
+    client.force_login(office_user)
+    # when: create under dept_a
+    response = client.post(
+        reverse("responsibilities:department_create"),
+        {
+            "code": "A2",
+            "name": "新村",
+            "kind": "village",
+            "parent": dept_a.pk,
+            "sort_order": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    new = Department.objects.get(code="A2")
+    assert new.path == f"{dept_a.path}{new.pk}/"
+    # when: move dept_a_child under dept_b, renamed
+    response = client.post(
+        reverse("responsibilities:department_edit", args=[dept_a_child.pk]),
+        {
+            "name": "改名村",
+            "kind": "village",
+            "parent": dept_b.pk,
+            "sort_order": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    dept_a_child.refresh_from_db()
+    assert dept_a_child.name == "改名村"
+    assert dept_a_child.path.startswith(dept_b.path)
+
+
+def test_department_pages_refuse_cycle_and_non_office(
+    client, office_user, leader, dept_a, dept_a_child
+):
+    client.force_login(office_user)
+    response = client.post(
+        reverse("responsibilities:department_edit", args=[dept_a.pk]),
+        {
+            "name": "改名",
+            "kind": "district",
+            "parent": dept_a_child.pk,
+            "sort_order": 0,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "不能把单位移到它自己或下级单位之下" in response.content.decode()
+    dept_a.refresh_from_db()
+    assert dept_a.parent is None and dept_a.name == "区委组织部"
+    client.force_login(leader)
+    url = reverse("responsibilities:department_edit", args=[dept_a.pk])
+    assert client.get(url).status_code == 403
