@@ -130,3 +130,43 @@ def test_published_round_page_refuses_edits(client, office_user, published):
     # then
     assert "已冻结" in response.content.decode()
     assert not Adjustment.objects.exists()
+
+
+def _grow(office_user, count, year):
+    from tests import factories
+
+    for _ in range(count):
+        department = factories.DepartmentFactory()
+        approved_on_time(make_project(lead=department, year=year), department)
+    round_ = services.round_create(year=year, actor=office_user)
+    services.round_propose_all(round=round_, actor=office_user)
+    services.round_review(round=round_, actor=office_user)
+    services.round_publish(round=round_, actor=office_user)
+    return round_
+
+
+def test_round_pages_keep_constant_query_count(
+    client, office_user, django_assert_max_num_queries
+):
+    # given a small and a large published round
+    small = _grow(office_user, 2, 2025)
+    large = _grow(office_user, 25, 2026)
+    client.force_login(office_user)
+
+    def count(url):
+        with django_assert_max_num_queries(30) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    # when / then
+    for template in (
+        "/evaluation/rounds/{}/",
+        "/evaluation/rounds/{}/bulletin/",
+    ):
+        assert count(template.format(large.pk)) == count(template.format(small.pk))
+    assert count("/evaluation/rankings/?year=2026") == count(
+        "/evaluation/rankings/?year=2025"
+    )
+    assert count("/evaluation/credit/?year=2026") == count(
+        "/evaluation/credit/?year=2025"
+    )

@@ -141,3 +141,22 @@ def test_problem_status_and_accountability(office_user, inspections, dept_a):
     assert problem.status == "rectified" and problem.rectified_at is not None
     assert Accountability.objects.get() == record
     assert record.get_action_display() == "谈话提醒"
+
+
+def test_inspector_cannot_act_on_problems_outside_scope(
+    client, inspector, office_user, inspections
+):
+    # given a problem in dept_b, which the inspector's group does not supervise
+    _, b = inspections
+    problem = services.problem_record(
+        actor=office_user, inspection=b, description="台账缺失", due_on=DAY
+    )
+    client.force_login(inspector)
+
+    # when
+    response = client.post(f"/evaluation/problems/{problem.pk}/assign/")
+
+    # then
+    assert response.status_code == 404
+    problem.refresh_from_db()
+    assert problem.assignment_id is None
