@@ -4,6 +4,8 @@ Idempotent: departments are matched by code and users by username; what exists i
 left alone. Prints the demo accounts at the end (`make run` shows them).
 """
 
+import unicodedata
+
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
@@ -124,19 +126,37 @@ def _seed_token() -> str:
     return services.api_token_issue(client_name=DEMO_API_CLIENT)
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify to a terminal width (a Chinese character takes two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - shown, 1)
+
+
+def print_accounts(*, stdout) -> None:
+    """The demo accounts table (also callable at the very end of seed_demo)."""
+    departments = dict(Department.objects.values_list("code", "name"))
+    token = Token.objects.filter(
+        user__username=services.api_client_username(DEMO_API_CLIENT)
+    ).first()
+    stdout.write("")
+    stdout.write(f"演示账号(密码均为 {DEMO_PASSWORD})：")
+    stdout.write("  " + _pad("用户名", 16) + _pad("角色", 16) + "单位")
+    for username, _name, role, code in USERS:
+        stdout.write(
+            "  "
+            + _pad(username, 16)
+            + _pad(Role(role).label, 16)
+            + departments.get(code, "")
+        )
+    if token is not None:
+        client = services.api_client_username(DEMO_API_CLIENT)
+        stdout.write(f"  接口客户端 {client} 的只读令牌：{token.key}")
+    stdout.write("")
+
+
 def seed(*, stdout) -> None:
     departments = _seed_departments()
     users = _seed_users()
-    key = _seed_token()
+    _seed_token()
     stdout.write(f"单位：新增 {departments} 个；演示用户：新增 {users} 个。")
-    departments_by_code = {d.code: d.name for d in Department.objects.all()}
-    stdout.write("")
-    stdout.write(f"演示账号(密码均为 {DEMO_PASSWORD})：")
-    stdout.write(f"  {'用户名':<16}{'角色':<12}单位")
-    for username, _name, role, code in USERS:
-        stdout.write(
-            f"  {username:<19}{Role(role).label:<10}{departments_by_code.get(code, '')}"
-        )
-    client = services.api_client_username(DEMO_API_CLIENT)
-    stdout.write(f"  接口客户端 {client} 的只读令牌：{key}")
-    stdout.write("")
+    print_accounts(stdout=stdout)
