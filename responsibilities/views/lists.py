@@ -294,6 +294,12 @@ def department_tree_page(request):
         .select_related("inspection_group")
         .order_by("path")
     )
+    q = request.GET.get("q", "").strip()
+    if q:
+        departments = departments.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    kind = request.GET.get("kind", "")
+    if kind in Department.Kind.values:
+        departments = departments.filter(kind=kind)
     nodes = []
     by_id = {}
     for department in departments:
@@ -317,7 +323,13 @@ def department_tree_page(request):
 
     walk(None, 0)
     return render(
-        request, "responsibilities/departments.html", {"departments": ordered}
+        request,
+        "responsibilities/departments.html",
+        {
+            "departments": ordered,
+            "filters": request.GET,
+            "kinds": Department.Kind.choices,
+        },
     )
 
 

@@ -321,3 +321,31 @@ def test_department_pages_refuse_cycle_and_non_office(
     client.force_login(leader)
     url = reverse("responsibilities:department_edit", args=[dept_a.pk])
     assert client.get(url).status_code == 403
+
+
+def test_users_and_department_pages_constant_queries(
+    client, office_user, dept_a, django_assert_max_num_queries
+):
+    from responsibilities.models import Role
+
+    client.force_login(office_user)
+    client.get(reverse("responsibilities:users"))
+    counts = []
+    for n in (2, 20):
+        for _ in range(n):
+            dept = factories.DepartmentFactory(parent=dept_a)
+            factories.make_user(Role.LIAISON, dept)
+        for name in ("responsibilities:users", "responsibilities:departments"):
+            with django_assert_max_num_queries(15) as ctx:
+                assert client.get(reverse(name)).status_code == 200
+            counts.append(len(ctx.captured_queries))
+    assert counts[:2] == counts[2:]
+
+
+def test_department_tree_page_filters(client, office_user, dept_a, dept_a_child):
+    client.force_login(office_user)
+    url = reverse("responsibilities:departments")
+    page = client.get(url, {"kind": "village"})
+    assert list(page.context["departments"]) == [dept_a_child]
+    page = client.get(url, {"q": "组织部"})
+    assert set(page.context["departments"]) == {dept_a, dept_a_child}
