@@ -227,6 +227,20 @@ def evaluation_propose(
             evaluation__in=existing.values(), adjustments__isnull=False
         ).distinct()
     }
+    # A correction round starts from the corrected round's adjustments: each is
+    # carried over as an adjustment of its own, naming where it came from.
+    carried = {}
+    if round_.corrects_id:
+        for adj in (
+            Adjustment.objects.filter(
+                step_score__evaluation__round_id=round_.corrects_id,
+                step_score__evaluation__project=project,
+            )
+            .select_related("step_score__evaluation")
+            .order_by("created_at", "id")
+        ):
+            key = (adj.step_score.evaluation.department_id, adj.step_score.step_id)
+            carried[key] = adj  # the last adjustment wins
     misses = defaultdict(set)
     for miss in KeyIndicatorMiss.objects.filter(evaluation__in=existing.values()):
         misses[miss.evaluation_id].add(miss.indicator_id)
@@ -270,11 +284,22 @@ def evaluation_propose(
             )
             final = adjusted.get((sheet.pk, step.pk), result.proposed)
             line = old_lines.get(step.pk) or StepScore(evaluation=sheet, step=step)
+            carry = carried.get((department_id, step.pk)) if line.pk is None else None
+            if carry is not None:
+                final = min(carry.new_points, result.high)
             line.code, line.name, line.order = step.code, step.name, step.order
             line.base_points, line.high_points = result.base, result.high
             line.proposed, line.final = result.proposed, final
             line.explanation = result.explanation
             line.save()
+            if carry is not None:
+                Adjustment.objects.create(
+                    step_score=line,
+                    actor=actor,
+                    old_points=result.proposed,
+                    new_points=final,
+                    reason=f"沿用被更正轮次的调整：{carry.reason}",
+                )
             for ln in result.lines:
                 deductions.append(
                     Deduction(

@@ -278,3 +278,28 @@ def test_published_round_row_cannot_be_saved(office_user, proposed):
     with pytest.raises(DomainError, match="已冻结"):
         proposed.save()
     assert EvaluationRound.objects.get(pk=proposed.pk).name != "改名"
+
+
+def test_correction_round_carries_over_adjustments(office_user, proposed, dept_a):
+    # given an adjusted, published round
+    services.mark_adjust(
+        step_score=_line(proposed, dept_a),
+        new_points="11.5",
+        reason="经验被推广",
+        actor=office_user,
+    )
+    services.round_review(round=proposed, actor=office_user)
+    services.round_publish(round=proposed, actor=office_user)
+
+    # when a correction round is proposed from the record
+    correction = services.round_create(
+        year=2026, actor=office_user, corrects=proposed, reason="补计一项扣分"
+    )
+    services.round_propose_all(round=correction, actor=office_user)
+
+    # then the office's mark is kept, explained by a carried-over adjustment
+    line = _line(correction, dept_a)
+    assert (line.proposed, line.final) == (Decimal("10.00"), Decimal("11.50"))
+    adjustment = line.adjustments.get()
+    assert adjustment.reason == "沿用被更正轮次的调整：经验被推广"
+    assert line.evaluation.total == Decimal("11.50")
