@@ -93,7 +93,9 @@ def step_list(*, user, filters: dict | None = None, today=None) -> QuerySet[Step
         receipt_confirmed_at=_receipt("confirmed_at"),
         receipt_pk=_receipt("pk"),
     )
-    return _apply(StepFilter, qs, filters).order_by("due_on", "project_id", "order")
+    return _apply(StepFilter, qs, filters).order_by(
+        "due_on", "project_id", "order", "id"
+    )
 
 
 def _visible_project_ids(user):

@@ -280,3 +280,16 @@ def test_step_submit_bad_file_changes_nothing(
     assert step.status == S.OPEN
     assert not step.evidence.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_step_flag_for_bulletin_once(launch, dept_a):
+    # given an open step
+    project = launch()
+    step = _step(project, dept_a)
+    # when flagged twice
+    assert services.step_flag_for_bulletin(step=step) is True
+    assert services.step_flag_for_bulletin(step=step) is False
+    # then one event, status unchanged
+    step.refresh_from_db()
+    assert step.flagged_for_bulletin and step.status == S.OPEN
+    assert Event.objects.filter(step=step, action="flag").count() == 1

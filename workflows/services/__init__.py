@@ -13,6 +13,7 @@ from workflows.services.review import (
     receipt_confirm,
     receipt_for_step,
     step_approve,
+    step_flag_for_bulletin,
     step_return,
     step_submit,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "receipt_for_step",
     "stages_of",
     "step_approve",
+    "step_flag_for_bulletin",
     "step_return",
     "step_submit",
     "step_template_add",

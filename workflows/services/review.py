@@ -228,3 +228,26 @@ def step_return(*, step: Step, actor, reason: str) -> Step:
             fields={"return_count": F("return_count") + 1},
         )
     return step
+
+
+def step_flag_for_bulletin(*, step: Step, actor=None, reason: str = "") -> bool:
+    """Name an overdue step in the bulletin (the notices ladder's third warning).
+
+    Idempotent: returns False if it was flagged already. Side effects: the
+    flag, one Event row (not a status change: the step keeps its status).
+    """
+    changed = Step.objects.filter(pk=step.pk, flagged_for_bulletin=False).update(
+        flagged_for_bulletin=True
+    )
+    step.flagged_for_bulletin = True
+    if changed != 1:
+        return False
+    Event.objects.create(
+        project_id=step.project_id,
+        step_id=step.pk,
+        department_id=step.department_id,
+        actor=actor,
+        action="flag",
+        reason=reason or "多次警示仍未完成，列入通报。",
+    )
+    return True

@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "approve": "审核通过",
     "return": "退回",
     "complete": "项目完成",
+    "flag": "列入通报",
 }
 
 _REFUSALS = {
