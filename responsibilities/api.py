@@ -117,22 +117,18 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
 
 
 class ResponsibilityFilter(django_filters.FilterSet):
-    """Declared for the schema; the filtering itself is done by the selector."""
-
     kind = django_filters.ChoiceFilter(choices=ResponsibilityList.Kind.choices)
-    regulation = django_filters.NumberFilter()
-    department = django_filters.NumberFilter(label="责任单位或配合部门", method="noop")
+    regulation = django_filters.NumberFilter(field_name="regulation_id")
+    department = django_filters.NumberFilter(
+        method="filter_department", label="责任单位或配合部门"
+    )
 
     class Meta:
         model = ResponsibilityList
         fields = ["kind", "regulation", "department"]
 
-    def noop(self, queryset, name, value):
-        return queryset
-
-    def filter_queryset(self, queryset):
-        # Validate (400 on a bad value), then leave the selector's filtering alone.
-        return queryset
+    def filter_department(self, queryset, name, value):
+        return selectors.involving_department(queryset, department_id=value)
 
 
 def _write_fields(validated: dict) -> dict:
@@ -148,15 +144,7 @@ class ResponsibilityListApi(generics.ListCreateAPIView):
     filterset_class = ResponsibilityFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        form = ResponsibilityFilter(params, queryset=ResponsibilityList.objects.none())
-        data = form.form.cleaned_data if form.is_valid() else {}
-        return selectors.responsibility_list(
-            user=self.request.user,
-            kind=data.get("kind") or None,
-            regulation=data.get("regulation"),
-            department=data.get("department"),
-        )
+        return selectors.responsibility_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

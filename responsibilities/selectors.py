@@ -144,18 +144,25 @@ def responsibility_list(
     if regulation:
         qs = qs.filter(regulation_id=regulation)
     if department:
-        through = ResponsibilityList.partner_departments.through
-        qs = qs.filter(
-            Q(department_id=department)
-            | Q(
-                pk__in=through.objects.filter(department_id=department).values(
-                    "responsibilitylist_id"
-                )
-            )
-        )
+        qs = involving_department(qs, department_id=department)
     return qs.select_related(
         "regulation", "department", "inspection_group"
     ).prefetch_related("partner_departments")
+
+
+def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
+    """List rows where the department is responsible (or supervised) or a partner."""
+    from responsibilities.models import ResponsibilityList
+
+    through = ResponsibilityList.partner_departments.through
+    return queryset.filter(
+        Q(department_id=department_id)
+        | Q(
+            pk__in=through.objects.filter(department_id=department_id).values(
+                "responsibilitylist_id"
+            )
+        )
+    )
 
 
 def lead_for_regulation(*, regulation_id: int):

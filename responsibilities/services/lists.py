@@ -80,15 +80,8 @@ def responsibility_validate(
     elif not row.department.is_active:
         add("department", f"单位“{row.department.name}”已停用。")
     for field in REQUIRED_FIELDS[row.kind]:
-        value = (
-            getattr(row, f"{field}_id", None)
-            if field
-            in {
-                "regulation",
-                "inspection_group",
-            }
-            else getattr(row, field)
-        )
+        is_relation = field in {"regulation", "inspection_group"}
+        value = getattr(row, f"{field}_id" if is_relation else field)
         if not value:
             label = ResponsibilityList._meta.get_field(field).verbose_name
             add(field, f"{label}不能为空。")
