@@ -150,7 +150,9 @@ def ranking_rows(
     groups = defaultdict(list)
     for row in scores:
         department = departments[row["department_id"]]
-        if kind and department.kind != kind:
+        # Only 区级部门 and 镇街 are ranked (each on its own); the office and
+        # villages keep their sheets and credit records but are not ranked.
+        if department.kind not in RANKED_KINDS or (kind and department.kind != kind):
             continue
         groups[department.kind].append(
             {
@@ -167,9 +169,8 @@ def ranking_rows(
                 "warnings": row["warnings"] or 0,
             }
         )
-    order = {k: i for i, k in enumerate(RANKED_KINDS)}
     result = []
-    for group_kind in sorted(groups, key=lambda k: (order.get(k, 99), k)):
+    for group_kind in [k for k in RANKED_KINDS if k in groups]:
         result.extend(competition_rank(groups[group_kind]))
     return result
 

@@ -214,3 +214,18 @@ def test_rankings_api_ties_share_a_rank(token_api, office_user):
     # towns are ranked apart
     town_rows = [r for r in everyone["results"] if r["kind"] == "town"]
     assert [(r["department"], r["rank"]) for r in town_rows] == [(town.pk, 1)]
+
+
+def test_rankings_leave_out_kinds_that_are_not_ranked(
+    token_api, office_user, office_dept, dept_a
+):
+    # given sheets for a district department and for the office itself
+    for department in (dept_a, office_dept):
+        approved_on_time(make_project(lead=department), department)
+    _round(office_user)
+
+    # when
+    rows = token_api.get("/api/v1/rankings/?year=2026").json()["results"]
+
+    # then only 区级部门 and 镇街 are ranked
+    assert [(r["department"], r["kind"]) for r in rows] == [(dept_a.pk, "district")]
