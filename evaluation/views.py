@@ -391,8 +391,6 @@ def credit_history(request, department_pk):
 
 @role_required(OFFICE_LEADER)
 def standards(request):
-    for flow in ("general", "simple"):
-        services.standard_ensure_default(flow_code=flow)
     items = ScoringStandard.objects.prefetch_related(
         "steps", "rules", "indicators", "rounds"
     ).order_by("flow_code", "-version")
