@@ -17,9 +17,20 @@ def test_calendar_national_day_2026_holidays_and_make_up_saturday():
         assert not calendar.is_working_day(D(2026, 10, day))
     assert calendar.is_working_day(D(2026, 10, 10))  # Saturday, 调休
     assert not calendar.is_working_day(D(2026, 10, 11))  # Sunday
-    # The package's data for 2026: Sunday Sep 27 is part of the Mid-Autumn
-    # break, not a make-up day.
-    assert not calendar.is_working_day(D(2026, 9, 27))
+    # The package's data for 2026: the other make-up day is Sunday Sep 20;
+    # Sunday Sep 27 belongs to the Mid-Autumn break (Sep 25-27).
+    assert calendar.is_working_day(D(2026, 9, 20))
+    for day in (25, 26, 27):
+        assert not calendar.is_working_day(D(2026, 9, day))
+
+
+def test_calendar_make_up_sunday_before_mid_autumn():
+    # given Friday Sep 18, 2026
+    # when / then: the next working day is the make-up Sunday Sep 20, and
+    # Thursday Sep 24 is followed by Monday Sep 28
+    assert calendar.add_working_days(D(2026, 9, 18), 1) == D(2026, 9, 20)
+    assert calendar.add_working_days(D(2026, 9, 24), 1) == D(2026, 9, 28)
+    assert calendar.working_days_between(D(2026, 9, 18), D(2026, 9, 28)) == 6
 
 
 def test_calendar_add_working_days_across_national_day():

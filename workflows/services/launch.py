@@ -180,6 +180,10 @@ def project_launch(
         raise DomainError("该法规已废止，不能发起执行项目。")
     if not lead_department.is_active:
         raise DomainError("牵头执行部门已停用。")
+    partner_departments = list(partner_departments)
+    inactive = [d.name for d in partner_departments if not d.is_active]
+    if inactive:
+        raise DomainError(f"配合部门已停用：{'、'.join(inactive)}。")
     if any(d.pk == lead_department.pk for d in partner_departments):
         raise DomainError("配合部门不能包含牵头执行部门。")
     if ExecutionProject.objects.filter(regulation=regulation, year=year).exists():
