@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 import uuid
 from functools import lru_cache
 
@@ -22,7 +23,10 @@ from django.core.cache import cache
 
 _VERSION_KEY = "workflows:calendar:version"
 _lock = threading.Lock()
-_state: dict = {"version": None, "overrides": None}
+# How long a process trusts its copy before asking the shared cache again, so
+# loops over many steps cost neither a query nor a cache round trip per call.
+_RECHECK_SECONDS = 2.0
+_state: dict = {"version": None, "overrides": None, "checked": 0.0}
 
 
 def clear_cache() -> None:
@@ -30,13 +34,18 @@ def clear_cache() -> None:
     with _lock:
         _state["version"] = None
         _state["overrides"] = None
+        _state["checked"] = 0.0
     cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _overrides() -> dict[datetime.date, bool]:
-    version = cache.get(_VERSION_KEY)
     overrides = _state["overrides"]
+    now = time.monotonic()
+    if overrides is not None and now - _state["checked"] < _RECHECK_SECONDS:
+        return overrides
+    version = cache.get(_VERSION_KEY)
     if overrides is not None and version is not None and version == _state["version"]:
+        _state["checked"] = now
         return overrides
     from workflows.models import CalendarDay
 
@@ -47,6 +56,7 @@ def _overrides() -> dict[datetime.date, bool]:
     with _lock:
         _state["version"] = version
         _state["overrides"] = loaded
+        _state["checked"] = now
     return loaded
 
 
