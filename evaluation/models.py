@@ -363,7 +363,11 @@ class StepScore(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "step"], name="stepscore_unique_step"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(final__gte=0) & Q(final__lte=models.F("high_points")),
+                name="stepscore_final_within_bounds",
+            ),
         ]
 
     def __str__(self):
@@ -446,6 +450,17 @@ class Adjustment(models.Model):
         verbose_name = "分值调整"
         verbose_name_plural = "分值调整"
         ordering = ["step_score", "created_at", "id"]
+        constraints = [
+            # The rule of the method, also in the database: a reason, and a mark
+            # not below zero (the upper bound, the high mark, is checked on the
+            # line itself).
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="adjustment_reason_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_points__gte=0), name="adjustment_not_negative"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.old_points} → {self.new_points}"
