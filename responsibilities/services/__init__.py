@@ -24,6 +24,7 @@ from responsibilities.services.lists import (
 )
 from responsibilities.services.users import (
     API_CLIENT_PREFIX,
+    OFFICE_ADMIN_APPS,
     OFFICE_GROUP_NAME,
     api_client_username,
     api_token_issue,
@@ -51,6 +52,7 @@ __all__ = [
     "API_CLIENT_PREFIX",
     "EDITABLE_FIELDS",
     "KIND_FIELDS",
+    "OFFICE_ADMIN_APPS",
     "OFFICE_GROUP_NAME",
     "REQUIRED_FIELDS",
     "api_client_username",
