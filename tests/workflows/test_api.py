@@ -231,3 +231,20 @@ def test_api_lists_constant_query_count(
         api.get("/api/v1/projects/")
     with django_assert_max_num_queries(small[1]):
         api.get("/api/v1/steps/")
+
+
+def test_api_without_credentials_is_401(api, project_a):
+    assert api.get("/api/v1/projects/").status_code == 401
+    step = Step.objects.first()
+    assert api.post(f"/api/v1/steps/{step.pk}/approve/").status_code == 401
+
+
+def test_api_inspector_reads_but_cannot_act(api, project_a, dept_a, inspector):
+    # given the inspector supervising dept_a
+    step = _open_step(project_a, dept_a)
+    api.force_authenticate(inspector)
+    # then it reads dept_a's steps but may neither confirm nor review
+    assert api.get(f"/api/v1/steps/{step.pk}/").status_code == 200
+    assert api.post(f"/api/v1/steps/{step.pk}/receipt/").status_code == 403
+    assert api.post(f"/api/v1/steps/{step.pk}/approve/").status_code == 403
+    assert api.post("/api/v1/projects/", {}, format="json").status_code == 403
