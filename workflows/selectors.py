@@ -275,3 +275,17 @@ def has_unconfirmed_receipt(step) -> bool:
         department_id=step.department_id,
         confirmed_at__isnull=True,
     ).exists()
+
+
+def step_light_counts(*, user, year: int, today=None) -> dict[str, int]:
+    """How many of the year's visible steps are red, yellow, green (one query)."""
+    rows = (
+        scope_to_user(Step.objects.filter(project__year=year), user=user)
+        .annotate(light=light_case(today=today))
+        .order_by()
+        .values("light")
+        .annotate(n=Count("id"))
+    )
+    counts = {GREEN: 0, YELLOW: 0, RED: 0}
+    counts.update({row["light"]: row["n"] for row in rows})
+    return counts

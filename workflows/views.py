@@ -82,6 +82,11 @@ def overview_page(request):
             else None
         ),
         "query": request.GET.copy(),
+        "light_counts": (
+            selectors.step_light_counts(user=request.user, year=int(filters["year"]))
+            if filters["year"].isdigit()
+            else None
+        ),
     }
     context["query"].pop("page", None)
     return render(request, "workflows/overview.html", context)

@@ -97,6 +97,8 @@ def test_step_list_light_red_yellow_green_and_approved(launch, dept_a, office_us
     project_row = selectors.project_list(user=office_user).get(pk=project.pk)
     assert project_row.light == "red"
     assert project_row.steps_red == 1
+    counts = selectors.step_light_counts(user=office_user, year=project.year)
+    assert counts == {"red": 1, "yellow": 2, "green": 11}
 
 
 def test_step_list_yellow_window_follows_setting(launch, dept_a, office_user, settings):
