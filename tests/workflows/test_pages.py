@@ -121,7 +121,10 @@ def test_step_page_upload_review_and_download(
     assert b"".join(response.streaming_content) == b"xlsx-bytes"
     client.force_login(outsider)
     assert client.get(f"/workflows/evidence/files/{record.pk}/").status_code == 404
-    assert not (tmp_path / "media").exists()  # nothing under a public URL
+    # and the file is not served as public media
+    client.force_login(office_user)
+    assert (tmp_path / record.file.name).is_file()
+    assert client.get(f"/media/{record.file.name}").status_code == 404
 
 
 def test_step_page_bad_file_shows_chinese_error(
