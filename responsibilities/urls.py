@@ -7,6 +7,7 @@ app_name = "responsibilities"
 urlpatterns = [
     path("", views.responsibility_list_page, name="list"),
     path("new/<str:kind>/", views.responsibility_create_page, name="create"),
+    path("<int:pk>/", views.responsibility_detail_page, name="detail"),
     path("<int:pk>/edit/", views.responsibility_edit_page, name="edit"),
     path(
         "<int:pk>/deactivate/",

@@ -111,6 +111,35 @@ def responsibility_list_page(request):
     )
 
 
+@reader_required
+def responsibility_detail_page(request, pk):
+    """One row in full; 404 when it lies outside the user's scope."""
+    row = get_object_or_404(
+        selectors.responsibility_list(user=request.user, include_inactive=True),
+        pk=pk,
+    )
+    fields = [
+        (ResponsibilityList._meta.get_field(name).verbose_name, _display(row, name))
+        for name in ["duty", *services.KIND_FIELDS[row.kind]]
+        if name != "inspection_group"
+    ]
+    return render(
+        request,
+        "responsibilities/detail.html",
+        {
+            "row": row,
+            "fields": fields,
+            "can_edit": selectors.is_office(request.user),
+        },
+    )
+
+
+def _display(row, name):
+    value = getattr(row, name)
+    display = getattr(row, f"get_{name}_display", None)
+    return display() if display and value else value
+
+
 @office_required
 def responsibility_create_page(request, kind):
     _kind_or_404(kind)

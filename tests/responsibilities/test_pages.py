@@ -349,3 +349,32 @@ def test_department_tree_page_filters(client, office_user, dept_a, dept_a_child)
     assert list(page.context["departments"]) == [dept_a_child]
     page = client.get(url, {"q": "组织部"})
     assert set(page.context["departments"]) == {dept_a, dept_a_child}
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("liaison", 200),
+        ("teammate", 200),
+        ("outsider", 404),
+        ("inspector", 200),
+        ("leader", 200),
+    ],
+)
+def test_detail_page_scoped(client, request, world, who, status):
+    # given
+    client.force_login(request.getfixturevalue(who))
+    # when
+    response = client.get(reverse("responsibilities:detail", args=[world["lead_a"].pk]))
+    # then
+    assert response.status_code == status
+    if status == 200:
+        assert "中国共产党组织工作条例" in response.content.decode()
+
+
+def test_detail_page_shows_kind_fields(client, outsider, lead_b):
+    client.force_login(outsider)
+    lead_b.default_flow = "simple"
+    lead_b.save()
+    html = client.get(reverse("responsibilities:detail", args=[lead_b.pk]))
+    assert "三步法(简易流程)" in html.content.decode()
