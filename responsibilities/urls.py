@@ -1,4 +1,5 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
 from responsibilities import views
 
@@ -31,6 +32,14 @@ urlpatterns = [
         "users/<int:pk>/deactivate/",
         views.user_deactivate_page,
         name="user_deactivate",
+    ),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change_form.html",
+            success_url=reverse_lazy("home"),
+        ),
+        name="password_change",
     ),
     path("tokens/issue/", views.token_issue_page, name="token_issue"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_page, name="token_revoke"),

@@ -378,3 +378,20 @@ def test_detail_page_shows_kind_fields(client, outsider, lead_b):
     lead_b.save()
     html = client.get(reverse("responsibilities:detail", args=[lead_b.pk]))
     assert "三步法(简易流程)" in html.content.decode()
+
+
+def test_user_changes_own_password(client, liaison):
+    client.force_login(liaison)
+    url = reverse("responsibilities:password_change")
+    assert "修改密码" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "old_password": "pass-12345",
+            "new_password1": "my-new-pass-7",
+            "new_password2": "my-new-pass-7",
+        },
+    )
+    assert response.status_code == 302
+    liaison.refresh_from_db()
+    assert liaison.check_password("my-new-pass-7")
