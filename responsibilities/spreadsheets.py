@@ -245,7 +245,10 @@ def responsibility_import(
         candidate = ResponsibilityList(kind=kind, department=department, **fields)
         try:
             responsibility_validate(
-                candidate, partner_departments=partners, check_duplicates=False
+                candidate,
+                partner_departments=partners,
+                check_duplicates=False,
+                require_in_force=True,
             )
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():

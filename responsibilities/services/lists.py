@@ -64,9 +64,17 @@ def duplicate_filter(row: ResponsibilityList) -> dict | None:
 
 
 def responsibility_validate(
-    row: ResponsibilityList, *, partner_departments=(), check_duplicates=True
+    row: ResponsibilityList,
+    *,
+    partner_departments=(),
+    check_duplicates=True,
+    require_in_force=False,
 ) -> None:
-    """Raise ValidationError (field -> messages) if the row breaks a list's rules."""
+    """Raise ValidationError (field -> messages) if the row breaks a list's rules.
+
+    `require_in_force`: the row is being pointed at its regulation now, so that
+    regulation must be in force (an amended or repealed one gets no new duties).
+    """
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
@@ -85,6 +93,16 @@ def responsibility_validate(
         if not value:
             label = ResponsibilityList._meta.get_field(field).verbose_name
             add(field, f"{label}不能为空。")
+    if (
+        require_in_force
+        and row.regulation_id
+        and (row.regulation.status != "in_force" or row.regulation.is_deleted)
+    ):
+        add(
+            "regulation",
+            f"《{row.regulation.title}》{row.regulation.get_status_display()}，"
+            "不能新增责任。",
+        )
     if row.driver_type and row.driver_type not in ResponsibilityList.DriverType.values:
         add("driver_type", f"未知的机制类型“{row.driver_type}”。")
     if (
@@ -152,7 +170,9 @@ def responsibility_create(
     _check_fields_of_kind(kind, fields)
     partner_departments = list(partner_departments or [])
     row = ResponsibilityList(kind=kind, department=department, **fields)
-    responsibility_validate(row, partner_departments=partner_departments)
+    responsibility_validate(
+        row, partner_departments=partner_departments, require_in_force=True
+    )
     return _save_row(row, partner_departments=partner_departments, user=user)
 
 
@@ -173,6 +193,10 @@ def responsibility_update(
     if unknown:
         raise ValidationError(f"不能修改的字段：{', '.join(sorted(unknown))}")
     _check_fields_of_kind(responsibility.kind, fields)
+    regulation_changed = (
+        "regulation" in fields
+        and getattr(fields["regulation"], "pk", None) != responsibility.regulation_id
+    )
     for key, value in fields.items():
         setattr(responsibility, key, value)
     partners = (
@@ -180,7 +204,11 @@ def responsibility_update(
         if partner_departments is not None
         else list(responsibility.partner_departments.all())
     )
-    responsibility_validate(responsibility, partner_departments=partners)
+    responsibility_validate(
+        responsibility,
+        partner_departments=partners,
+        require_in_force=regulation_changed,
+    )
     return _save_row(
         responsibility,
         partner_departments=partners if partner_departments is not None else None,

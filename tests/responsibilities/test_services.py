@@ -200,3 +200,26 @@ def test_admin_moving_a_department_repaths_its_subtree(
     assert response.status_code == 302, response.content.decode()[:2000]
     grandchild.refresh_from_db()
     assert grandchild.path.startswith(f"{dept_b.path}{dept_a_child.pk}/")
+
+
+def test_responsibility_create_refuses_repealed_regulation(office_user, dept_a):
+    repealed = factories.RegulationFactory(status="repealed")
+    with pytest.raises(ValidationError) as exc:
+        services.responsibility_create(
+            kind="lead", user=office_user, department=dept_a, regulation=repealed
+        )
+    assert "已废止" in exc.value.message_dict["regulation"][0]
+    assert not ResponsibilityList.objects.exists()
+
+
+def test_responsibility_update_keeps_working_after_regulation_amended(
+    office_user, lead_a
+):
+    # given: the regulation was amended after its lead was named
+    lead_a.regulation.status = "amended"
+    lead_a.regulation.save()
+    # when: the office edits the row's duty
+    services.responsibility_update(responsibility=lead_a, user=office_user, duty="新")
+    # then
+    lead_a.refresh_from_db()
+    assert lead_a.duty == "新"
