@@ -1,6 +1,7 @@
 """Browser forms. They only shape input; the services decide what is allowed."""
 
 from django import forms
+from django.db.models import Q
 
 from regulations.models import Regulation
 from responsibilities.models import Department, ResponsibilityList, Role
@@ -82,8 +83,13 @@ class ResponsibilityForm(BootstrapMixin, forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        # New duties go to regulations in force; an edit keeps the row's own one.
+        current = (self.initial or {}).get("regulation")
+        in_force = Q(status=Regulation.Status.IN_FORCE)
+        if current:
+            in_force |= Q(pk=current)
         self.fields["regulation"].queryset = Regulation.objects.filter(
-            is_deleted=False
+            in_force, is_deleted=False
         ).order_by("title")
         self.fields["department"].queryset = _active_departments()
         self.fields["partner_departments"].queryset = _active_departments()

@@ -144,7 +144,8 @@ def _display(row, name):
 def responsibility_create_page(request, kind):
     _kind_or_404(kind)
     # The coverage page links here with ?regulation= to fill a gap in one step.
-    initial = {"regulation": request.GET.get("regulation")}
+    regulation = request.GET.get("regulation", "")
+    initial = {"regulation": int(regulation)} if regulation.isdigit() else {}
     form = ResponsibilityForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()

@@ -395,3 +395,14 @@ def test_user_changes_own_password(client, liaison):
     assert response.status_code == 302
     liaison.refresh_from_db()
     assert liaison.check_password("my-new-pass-7")
+
+
+def test_create_page_prefills_regulation_and_survives_garbage(
+    client, office_user, reg_a
+):
+    client.force_login(office_user)
+    url = reverse("responsibilities:create", args=["lead"])
+    page = client.get(url, {"regulation": reg_a.pk})
+    assert page.context["form"].initial["regulation"] == reg_a.pk
+    assert client.get(url, {"regulation": "abc"}).status_code == 200
+    assert client.get(reverse("responsibilities:create", args=["x"])).status_code == 404
