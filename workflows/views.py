@@ -331,8 +331,16 @@ def receipt_confirm_view(request, pk):
     try:
         services.receipt_confirm(receipt=receipt, actor=request.user)
     except DomainError as exc:
+        if request.htmx:
+            return render(
+                request,
+                "workflows/_receipt_done.html",
+                {"receipt": receipt, "error": exc.message},
+            )
         messages.error(request, exc.message)
     else:
+        if request.htmx:  # the inbox swaps the row in place: one tap, no reload
+            return render(request, "workflows/_receipt_done.html", {"receipt": receipt})
         messages.success(request, "已确认回执。")
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):

@@ -229,3 +229,15 @@ def test_project_page_constant_query_count(
         client.get(f"/workflows/projects/{few.pk}/")
     with django_assert_max_num_queries(len(ctx.captured_queries)):
         client.get(f"/workflows/projects/{many.pk}/")
+
+
+def test_inbox_receipt_confirm_with_htmx_swaps_the_row(client, project_a, liaison):
+    receipt = Receipt.objects.get(project=project_a)
+    client.force_login(liaison)
+    response = client.post(
+        f"/workflows/receipts/{receipt.pk}/confirm/", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "已确认回执" in response.content.decode()
+    receipt.refresh_from_db()
+    assert receipt.confirmed_at is not None
