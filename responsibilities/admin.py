@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from responsibilities.models import Department, Membership, ResponsibilityList
-from responsibilities.services import department_move
+from responsibilities.services import department_move, user_update
 
 
 class DepartmentAdminForm(forms.ModelForm):
@@ -62,6 +62,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "department"]
     autocomplete_fields = ["department"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Staff flag and admin group follow the role, as in the office's own pages.
+        user_update(user=obj.user, role=obj.role, department=obj.department)
+
 
 class MembershipInline(admin.StackedInline):
     model = Membership
@@ -78,6 +83,17 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class ZhiguiUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = Membership.objects.filter(user=form.instance).first()
+        if membership is not None:
+            user_update(
+                user=form.instance,
+                role=membership.role,
+                department=membership.department,
+            )
+
     list_display = ["username", "first_name", "email", "is_active", "is_staff"]
 
 

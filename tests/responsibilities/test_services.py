@@ -223,3 +223,31 @@ def test_responsibility_update_keeps_working_after_regulation_amended(
     # then
     lead_a.refresh_from_db()
     assert lead_a.duty == "新"
+
+
+def test_admin_membership_change_follows_role(client, office_dept, liaison):
+    # given: office staff (made by the service: admin group) change a liaison's
+    # role to office in the admin
+    clerk = services.user_create(
+        username="clerk",
+        password="long-enough-1",
+        role=Role.OFFICE,
+        department=office_dept,
+    )
+    client.force_login(clerk)
+    membership = liaison.membership
+    # when
+    response = client.post(
+        f"/admin/responsibilities/membership/{membership.pk}/change/",
+        {
+            "user": liaison.pk,
+            "role": "office",
+            "department": office_dept.pk,
+            "phone": "",
+        },
+    )
+    # then
+    assert response.status_code == 302, response.content.decode()[:1500]
+    liaison.refresh_from_db()
+    assert liaison.is_staff
+    assert liaison.groups.filter(name=services.OFFICE_GROUP_NAME).exists()
