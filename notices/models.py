@@ -103,7 +103,7 @@ class Notice(models.Model):
     # working days from the previous warning's issued_on.
     issued_on = models.DateField("签发日期", default=timezone.localdate)
     # Who is copied beyond cc_departments, e.g. the department's leader (level 2).
-    cc_text = models.CharField("抄送(人员)", max_length=200, blank=True)
+    cc_text = models.CharField("抄送（人员）", max_length=200, blank=True)
     # Outbox bookkeeping: a worker claims the row (conditional UPDATE) before it
     # delivers; delivered_at is set once every channel was tried to the end.
     delivery_claimed_at = models.DateTimeField(null=True, blank=True)
@@ -176,30 +176,30 @@ class NoticeRule(models.Model):
     edits. One row (pk=1), created with the defaults on first use."""
 
     reminder_days_before = models.PositiveSmallIntegerField(
-        "提前提醒(工作日)",
+        "提前提醒（工作日）",
         default=3,
         help_text="步骤截止前多少个工作日发出提醒",
     )
     warning_grace_days = models.PositiveSmallIntegerField(
-        "逾期宽限(工作日)",
+        "逾期宽限（工作日）",
         default=0,
-        help_text="逾期超过多少个工作日发出第一次警示单(0 = 逾期即发)",
+        help_text="逾期超过多少个工作日发出第一次警示单（0 = 逾期即发）",
     )
     escalation_interval_days = models.PositiveSmallIntegerField(
-        "升级间隔(工作日)",
+        "升级间隔（工作日）",
         default=5,
-        help_text="上一次警示单签发后仍逾期多少个工作日,发出下一级警示单",
+        help_text="上一次警示单签发后仍逾期多少个工作日，发出下一级警示单",
     )
     max_level = models.PositiveSmallIntegerField(
         "最高警示级别",
         default=3,
-        help_text="第二次警示抄送单位主要负责人;第三次抄送派驻纪检组并列入通报",
+        help_text="第二次警示抄送单位主要负责人；第三次抄送派驻纪检组并列入通报",
     )
     warning_answer_days = models.PositiveSmallIntegerField(
-        "警示单反馈时限(工作日)", default=5
+        "警示单反馈时限（工作日）", default=5
     )
     assignment_answer_days = models.PositiveSmallIntegerField(
-        "交办单默认反馈时限(工作日)", default=10
+        "交办单默认反馈时限（工作日）", default=10
     )
     warn_overdue_receipts = models.BooleanField("回执逾期发警示单", default=True)
     warn_overdue_assignments = models.BooleanField(
@@ -253,7 +253,7 @@ class Delivery(models.Model):
 
     class Result(models.TextChoices):
         OK = "ok", "成功"
-        TEMPORARY_ERROR = "temporary_error", "暂时失败(将重试)"
+        TEMPORARY_ERROR = "temporary_error", "暂时失败（将重试）"
         FAILED = "failed", "失败"
 
     notice = models.ForeignKey(

@@ -152,7 +152,7 @@ def report(request, pk):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "落实表已报送,等待区委办审核。")
+            messages.success(request, "落实表已报送，等待区委办审核。")
             return redirect("notices:detail", pk=notice.pk)
     context = _detail_context(request, notice, report_form=form)
     return render(request, "notices/detail.html", context, status=400)
@@ -162,7 +162,7 @@ def report(request, pk):
 def accept(request, pk):
     def action(notice):
         services.report_accept(notice=notice, actor=request.user)
-        return "落实表已通过,通知单办结。"
+        return "落实表已通过，通知单办结。"
 
     return _act(request, pk, action)
 
@@ -214,7 +214,7 @@ def rules(request):
             actor=request.user,
             **{name: form.cleaned_data[name] for name in RuleForm.Meta.fields},
         )
-        messages.success(request, "通知规则已保存,下次扫描起生效。")
+        messages.success(request, "通知规则已保存，下次扫描起生效。")
         return redirect("notices:rules")
     return render(request, "notices/rules.html", {"form": form, "rule": rule})
 

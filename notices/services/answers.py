@@ -62,7 +62,7 @@ def _check_files(files) -> None:
     for upload in files:
         if upload.size > limit:
             raise DomainError(
-                f"文件“{upload.name}”超过{limit // (1024 * 1024)}MB,请压缩后再上传。"
+                f"文件“{upload.name}”超过{limit // (1024 * 1024)}MB，请压缩后再上传。"
             )
         if upload.size == 0:
             raise DomainError(f"文件“{upload.name}”是空文件。")

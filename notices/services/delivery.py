@@ -59,7 +59,7 @@ def _payload(notice: Notice) -> dict:
 
 def _text(notice: Notice) -> str:
     head = f"【{notice.get_kind_display()}】{notice.number} {notice.title}".strip()
-    due = f"\n反馈时限:{notice.due_on:%Y-%m-%d}" if notice.due_on else ""
+    due = f"\n反馈时限：{notice.due_on:%Y-%m-%d}" if notice.due_on else ""
     return f"{head}\n{notice.body}{due}"
 
 

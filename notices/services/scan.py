@@ -77,7 +77,7 @@ def _ladder_text(department, level: int, cc_text: str, cc_departments) -> str:
         return ""
     names = [cc_text] + [d.name for d in cc_departments]
     level_name = LEVEL_NAMES.get(level, f"第{level}次")
-    text = f"\n本单为{level_name}警示,抄送:{'、'.join(names)}。"
+    text = f"\n本单为{level_name}警示，抄送：{'、'.join(names)}。"
     if level >= 3:
         text += "逾期事项将列入通报。"
     return text
@@ -122,10 +122,10 @@ def _scan_reminders(rule, today, counts):
         notice = notice_create(
             kind=K.REMINDER,
             department=step.department,
-            title=f"提醒:“{step.name}”将于{step.due_on:%m月%d日}到期",
+            title=f"提醒：“{step.name}”将于{step.due_on:%m月%d日}到期",
             body=(
                 f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
-                f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期,"
+                f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期，"
                 "请抓紧办理并按时报送佐证材料。"
             ),
             due_on=step.due_on,
@@ -145,7 +145,9 @@ def _raise_warning(*, rule, today, counts, level, department, title, body, **sub
     notice = notice_create(
         kind=K.WARNING,
         department=department,
-        title=title if level == 1 else f"{title}({LEVEL_NAMES.get(level, level)}警示)",
+        title=title
+        if level == 1
+        else f"{title}（{LEVEL_NAMES.get(level, level)}警示）",
         body=body,
         due_on=due,
         level=level,
@@ -193,11 +195,11 @@ def _scan_overdue_steps(rule, today, counts):
             counts=counts,
             level=level,
             department=step.department,
-            title=f"警示:“{step.name}”已逾期",
+            title=f"警示：“{step.name}”已逾期",
             body=(
                 f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
-                f"执行项目“{step.name}”步骤已于{step.due_on:%Y年%m月%d日}到期,"
-                f"至今逾期{late}个工作日,请立即整改落实。"
+                f"执行项目“{step.name}”步骤已于{step.due_on:%Y年%m月%d日}到期，"
+                f"至今逾期{late}个工作日，请立即整改落实。"
             ),
             project=step.project,
             step=step,
@@ -241,11 +243,11 @@ def _scan_overdue_receipts(rule, today, counts):
             counts=counts,
             level=level,
             department=receipt.department,
-            title="警示:执行项目回执逾期未确认",
+            title="警示：执行项目回执逾期未确认",
             body=(
                 f"{receipt.department.name}:\n《{receipt.project.regulation.title}》"
-                f"执行项目的回执应于{receipt.due_on:%Y年%m月%d日}前确认,"
-                "你单位至今未确认,请立即确认并说明原因。"
+                f"执行项目的回执应于{receipt.due_on:%Y年%m月%d日}前确认，"
+                "你单位至今未确认，请立即确认并说明原因。"
             ),
             project=receipt.project,
             receipt=receipt,
@@ -284,11 +286,11 @@ def _scan_overdue_assignments(rule, today, counts):
             counts=counts,
             level=level,
             department=assignment.department,
-            title=f"警示:交办单{assignment.number}逾期未反馈",
+            title=f"警示：交办单{assignment.number}逾期未反馈",
             body=(
                 f"{assignment.department.name}:\n交办单{assignment.number}"
-                f"“{assignment.title}”的落实表应于{assignment.due_on:%Y年%m月%d日}前报送,"
-                "你单位至今未报送或未通过审核,请立即整改落实。"
+                f"“{assignment.title}”的落实表应于{assignment.due_on:%Y年%m月%d日}前报送，"
+                "你单位至今未报送或未通过审核，请立即整改落实。"
             ),
             project=assignment.project,
             source_notice=assignment,

@@ -63,7 +63,7 @@ def transition(
     to_status = rule["moves"].get(from_status)
     if to_status is None:
         raise InvalidTransition(
-            f"通知单当前状态为“{S(from_status).label}”,不能{ACTION_LABELS[action]}。"
+            f"通知单当前状态为“{S(from_status).label}”，不能{ACTION_LABELS[action]}。"
         )
     values = {"status": to_status, **(fields or {})}
     with transaction.atomic():
@@ -71,7 +71,7 @@ def transition(
             **values
         )
         if changed != 1:
-            raise InvalidTransition("通知单状态已被他人更改,请刷新后重试。")
+            raise InvalidTransition("通知单状态已被他人更改，请刷新后重试。")
         if "report" in rule:
             if report is None:
                 raise InvalidTransition("没有待审核的落实表。")
@@ -80,7 +80,7 @@ def transition(
                 pk=report.pk, status=expected
             ).update(status=new, **(report_fields or {}))
             if changed != 1:
-                raise InvalidTransition("落实表状态已被他人更改,请刷新后重试。")
+                raise InvalidTransition("落实表状态已被他人更改，请刷新后重试。")
             report.status = new
             for key, value in (report_fields or {}).items():
                 setattr(report, key, value)

@@ -71,7 +71,7 @@ def test_report_form_then_office_accepts(client, liaison, office_user, dept_a):
     )
     assert ok.status_code == 302
     client.force_login(office_user)
-    assert "通过(办结)" in client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "通过（办结）" in client.get(f"/notices/{notice.pk}/").content.decode()
     # return without a reason is refused with a message; then accept
     client.post(f"/notices/{notice.pk}/return/", {"reason": ""})
     notice.refresh_from_db()
