@@ -17,8 +17,10 @@ import threading
 import time
 import uuid
 from functools import lru_cache
+from pathlib import Path
 
 import chinese_calendar
+from django.conf import settings
 from django.core.cache import cache
 
 _VERSION_KEY = "workflows:calendar:version"
@@ -36,6 +38,41 @@ def clear_cache() -> None:
         _state["overrides"] = None
         _state["checked"] = 0.0
     cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    stamp = _stamp_file()
+    if stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(uuid.uuid4().hex)
+        except OSError:
+            pass  # read-only disk: other processes fall back to their copy
+
+
+def reset_local_cache() -> None:
+    """Drop this process's copy only (tests: their rollbacks send no signals)."""
+    with _lock:
+        _state["version"] = None
+        _state["overrides"] = None
+        _state["checked"] = 0.0
+
+
+def _stamp_file() -> Path | None:
+    """Without a shared cache (the embedded mode: locmem, web and worker in
+    separate processes) an edit is announced through a file under var/."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    var_dir = getattr(settings, "VAR_DIR", None)
+    if var_dir is None or not backend.endswith(("LocMemCache", "DummyCache")):
+        return None
+    return Path(var_dir) / "calendar-version"
+
+
+def _shared_version():
+    stamp = _stamp_file()
+    if stamp is None:
+        return cache.get(_VERSION_KEY)
+    try:
+        return str(stamp.stat().st_mtime_ns)
+    except OSError:
+        return "none"
 
 
 def _overrides() -> dict[datetime.date, bool]:
@@ -43,7 +80,7 @@ def _overrides() -> dict[datetime.date, bool]:
     now = time.monotonic()
     if overrides is not None and now - _state["checked"] < _RECHECK_SECONDS:
         return overrides
-    version = cache.get(_VERSION_KEY)
+    version = _shared_version()
     if overrides is not None and version is not None and version == _state["version"]:
         _state["checked"] = now
         return overrides

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from workflows import calendar
 from workflows.models import CalendarDay
@@ -104,3 +105,25 @@ def test_calendar_counting_many_days_costs_at_most_one_query(
     with django_assert_max_num_queries(0):
         for _ in range(20):
             calendar.add_working_days(D(2026, 1, 1), 200)
+
+
+def test_calendar_edit_in_another_process_is_seen(
+    monkeypatch, django_assert_num_queries
+):
+    # given this process has loaded the overrides
+    day = D(2026, 11, 30)  # a Monday
+    assert calendar.is_working_day(day)
+    # when another process adds an override (no signal reaches us here)
+    CalendarDay.objects.bulk_create([CalendarDay(date=day, is_workday=False)])
+    monkeypatch.setattr(calendar, "_RECHECK_SECONDS", 0)
+    # then without its announcement we keep our copy, without a query
+    with django_assert_num_queries(0):
+        assert calendar.is_working_day(day)
+    # and once it announces the edit (as its clear_cache would), we reload
+    stamp = calendar._stamp_file()
+    if stamp is not None:  # embedded mode: a file under var/
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text("edited elsewhere")
+    else:  # a shared cache (Redis)
+        cache.set(calendar._VERSION_KEY, "edited elsewhere", timeout=None)
+    assert not calendar.is_working_day(day)
