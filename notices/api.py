@@ -1,7 +1,7 @@
 """REST API of the notices (shared/API.md): validate -> one service -> serialize."""
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -139,6 +139,19 @@ def _int(value):
         return -1  # matches nothing, never a 500
 
 
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "kind", str, description="reminder / notification / assignment / warning"
+    ),
+    OpenApiParameter("department", int, description="接收单位 id"),
+    OpenApiParameter("status", str, description="pending / sent / confirmed / ..."),
+    OpenApiParameter("project", int, description="执行项目 id"),
+    OpenApiParameter("overdue", bool, description="落实表反馈逾期"),
+    OpenApiParameter("unconfirmed", bool, description="尚未签收"),
+]
+
+
+@extend_schema(methods=["GET"], parameters=LIST_PARAMETERS)
 class NoticeListCreate(generics.ListAPIView):
     """GET: the notices the caller may see. POST (office): a 交办单 by hand."""
 

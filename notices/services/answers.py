@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from notices.models import ImplementationReport, Notice, ReportFile
-from notices.services.rules import workflow_service
 from notices.services.transitions import transition
 from responsibilities.selectors import can_act_for, is_office
 
@@ -16,24 +15,16 @@ S = Notice.Status
 CONFIRMED_STATUSES = {S.CONFIRMED, S.ANSWERED, S.ACCEPTED, S.RETURNED}
 
 
-def _receipt_confirm(notice: Notice, actor, when) -> None:
+def _receipt_confirm(notice: Notice, actor) -> None:
     """A 告知单's confirmation is also the project's receipt (回执)."""
     if not notice.receipt_id:
         return
-    confirm = workflow_service("receipt_confirm")
-    if confirm is not None:
-        from workflows.models import Receipt
-
-        receipt = Receipt.objects.get(pk=notice.receipt_id)
-        if receipt.confirmed_at is None:
-            confirm(receipt=receipt, actor=actor)
-        return
     from workflows.models import Receipt
+    from workflows.services import receipt_confirm
 
-    # No workflows service yet: a conditional update, idempotent.
-    Receipt.objects.filter(pk=notice.receipt_id, confirmed_at__isnull=True).update(
-        confirmed_at=when, confirmed_by=actor
-    )
+    receipt = Receipt.objects.get(pk=notice.receipt_id)
+    if receipt.confirmed_at is None:
+        receipt_confirm(receipt=receipt, actor=actor)
 
 
 def notice_confirm(*, notice: Notice, actor) -> Notice:
@@ -53,7 +44,7 @@ def notice_confirm(*, notice: Notice, actor) -> Notice:
             actor=actor,
             fields={"confirmed_at": now, "confirmed_by": actor},
         )
-        _receipt_confirm(notice, actor, now)
+        _receipt_confirm(notice, actor)
     return notice
 
 

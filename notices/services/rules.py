@@ -1,6 +1,4 @@
-"""The notice rules row (data the office edits), and the workflows hooks."""
-
-import importlib
+"""The notice rules row (data the office edits)."""
 
 from notices.models import NoticeRule
 
@@ -22,14 +20,3 @@ def rule_update(*, actor, **values) -> NoticeRule:
     rule.full_clean()
     rule.save()
     return rule
-
-
-def workflow_service(name: str):
-    """A workflows service by name, or None while that app does not offer it."""
-    try:
-        module = importlib.import_module("workflows.services")
-    except ModuleNotFoundError as exc:
-        if exc.name != "workflows.services":
-            raise
-        return None
-    return getattr(module, name, None)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from notices.models import Notice, NoticeRule
 from notices.services.issue import notice_create
-from notices.services.rules import rule_current, workflow_service
+from notices.services.rules import rule_current
 
 K = Notice.Kind
 S = Notice.Status
@@ -83,18 +83,13 @@ def _ladder_text(department, level: int, cc_text: str, cc_departments) -> str:
     return text
 
 
-def _flag_for_bulletin(step) -> None:
-    """Third warning: the step is named in the bulletin."""
-    flag = workflow_service("step_flag_for_bulletin")
-    if flag is not None:
-        flag(step=step)
-        return
-    from workflows.models import Step
+def _flag_for_bulletin(step, notice) -> None:
+    """Third warning: the step is named in the bulletin (workflows owns the flag)."""
+    from workflows.services import step_flag_for_bulletin
 
-    # workflows has no service for this flag (yet): a conditional update that
-    # touches nothing else, idempotent.
-    Step.objects.filter(pk=step.pk, flagged_for_bulletin=False).update(
-        flagged_for_bulletin=True
+    step_flag_for_bulletin(
+        step=step,
+        reason=f"第{notice.level}次警示（{notice.number}）仍未完成，列入通报。",
     )
 
 
@@ -205,7 +200,7 @@ def _scan_overdue_steps(rule, today, counts):
             step=step,
         )
         if notice is not None and level >= 3:
-            _flag_for_bulletin(step)
+            _flag_for_bulletin(step, notice)
             counts["flagged"] += 1
 
 

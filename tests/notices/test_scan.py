@@ -141,3 +141,19 @@ def test_scan_due_no_warning_when_department_cannot_act(project_a, dept_a, statu
     make_step(project_a, dept_a, due_on=TODAY - datetime.timedelta(3), status=status)
     # when / then
     assert scan_due(today=TODAY)["warnings"] == 0
+
+
+def test_scan_due_third_warning_writes_workflows_flag_event(project_a, dept_a):
+    # given a step overdue long enough for three warnings
+    from workflows.models import Event
+
+    step = make_step(project_a, dept_a, due_on=TODAY - datetime.timedelta(days=1))
+    # when the scans of three escalation days run
+    day = TODAY
+    for _ in range(3):
+        scan_due(today=day)
+        day = add_working_days(day, 5)
+    # then the step's timeline names the bulletin flag with the warning's number
+    flag = Event.objects.get(step=step, action="flag")
+    third = Notice.objects.get(step=step, kind=W, level=3)
+    assert third.number in flag.reason
