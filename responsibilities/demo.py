@@ -159,4 +159,3 @@ def seed(*, stdout) -> None:
     users = _seed_users()
     _seed_token()
     stdout.write(f"单位：新增 {departments} 个；演示用户：新增 {users} 个。")
-    print_accounts(stdout=stdout)

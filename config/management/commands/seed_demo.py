@@ -29,3 +29,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
+        # Last, so `make run` leaves the accounts on screen above the server log.
+        from responsibilities.demo import print_accounts
+
+        print_accounts(stdout=self.stdout)
