@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.errors import InvalidTransition
 from notices.models import Delivery, Notice
 from notices.services.issue import delivery_schedule
 from notices.services.transitions import transition
@@ -171,9 +172,14 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
             delivered_at=finished
         )
         notice.refresh_from_db(fields=["status", "sent_at"])
+        moved = False
         if notice.status == Notice.Status.PENDING:
-            transition(notice, action="deliver", fields={"sent_at": finished})
-        elif notice.sent_at is None:
+            try:
+                transition(notice, action="deliver", fields={"sent_at": finished})
+                moved = True
+            except InvalidTransition:
+                pass  # confirmed meanwhile: the status stays, sent_at is kept below
+        if not moved:
             Notice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
                 sent_at=finished
             )
@@ -182,7 +188,9 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
 
 def sweep_undelivered(
     *,
-    stale_after: datetime.timedelta = datetime.timedelta(minutes=3),
+    # Long enough for a backlog in a slow broker (the embedded filesystem one
+    # polls once a second) to drain, so the sweep does not pile up duplicates.
+    stale_after: datetime.timedelta = datetime.timedelta(minutes=10),
     lease: datetime.timedelta = CLAIM_LEASE,
     limit: int = 500,
 ) -> int:

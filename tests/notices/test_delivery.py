@@ -144,3 +144,17 @@ def test_sweep_undelivered_requeues_stuck_and_stale(
     assert statuses[never.pk] == statuses[dead.pk] == Notice.Status.SENT
     assert statuses[fresh.pk] == Notice.Status.PENDING
     assert NoticeEvent.objects.filter(action="deliver").count() == 2
+
+
+def test_notice_deliver_after_confirm_keeps_confirmed(dept_a, office_user, liaison):
+    # given the liaison confirmed from the inbox before the delivery task ran
+    from notices.services import notice_confirm
+
+    notice = _notice(dept_a, office_user)
+    notice_confirm(notice=notice, actor=liaison)
+    # when the delivery runs
+    assert notice_deliver(notice_id=notice.pk) == "delivered"
+    # then the status stays confirmed and the send time is kept
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.CONFIRMED
+    assert notice.sent_at is not None and notice.delivered_at is not None
