@@ -1,5 +1,6 @@
 """Browser pages of the notices: thin, validate -> one service -> render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -112,7 +113,8 @@ def detail(request, pk):
 @role_required(READERS)
 def print_form(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
-    return render(request, "notices/print.html", {"notice": notice})
+    issuer = getattr(settings, "NOTICE_ISSUING_OFFICE", "中共南湖区委办公室")
+    return render(request, "notices/print.html", {"notice": notice, "issuer": issuer})
 
 
 def _act(request, pk, action):

@@ -122,7 +122,7 @@ def notice_create(
 def _steps_text(steps) -> str:
     lines = []
     for i, step in enumerate(steps, start=1):
-        lines.append(f"{i}. {step.name}:{step.due_on:%Y年%m月%d日}前完成")
+        lines.append(f"{i}. {step.name}：{step.due_on:%Y年%m月%d日}前完成")
     return "\n".join(lines)
 
 
@@ -160,7 +160,7 @@ def notification_send_for_launch(*, project, actor) -> list[Notice]:
         )
         steps = steps_by_department.get(department.pk, [])
         body = (
-            f"{department.name}:\n"
+            f"{department.name}：\n"
             f"根据{project.year}年度执规重点项目安排，你单位作为《{regulation.title}》"
             f"执行工作的{role}，承担以下任务：\n"
             f"{_steps_text(steps) or '（暂无分配步骤）'}\n"

@@ -119,7 +119,7 @@ def _scan_reminders(rule, today, counts):
             department=step.department,
             title=f"提醒：“{step.name}”将于{step.due_on:%m月%d日}到期",
             body=(
-                f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
+                f"{step.department.name}：\n你单位承担的《{step.project.regulation.title}》"
                 f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期，"
                 "请抓紧办理并按时报送佐证材料。"
             ),
@@ -192,7 +192,7 @@ def _scan_overdue_steps(rule, today, counts):
             department=step.department,
             title=f"警示：“{step.name}”已逾期",
             body=(
-                f"{step.department.name}:\n你单位承担的《{step.project.regulation.title}》"
+                f"{step.department.name}：\n你单位承担的《{step.project.regulation.title}》"
                 f"执行项目“{step.name}”步骤已于{step.due_on:%Y年%m月%d日}到期，"
                 f"至今逾期{late}个工作日，请立即整改落实。"
             ),
@@ -240,7 +240,7 @@ def _scan_overdue_receipts(rule, today, counts):
             department=receipt.department,
             title="警示：执行项目回执逾期未确认",
             body=(
-                f"{receipt.department.name}:\n《{receipt.project.regulation.title}》"
+                f"{receipt.department.name}：\n《{receipt.project.regulation.title}》"
                 f"执行项目的回执应于{receipt.due_on:%Y年%m月%d日}前确认，"
                 "你单位至今未确认，请立即确认并说明原因。"
             ),
@@ -283,7 +283,7 @@ def _scan_overdue_assignments(rule, today, counts):
             department=assignment.department,
             title=f"警示：交办单{assignment.number}逾期未反馈",
             body=(
-                f"{assignment.department.name}:\n交办单{assignment.number}"
+                f"{assignment.department.name}：\n交办单{assignment.number}"
                 f"“{assignment.title}”的落实表应于{assignment.due_on:%Y年%m月%d日}前报送，"
                 "你单位至今未报送或未通过审核，请立即整改落实。"
             ),
