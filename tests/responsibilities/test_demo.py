@@ -39,6 +39,7 @@ def test_demo_seed_is_idempotent_and_prints_accounts(db, client):
         Token.objects.count(),
     )
     assert 35 <= counts[0] <= 45
+    demo.print_accounts(stdout=out)  # seed_demo prints it last
     assert "zhigui2026" in out.getvalue() and "liaison_nanhu" in out.getvalue()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"office", "leader", "inspector", "liaison", "api_client"}
