@@ -148,3 +148,56 @@ def test_rules_edit_by_office_only(client, office_user, liaison):
     bad = client.post("/notices/rules/", {**data, "escalation_interval_days": 0})
     assert bad.status_code == 200
     assert NoticeRule.objects.get(pk=1).escalation_interval_days == 3
+
+
+def test_detail_constant_queries_with_history(
+    client, office_user, liaison, dept_a, django_assert_max_num_queries
+):
+    # given a notice with a long history (confirm, several report rounds)
+    from notices.services import notice_confirm, report_return, report_submit
+
+    notice = _issue(dept_a, office_user)[0]
+    notice_confirm(notice=notice, actor=liaison)
+    for i in range(4):
+        report_submit(
+            notice=notice,
+            actor=liaison,
+            measures=f"措施{i}",
+            result="结果",
+            person_responsible="赵六",
+            completed_on=datetime.date(2026, 1, 2),
+        )
+        report_return(notice=notice, actor=office_user, reason=f"原因{i}")
+    client.force_login(office_user)
+    # when the office opens it / then a bounded number of queries
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert page.count("退回原因") >= 4
+
+
+def test_register_overdue_filter(client, office_user, dept_a):
+    # given one assignment past its date and one not
+    late = assignment_issue(
+        department=dept_a,
+        title="逾期事项",
+        body="",
+        due_on=datetime.date(2020, 1, 1),
+        actor=office_user,
+    )
+    _issue(dept_a, office_user)
+    client.force_login(office_user)
+    response = client.get("/notices/register/", {"overdue": "on"})
+    assert [n.pk for n in response.context["page"]] == [late.pk]
+    assert "反馈逾期" in response.content.decode()
+
+
+def test_inspector_sees_supervised_but_cannot_confirm(
+    client, inspector, outsider, dept_a, office_user
+):
+    notice = _issue(dept_a, office_user)[0]
+    client.force_login(inspector)
+    assert client.get(f"/notices/{notice.pk}/").status_code == 200
+    assert client.get(f"/notices/{notice.pk}/print/").status_code == 200
+    assert client.post(f"/notices/{notice.pk}/confirm/").status_code == 403
+    client.force_login(outsider)
+    assert client.get(f"/notices/{notice.pk}/print/").status_code == 404
