@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 
+from config.filters import YearFilter
 from regulations.models import Regulation
 
 
@@ -25,9 +26,7 @@ class RegulationFilter(django_filters.FilterSet):
     issuer = django_filters.CharFilter(
         field_name="issuer", lookup_expr="icontains", label="制定机关"
     )
-    year = django_filters.NumberFilter(
-        field_name="published_on", lookup_expr="year", label="发布年份"
-    )
+    year = YearFilter(field_name="published_on", lookup_expr="year", label="发布年份")
 
     class Meta:
         model = Regulation

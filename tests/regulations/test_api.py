@@ -273,3 +273,26 @@ def test_regulations_api_detail_hides_other_departments_rows(api, outsider, dept
     # then: the regulation is public, A's duties are not
     assert response.status_code == 200
     assert response.json()["responsibilities"] == []
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-2.2e-309", "1e40", "2019.5"])
+def test_regulations_api_year_filter_out_of_range_is_400(api, liaison, year):
+    # given: a year no date can have (the `__year` lookup used to raise -> 500)
+    RegulationFactory()
+    api.force_authenticate(liaison)
+    # when
+    response = api.get(LIST, {"year": year})
+    # then
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_regulations_page_year_filter_out_of_range_is_ignored(client, liaison):
+    # given
+    RegulationFactory(title="宣传工作条例")
+    client.force_login(liaison)
+    # when
+    response = client.get("/regulations/", {"year": "0"})
+    # then: the bad filter is dropped, the page still lists the catalogue
+    assert response.status_code == 200
+    assert "宣传工作条例" in response.content.decode()

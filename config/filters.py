@@ -1,0 +1,35 @@
+"""Query-parameter filters that refuse values the database cannot hold.
+
+django-filter's NumberFilter accepts any decimal (`1e40`, `-2.5e-309`), which the
+database then rejects with a 500. These accept whole numbers in range only, so a
+bad value is a 400 on the API (and is dropped on the pages that ignore invalid
+filters).
+"""
+
+import django_filters
+from django import forms
+
+# Primary keys are BigAutoField: signed 64-bit on SQLite and PostgreSQL.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary-key (or foreign-key) value: a whole number from 1 to MAX_ID."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year a date can have (1..9999); `__year` lookups fail outside."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
