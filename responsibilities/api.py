@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from config.filters import IdFilter
 from config.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations.models import Regulation
 from responsibilities import selectors, services
@@ -34,7 +35,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class DepartmentFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Department.Kind.choices)
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:
@@ -118,10 +119,8 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
 
 class ResponsibilityFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ResponsibilityList.Kind.choices)
-    regulation = django_filters.NumberFilter(field_name="regulation_id")
-    department = django_filters.NumberFilter(
-        method="filter_department", label="责任单位或配合部门"
-    )
+    regulation = IdFilter(field_name="regulation_id")
+    department = IdFilter(method="filter_department", label="责任单位或配合部门")
 
     class Meta:
         model = ResponsibilityList

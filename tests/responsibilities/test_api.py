@@ -256,3 +256,24 @@ def test_revoked_api_client_token_gets_401(api, db):
     user = Token.objects.get(key=key).user
     services.api_token_revoke(user=user)
     assert api.get("/api/v1/departments/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        (LIST, {"regulation": "-6.3e46"}),
+        (LIST, {"regulation": "99999999999999999999999"}),
+        (LIST, {"department": "99999999999999999999999"}),
+        ("/api/v1/departments/", {"parent": "-99999999999999999999999"}),
+        ("/api/v1/departments/", {"parent": "1.5"}),
+    ],
+)
+def test_id_filters_out_of_range_are_400_not_500(api, office_user, url, params):
+    # given: ids the database cannot hold (SQLite raised OverflowError -> 500)
+    factories.DepartmentFactory()
+    api.force_authenticate(office_user)
+    # when
+    response = api.get(url, params)
+    # then
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
