@@ -3,14 +3,15 @@
 import django_filters
 from django.utils import timezone
 
+from config.filters import IdFilter, YearFilter
 from workflows.models import ExecutionProject, FlowTemplate, Step
 
 LIGHT_CHOICES = [("green", "绿灯"), ("yellow", "黄灯"), ("red", "红灯")]
 
 
 class StepFilter(django_filters.FilterSet):
-    project = django_filters.NumberFilter(field_name="project_id")
-    department = django_filters.NumberFilter(field_name="department_id")
+    project = IdFilter(field_name="project_id")
+    department = IdFilter(field_name="department_id")
     status = django_filters.ChoiceFilter(choices=Step.Status.choices)
     light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
@@ -32,11 +33,11 @@ class StepFilter(django_filters.FilterSet):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
+    year = YearFilter()
     flow = django_filters.ChoiceFilter(choices=FlowTemplate.Code.choices)
     status = django_filters.ChoiceFilter(choices=ExecutionProject.Status.choices)
-    department = django_filters.NumberFilter(method="filter_department")
-    regulation = django_filters.NumberFilter(field_name="regulation_id")
+    department = IdFilter(method="filter_department")
+    regulation = IdFilter(field_name="regulation_id")
     light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
 
     class Meta:

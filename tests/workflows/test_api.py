@@ -248,3 +248,25 @@ def test_api_inspector_reads_but_cannot_act(api, project_a, dept_a, inspector):
     assert api.post(f"/api/v1/steps/{step.pk}/receipt/").status_code == 403
     assert api.post(f"/api/v1/steps/{step.pk}/approve/").status_code == 403
     assert api.post("/api/v1/projects/", {}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("/api/v1/projects/", {"department": "99999999999999999999999"}),
+        ("/api/v1/projects/", {"regulation": "-6.3e46"}),
+        ("/api/v1/projects/", {"year": "1e23"}),
+        ("/api/v1/steps/", {"project": "99999999999999999999999"}),
+        ("/api/v1/steps/", {"department": "-99999999999999999999999"}),
+    ],
+)
+def test_api_id_filters_out_of_range_are_400_not_500(
+    api, project_a, office_user, url, params
+):
+    # given: ids the database cannot hold (SQLite raised OverflowError -> 500)
+    api.force_authenticate(office_user)
+    # when
+    response = api.get(url, params)
+    # then
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
