@@ -2,8 +2,11 @@
 
 Service markers: tests marked `postgres` or `redis` need the real server. On a laptop
 without it they skip with the reason; under CI=true they fail instead of skipping.
+The same holds for `browser` tests (tests/e2e): they need /usr/bin/chromium and the
+playwright package.
 """
 
+import importlib.util
 import os
 
 import pytest
@@ -15,6 +18,7 @@ from responsibilities.models import Department, Role
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = "/usr/bin/chromium"  # browser-marked tests drive this (tests/e2e)
 
 # Unit tests run Celery tasks eagerly; the real-worker tests switch this off.
 celery_app.conf.task_always_eager = True
@@ -32,6 +36,13 @@ def pytest_runtest_setup(item):
         _missing("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         _missing("this test needs Redis (set REDIS_URL=redis://...)")
+    if item.get_closest_marker("browser"):
+        if not os.access(CHROMIUM, os.X_OK):
+            _missing(
+                f"this test needs Chromium at {CHROMIUM} (apt-get install chromium)"
+            )
+        if importlib.util.find_spec("playwright") is None:
+            _missing("this test needs the playwright package (pip install -e '.[dev]')")
 
 
 @pytest.fixture

@@ -1,0 +1,145 @@
+"""Scenarios 2-4: receipts, evidence upload and review, in a real browser."""
+
+import pytest
+
+from workflows.models import Event, Receipt, Step
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _first_open_step(project, department):
+    return Step.objects.get(
+        project=project, department=department, status=Step.Status.OPEN
+    )
+
+
+def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
+    open_tab, expect, launch_project, liaison, dept_a
+):
+    # given a launched project: dept_a's receipt waits in the liaison's inbox
+    project = launch_project()
+    receipt = Receipt.objects.get(project=project, department=dept_a)
+    tab = open_tab(phone=True).login_as(liaison)
+    page = tab.page
+    tab.goto("/workflows/inbox/")
+    row = page.locator(".list-group-item", has_text=project.regulation.title).first
+    expect(row.get_by_role("button", name="确认收到")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-inbox-phone-before.png", full_page=True)
+
+    # when the liaison taps 确认收到 once
+    row.get_by_role("button", name="确认收到").tap()
+
+    # then the row is swapped in place (htmx, no reload) and the DB has it
+    confirmed = page.locator(".list-group-item-success", has_text="已确认回执")
+    expect(confirmed).to_contain_text(project.regulation.title)
+    expect(page.get_by_role("button", name="确认收到")).to_have_count(0)
+    receipt.refresh_from_db()
+    assert receipt.confirmed_at is not None
+    assert receipt.confirmed_by == liaison
+    page.screenshot(path="/tmp/e2e-inbox-phone.png", full_page=True)
+    # a reload shows nothing left to confirm
+    tab.goto("/workflows/inbox/")
+    expect(page.get_by_text("没有待确认的回执。")).to_be_visible()
+    assert tab.console_errors == []
+
+
+def test_step_upload_then_office_approves_and_next_step_opens(
+    open_tab,
+    expect,
+    launch_project,
+    liaison,
+    office_user,
+    dept_a,
+    media_root,
+    tmp_path,
+):
+    # given an open first step of dept_a and a small file on disk
+    project = launch_project()
+    step = _first_open_step(project, dept_a)
+    next_step = Step.objects.get(project=project, department=dept_a, order=2)
+    assert next_step.status == Step.Status.WAITING
+    upload = tmp_path / "学习会议记录.txt"
+    upload.write_text("2026年党组理论学习中心组学习记录", encoding="utf-8")
+
+    # when the liaison (phone) fills the form and uploads the file
+    liaison_tab = open_tab(phone=True).login_as(liaison)
+    page = liaison_tab.page
+    liaison_tab.goto(f"/workflows/steps/{step.pk}/")
+    page.get_by_label("工作说明").fill("已召开专题学习会")
+    page.get_by_label("文件").set_input_files(str(upload))
+    page.get_by_role("button", name="提交", exact=True).tap()
+
+    # then the page confirms, lists the file, and the step waits for review
+    expect(page.locator(".alert-success")).to_contain_text("佐证材料已提交")
+    expect(page.get_by_role("link", name="学习会议记录.txt")).to_be_visible()
+    step.refresh_from_db()
+    assert step.status == Step.Status.SUBMITTED
+    stored = step.evidence.get().files.get()
+    assert stored.original_name == "学习会议记录.txt"
+    assert (media_root / stored.file.name).read_text(encoding="utf-8") == (
+        "2026年党组理论学习中心组学习记录"
+    )
+
+    # when the office user (desktop) approves on the step page
+    office_tab = open_tab().login_as(office_user)
+    office = office_tab.page
+    office_tab.goto(f"/workflows/steps/{step.pk}/")
+    expect(office.get_by_text("已召开专题学习会")).to_be_visible()
+    office.get_by_role("button", name="审核通过").click()
+
+    # then approved, and the next step of dept_a is open
+    expect(office.locator(".alert-success")).to_contain_text("已审核通过")
+    step.refresh_from_db()
+    next_step.refresh_from_db()
+    assert step.status == Step.Status.APPROVED
+    assert next_step.status == Step.Status.OPEN
+    # the project timeline shows both events
+    office_tab.goto(f"/workflows/projects/{project.pk}/")
+    timeline = office.locator("h2:has-text('流转记录') + ul")
+    for label, actor in (("提交材料", liaison), ("审核通过", office_user)):
+        item = timeline.locator("li", has_text=label).filter(has_text=step.name)
+        expect(item.first).to_contain_text(actor.username)
+    assert liaison_tab.console_errors == [] and office_tab.console_errors == []
+
+
+def test_step_return_needs_a_reason(
+    open_tab, expect, launch_project, liaison, office_user, dept_a, media_root
+):
+    # given a submitted step
+    from workflows import services
+
+    project = launch_project()
+    step = _first_open_step(project, dept_a)
+    services.step_submit(step=step, actor=liaison, text="材料一份")
+    events_before = Event.objects.filter(step=step).count()
+    tab = open_tab().login_as(office_user)
+    page = tab.page
+    tab.goto(f"/workflows/steps/{step.pk}/")
+    reason = page.get_by_label("退回原因")
+    back = page.get_by_role("button", name="退回", exact=True)
+
+    # when the office returns it with an empty reason: the browser refuses
+    back.click()
+    assert reason.evaluate("e => e.validity.valueMissing") is True
+    # and with only blanks (passes the browser, not the server)
+    reason.fill("   ")
+    back.click()
+
+    # then a Chinese error, and nothing changed
+    expect(page.locator(".alert-danger")).to_contain_text("退回时必须填写退回原因")
+    step.refresh_from_db()
+    assert step.status == Step.Status.SUBMITTED
+    assert step.return_count == 0
+    assert Event.objects.filter(step=step).count() == events_before
+
+    # when a reason is given
+    page.get_by_label("退回原因").fill("会议记录缺少签到表")
+    page.get_by_role("button", name="退回", exact=True).click()
+
+    # then it is returned with the reason shown
+    expect(page.locator(".alert-success")).to_contain_text("已退回")
+    expect(page.locator(".alert-danger")).to_contain_text("会议记录缺少签到表")
+    step.refresh_from_db()
+    assert step.status == Step.Status.RETURNED
+    assert step.return_count == 1
+    assert tab.console_errors == []
