@@ -7,6 +7,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.filters import MAX_ID
 from config.permissions import (
     API_AUTHENTICATION,
     READER_ROLES,
@@ -133,10 +134,15 @@ def _flag(value):
 
 
 def _int(value):
+    """An id filter value; anything that is not an id matches nothing (never a
+    500, also for ids the database cannot hold)."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
-        return -1  # matches nothing, never a 500
+        return -1
+    if number is not None and not 1 <= number <= MAX_ID:
+        return -1
+    return number
 
 
 LIST_PARAMETERS = [

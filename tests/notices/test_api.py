@@ -150,3 +150,18 @@ def test_notice_api_list_constant_queries(
     api.force_authenticate(office_user)
     with django_assert_max_num_queries(6):
         assert api.get(URL).json()["count"] == rows
+
+
+@pytest.mark.parametrize("param", ["department", "project"])
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-99999999999999999999"])
+def test_notice_api_out_of_range_id_filter_matches_nothing(
+    api, office_user, liaison, dept_a, param, value
+):
+    # given: a notice, and an id the database cannot hold (OverflowError -> 500)
+    _issue(dept_a, office_user)
+    api.force_authenticate(office_user)
+    # when
+    response = api.get(URL, {param: value})
+    # then: like any id that matches nothing
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
