@@ -16,6 +16,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from config.filters import MAX_ID
 from config.permissions import API_AUTHENTICATION, READER_ROLES
 from evaluation import selectors
 from evaluation.models import CreditRecord, Evaluation
@@ -103,8 +104,8 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 class ScoreFilter(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    department = serializers.IntegerField(required=False, min_value=1)
-    project = serializers.IntegerField(required=False, min_value=1)
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
 
 
@@ -120,7 +121,7 @@ class RankingFilter(serializers.Serializer):
 
 
 class CreditFilter(serializers.Serializer):
-    department = serializers.IntegerField(required=False, min_value=1)
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 

@@ -229,3 +229,20 @@ def test_rankings_leave_out_kinds_that_are_not_ranked(
 
     # then only 区级部门 and 镇街 are ranked
     assert [(r["department"], r["kind"]) for r in rows] == [(dept_a.pk, "district")]
+
+
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/api/v1/scores/", "department"),
+        ("/api/v1/scores/", "project"),
+        ("/api/v1/credit-records/", "department"),
+    ],
+)
+def test_id_filters_out_of_range_get_400_not_500(token_api, url, param):
+    # given: an id the database cannot hold (SQLite raised OverflowError -> 500)
+    # when
+    response = token_api.get(url, {param: "99999999999999999999999"})
+    # then
+    assert response.status_code == 400
+    assert set(response.json()) == {param}
