@@ -3,9 +3,10 @@
 Seeds the default scoring standards and grade thresholds; for 2025 and 2026,
 if those years have projects and no whole-year round yet, runs a round through
 the services (propose from the record, review, publish) so the dashboard,
-bulletin, credit history and API have content; and records a couple of
-inspections with problems (one handed over as a 交办单) and an accountability
-action.
+bulletin, credit history and API have content; once the 2025 round is published,
+finishes last year's stragglers so 2025 is history (nothing of it stays open in
+today's inboxes or scans); and records a couple of inspections with problems
+(one handed over as a 交办单) and an accountability action.
 """
 
 import datetime
@@ -95,6 +96,75 @@ def _seed_rounds(actor, stdout) -> None:
         stdout.write(f"  评价：{round_.name}已发布，评分表 {sheets} 张。")
 
 
+def _finish_past_year(actor, stdout) -> None:
+    """Last year is history: every 2025 project ends `completed`.
+
+    Runs only after the year's round is published, so the frozen round keeps
+    what the record said at the end of 2025. Through the workflows services
+    with the workflows demo's helpers: open receipts confirmed by the
+    department's liaison, open or returned steps worked, every step approved
+    (which opens the next stages and completes the project), then the
+    timestamps backdated into 2025 like the rest of that year. Idempotent:
+    completed projects are left alone.
+    """
+    from workflows.models import ExecutionProject, Receipt, Step
+
+    published = EvaluationRound.objects.filter(
+        year=PAST_YEAR,
+        quarter=0,
+        status__in=[
+            EvaluationRound.Status.PUBLISHED,
+            EvaluationRound.Status.SUPERSEDED,
+        ],
+    )
+    if actor is None or not published.exists():
+        return
+    projects = list(
+        ExecutionProject.objects.filter(
+            year=PAST_YEAR, status=ExecutionProject.Status.ACTIVE
+        ).order_by("pk")
+    )
+    if not projects:
+        return
+    try:
+        from workflows import demo as workflows_demo
+        from workflows import services as workflows_services
+
+        liaison_for, work = workflows_demo._liaison_for, workflows_demo._work
+        backdate = workflows_demo._backdate
+    except (ImportError, AttributeError):
+        stdout.write(f"  评价：无法办结{PAST_YEAR}年度演示项目，跳过。")
+        return
+    liaisons: dict = {}
+    pending_statuses = [Step.Status.OPEN, Step.Status.RETURNED, Step.Status.SUBMITTED]
+    for project in projects:
+        for receipt in Receipt.objects.filter(
+            project=project, confirmed_at__isnull=True
+        ).select_related("department"):
+            workflows_services.receipt_confirm(
+                receipt=receipt, actor=liaison_for(receipt.department, liaisons)
+            )
+        # Each approval may open the department's next stage: repeat until none.
+        while pending := list(
+            Step.objects.filter(project=project, status__in=pending_statuses)
+            .select_related("department", "project__regulation")
+            .order_by("department_id", "order")
+        ):
+            for step in pending:
+                if step.status != Step.Status.SUBMITTED:
+                    liaison = liaison_for(step.department, liaisons)
+                    work(step, liaison, step.order, again=step.return_count > 0)
+                workflows_services.step_approve(step=step, actor=actor)
+        backdate(project, PAST_YEAR_END)
+    completed = ExecutionProject.objects.filter(
+        pk__in=[p.pk for p in projects], status=ExecutionProject.Status.COMPLETED
+    ).count()
+    stdout.write(
+        f"  评价：{PAST_YEAR}年度评价发布后，办结该年度未完成项目 {completed} 个"
+        f"(回执已确认、步骤全部审核通过)。"
+    )
+
+
 def _seed_supervision(actor, stdout) -> None:
     if actor is None or Inspection.objects.exists():
         return
@@ -170,4 +240,5 @@ def seed(*, stdout) -> None:
         services.standard_ensure_default(flow_code=flow, actor=actor)
     _seed_past_year_projects(actor, stdout)
     _seed_rounds(actor, stdout)
+    _finish_past_year(actor, stdout)
     _seed_supervision(actor, stdout)
