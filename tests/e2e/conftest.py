@@ -15,10 +15,6 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-# Playwright's sync API runs an asyncio loop in this thread; Django would then
-# refuse ORM calls from the test body (SynchronousOnlyOperation).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -35,16 +31,33 @@ DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the whole e2e package (pytest-django runs these
+    transactional tests together, so it starts once per run).
+
+    While Playwright runs, its asyncio loop counts as running in this thread and
+    Django would refuse ORM calls from the test body (SynchronousOnlyOperation):
+    DJANGO_ALLOW_ASYNC_UNSAFE is set for exactly that time. Package scope (not
+    session) stops the loop and restores the variable before other apps'
+    transactional tests run, so their async-safety check stays in force.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class Tab:
