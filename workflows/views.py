@@ -340,7 +340,13 @@ def receipt_confirm_view(request, pk):
         messages.error(request, exc.message)
     else:
         if request.htmx:  # the inbox swaps the row in place: one tap, no reload
-            return render(request, "workflows/_receipt_done.html", {"receipt": receipt})
+            # ... and the heading's count, out of band (it was left stale)
+            remaining = selectors.inbox_for(user=request.user)["receipts"].count()
+            return render(
+                request,
+                "workflows/_receipt_done.html",
+                {"receipt": receipt, "remaining": remaining},
+            )
         messages.success(request, "已确认回执。")
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):

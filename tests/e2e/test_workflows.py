@@ -24,6 +24,7 @@ def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
     tab.goto("/workflows/inbox/")
     row = page.locator(".list-group-item", has_text=project.regulation.title).first
     expect(row.get_by_role("button", name="确认收到")).to_be_visible()
+    expect(page.locator("#receipt-count")).to_have_text("1")
     page.screenshot(path="/tmp/e2e-inbox-phone-before.png", full_page=True)
 
     # when the liaison taps 确认收到 once
@@ -33,6 +34,7 @@ def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
     confirmed = page.locator(".list-group-item-success", has_text="已确认回执")
     expect(confirmed).to_contain_text(project.regulation.title)
     expect(page.get_by_role("button", name="确认收到")).to_have_count(0)
+    expect(page.locator("#receipt-count")).to_have_text("0")  # not left stale
     receipt.refresh_from_db()
     assert receipt.confirmed_at is not None
     assert receipt.confirmed_by == liaison
