@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 TIMEOUT_MS = 10_000
+# Set E2E_SCREENSHOT_DIR=/tmp/shots to keep phone screenshots for a look.
+SCREENSHOT_DIR = os.environ.get("E2E_SCREENSHOT_DIR", "")
 
 
 @pytest.fixture(scope="package")
@@ -92,6 +94,13 @@ class Tab:
             ]
         )
         return self
+
+    def screenshot(self, name):
+        """A full-page PNG under E2E_SCREENSHOT_DIR, if that is set."""
+        if SCREENSHOT_DIR:
+            os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+            path = os.path.join(SCREENSHOT_DIR, f"{name}.png")
+            self.page.screenshot(path=path, full_page=True)
 
     def goto(self, path):
         response = self.page.goto(self.base_url + path)

@@ -59,7 +59,7 @@ def test_dashboard_on_phone_has_no_horizontal_overflow(
     # when the dashboard opens
     tab.goto("/evaluation/")
     expect(page.locator("h1").first).to_be_visible()
-    page.screenshot(path="/tmp/e2e-dashboard-phone.png", full_page=True)
+    tab.screenshot("dashboard-phone")
 
     # then the page itself does not scroll sideways (tables may, inside)
     width = page.evaluate("document.documentElement.scrollWidth")

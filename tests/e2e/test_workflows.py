@@ -25,7 +25,7 @@ def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
     row = page.locator(".list-group-item", has_text=project.regulation.title).first
     expect(row.get_by_role("button", name="确认收到")).to_be_visible()
     expect(page.locator("#receipt-count")).to_have_text("1")
-    page.screenshot(path="/tmp/e2e-inbox-phone-before.png", full_page=True)
+    tab.screenshot("inbox-phone-before")
 
     # when the liaison taps 确认收到 once
     row.get_by_role("button", name="确认收到").tap()
@@ -38,7 +38,7 @@ def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
     receipt.refresh_from_db()
     assert receipt.confirmed_at is not None
     assert receipt.confirmed_by == liaison
-    page.screenshot(path="/tmp/e2e-inbox-phone.png", full_page=True)
+    tab.screenshot("inbox-phone")
     # a reload shows nothing left to confirm
     tab.goto("/workflows/inbox/")
     expect(page.get_by_text("没有待确认的回执。")).to_be_visible()
