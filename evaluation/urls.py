@@ -18,12 +18,6 @@ urlpatterns = [
         name="round_peer_weight",
     ),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
-    path(
-        "rounds/<int:pk>/peer-weight/",
-        views.round_peer_weight,
-        name="round_peer_weight",
-    ),
-    path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
     path("scores/", views.my_scores, name="scores"),
     path("peer/", views.peer, name="peer"),
     path("sheets/<int:pk>/", views.sheet_detail, name="sheet"),
