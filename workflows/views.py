@@ -464,6 +464,8 @@ def calendar_page(request):
     try:
         year = int(request.GET.get("year", today.year))
         month = int(request.GET.get("month", today.month))
+        if not 1900 <= year <= 2100:  # date() and the month links need room
+            raise ValueError(year)
         first = datetime.date(year, month, 1)
     except (TypeError, ValueError):
         year, month, first = today.year, today.month, today.replace(day=1)

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import RegulationFactory, ResponsibilityFactory
 from workflows import services
@@ -241,3 +242,20 @@ def test_inbox_receipt_confirm_with_htmx_swaps_the_row(client, project_a, liaiso
     assert "已确认回执" in response.content.decode()
     receipt.refresh_from_db()
     assert receipt.confirmed_at is not None
+
+
+@pytest.mark.parametrize(
+    "year, month",
+    [("99999999999999999999999", "1"), ("1", "1"), ("9999", "12"), ("0", "1")],
+)
+def test_calendar_page_year_out_of_range_shows_this_month(
+    client, office_user, year, month
+):
+    # given: a year datetime.date (or the month links around it) cannot hold
+    client.force_login(office_user)
+    # when
+    response = client.get("/workflows/calendar/", {"year": year, "month": month})
+    # then: the current month, not a 500
+    assert response.status_code == 200
+    today = timezone.localdate()
+    assert response.context["first"] == today.replace(day=1)
