@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
@@ -349,7 +350,11 @@ def receipt_confirm_view(request, pk):
             )
         messages.success(request, "已确认回执。")
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    # Only a path on this site: "//evil" or a backslash after the slash leads
+    # browsers to another host.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("workflows:inbox")
 

@@ -259,3 +259,27 @@ def test_calendar_page_year_out_of_range_shows_this_month(
     assert response.status_code == 200
     today = timezone.localdate()
     assert response.context["first"] == today.replace(day=1)
+
+
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/workflows/inbox/?tab=1", "/workflows/inbox/?tab=1"),
+        ("/\\evil.example/", "/workflows/inbox/"),
+        ("//evil.example/", "/workflows/inbox/"),
+        ("https://evil.example/", "/workflows/inbox/"),
+    ],
+)
+def test_receipt_confirm_next_stays_on_this_site(
+    client, project_a, liaison, target, expected
+):
+    # given
+    receipt = Receipt.objects.get(project=project_a)
+    client.force_login(liaison)
+    # when
+    response = client.post(
+        f"/workflows/receipts/{receipt.pk}/confirm/", {"next": target}
+    )
+    # then: a local path is followed, anything a browser would take off-site is not
+    assert response.status_code == 302
+    assert response["Location"] == expected
