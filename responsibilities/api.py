@@ -70,7 +70,7 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
         required=False,
     )
     regulation_title = serializers.CharField(
-        source="regulation.title", read_only=True, default=None
+        source="regulation.title", read_only=True, default=None, allow_null=True
     )
     department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.filter(is_active=True)

@@ -277,3 +277,25 @@ def test_id_filters_out_of_range_are_400_not_500(api, office_user, url, params):
     # then
     assert response.status_code == 400
     assert set(response.json()) == set(params)
+
+
+def test_schema_says_regulation_title_may_be_null(api, office_user, dept_a):
+    # given: a driver row has no regulation, so its regulation_title is null
+    row = services.responsibility_create(
+        kind=ResponsibilityList.Kind.DRIVER,
+        user=office_user,
+        department=dept_a,
+        duty="开展党内法规专题宣传",
+        driver_type="publicity",
+        mechanism="法治宣传周",
+    )
+    api.force_authenticate(office_user)
+    # when
+    body = api.get(f"{LIST}{row.pk}/").json()
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    # then: the OpenAPI schema allows what the API answers
+    assert body["regulation_title"] is None
+    field = schema["components"]["schemas"]["Responsibility"]["properties"][
+        "regulation_title"
+    ]
+    assert field.get("nullable") is True
