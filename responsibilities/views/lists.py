@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
+from config.filters import MAX_ID
 from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from responsibilities import selectors, services, spreadsheets
@@ -48,10 +49,19 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def _id_param(value) -> int | None:
+    """An id from the query string, or None for anything that is not one
+    ("²" passes str.isdigit() but not int(); 1e23 overflows the database)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
 def _filtered_rows(request, kind: str):
     """The list rows the user may see, with the page's filters applied."""
-    department = request.GET.get("department", "")
-    department_id = int(department) if department.isdigit() else None
+    department_id = _id_param(request.GET.get("department"))
     rows = selectors.responsibility_list(
         user=request.user,
         kind=kind,
@@ -144,8 +154,8 @@ def _display(row, name):
 def responsibility_create_page(request, kind):
     _kind_or_404(kind)
     # The coverage page links here with ?regulation= to fill a gap in one step.
-    regulation = request.GET.get("regulation", "")
-    initial = {"regulation": int(regulation)} if regulation.isdigit() else {}
+    regulation = _id_param(request.GET.get("regulation"))
+    initial = {"regulation": regulation} if regulation else {}
     form = ResponsibilityForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()

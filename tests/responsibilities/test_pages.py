@@ -406,3 +406,32 @@ def test_create_page_prefills_regulation_and_survives_garbage(
     assert page.context["form"].initial["regulation"] == reg_a.pk
     assert client.get(url, {"regulation": "abc"}).status_code == 200
     assert client.get(reverse("responsibilities:create", args=["x"])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²", "0"])
+def test_list_and_export_pages_ignore_a_department_that_is_no_id(
+    client, outsider, world, value
+):
+    # given: a department value the database cannot hold, or "²" (isdigit, no int)
+    client.force_login(outsider)
+    # when
+    page = client.get(LIST_URL, {"department": value})
+    export = client.get(
+        reverse("responsibilities:export", args=["lead"]), {"department": value}
+    )
+    # then: the filter is dropped; the rows in scope are shown, not a 500
+    assert page.status_code == 200
+    assert "中国共产党政法工作条例" in page.content.decode()
+    assert export.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "²"])
+def test_create_page_ignores_a_regulation_that_is_no_id(client, office_user, value):
+    # given
+    client.force_login(office_user)
+    # when
+    response = client.get(
+        reverse("responsibilities:create", args=["lead"]), {"regulation": value}
+    )
+    # then
+    assert response.status_code == 200
