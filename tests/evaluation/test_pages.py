@@ -170,3 +170,23 @@ def test_round_pages_keep_constant_query_count(
     assert count("/evaluation/credit/?year=2026") == count(
         "/evaluation/credit/?year=2025"
     )
+
+
+@pytest.mark.parametrize(
+    "url, param",
+    [
+        ("/evaluation/inspections/", "department"),
+        ("/evaluation/scores/", "year"),
+        ("/evaluation/credit/", "year"),
+    ],
+)
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-99999999999999999999"])
+def test_pages_ignore_numbers_no_column_can_hold(
+    client, office_user, url, param, value
+):
+    # given: a value the database cannot hold (SQLite OverflowError -> 500)
+    client.force_login(office_user)
+    # when
+    response = client.get(url, {param: value})
+    # then: the filter is dropped
+    assert response.status_code == 200
