@@ -8,7 +8,7 @@ publication); a matching If-None-Match answers 304 after one cheap query.
 
 import hashlib
 
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_etags, quote_etag
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -155,6 +155,13 @@ def _params(serializer_class, request) -> dict:
     return params.validated_data
 
 
+def _none_match(header: str, etag: str) -> bool:
+    """If-None-Match compares weakly (RFC 9110): W/"x" matches "x", and "*"
+    matches anything. A proxy that compresses answers turns our ETag weak."""
+    tags = parse_etags(header)
+    return "*" in tags or any(tag.removeprefix("W/") == etag for tag in tags)
+
+
 class _CachedList(ListAPIView):
     """A read-only paginated list with ETag / Last-Modified and 304."""
 
@@ -172,9 +179,7 @@ class _CachedList(ListAPIView):
             f"{version}|{request.get_full_path()}".encode()
         ).hexdigest()[:32]
         etag = quote_etag(digest)
-        if etag in [
-            tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
-        ]:
+        if _none_match(request.headers.get("If-None-Match", ""), etag):
             response = Response(status=304)
         else:
             rows = self.rows(request)

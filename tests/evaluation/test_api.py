@@ -246,3 +246,28 @@ def test_id_filters_out_of_range_get_400_not_500(token_api, url, param):
     # then
     assert response.status_code == 400
     assert set(response.json()) == {param}
+
+
+@pytest.mark.parametrize("sent", ["W/{etag}", '"other", {etag}', "*"])
+def test_scores_etag_matches_weakly_as_http_says(token_api, office_user, dept_a, sent):
+    # given: an ETag a compressing proxy made weak, a list of tags, or "*"
+    _projects([dept_a])
+    _round(office_user)
+    etag = token_api.get("/api/v1/scores/")["ETag"]
+    # when
+    response = token_api.get(
+        "/api/v1/scores/", HTTP_IF_NONE_MATCH=sent.format(etag=etag)
+    )
+    # then
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_scores_etag_of_other_data_is_no_match(token_api, office_user, dept_a):
+    # given
+    _projects([dept_a])
+    _round(office_user)
+    # when
+    response = token_api.get("/api/v1/scores/", HTTP_IF_NONE_MATCH='W/"other"')
+    # then
+    assert response.status_code == 200
