@@ -172,6 +172,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Error answers of shared/API.md (400/401/403/404/409) on every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
     # Several apps have a `status` or `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "RegulationStatusEnum": "regulations.models.Regulation.Status",
