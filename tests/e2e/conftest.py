@@ -153,11 +153,8 @@ def launch_project(office_user, dept_a, dept_b):
     started today; launching also issues one 告知单 per department."""
     from tests.factories import RegulationFactory
     from workflows import calendar, services
-    from workflows.flows import seed_default_flows
-    from workflows.models import FlowTemplate, StepTemplate
 
-    # The transactional flush between tests removes the migration's flows.
-    seed_default_flows(FlowTemplate, StepTemplate)
+    # The flows the flush removed are re-seeded by tests/conftest.py.
     calendar.reset_local_cache()
 
     def _launch(regulation=None, starts_on=None):

@@ -9,16 +9,13 @@ from django.db import connection
 from config.errors import InvalidTransition
 from tests.factories import DepartmentFactory, RegulationFactory, make_user
 from workflows import services
-from workflows.flows import seed_default_flows
-from workflows.models import Event, FlowTemplate, Step, StepTemplate
+from workflows.models import Event, Step
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_step_concurrent_approve_and_return_leave_one_result():
-    # given a submitted step and two office users (flows re-seeded: a
-    # transactional test starts from an empty database)
-    seed_default_flows(FlowTemplate, StepTemplate)
+    # given a submitted step and two office users
     office_dept = DepartmentFactory(kind="office")
     dept = DepartmentFactory()
     first = make_user("office", office_dept)
