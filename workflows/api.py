@@ -4,6 +4,8 @@ Thin: check permission, validate, call one service or selector, serialize.
 Objects outside the user's scope answer 404; forbidden moves 409.
 """
 
+from collections.abc import Mapping
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -211,6 +213,16 @@ class ReturnRequestSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+def _body(request) -> Mapping:
+    """The request's fields; a JSON body that is not an object (`1`, `[]`,
+    `null`) is a 400, not an AttributeError."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError(
+            {"non_field_errors": ["请求内容应为 JSON 对象或表单。"]}
+        )
+    return request.data
+
+
 class _StepActionApi(APIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [RoleHolders]
@@ -247,7 +259,7 @@ class StepSubmitApi(_StepActionApi):
     def post(self, request, pk):
         step = self.step(request, pk)
         files = request.FILES.getlist("files[]") or request.FILES.getlist("files")
-        text = request.data.get("text", "")
+        text = _body(request).get("text", "")
         if not isinstance(text, str):
             raise serializers.ValidationError({"text": ["应为文字。"]})
         services.step_submit(step=step, actor=request.user, text=text, files=files)
@@ -258,7 +270,7 @@ class StepApproveApi(_StepActionApi):
     @extend_schema(request=ApproveRequestSerializer, responses=StepSerializer)
     def post(self, request, pk):
         step = self.step(request, pk)
-        comment = request.data.get("comment", "")
+        comment = _body(request).get("comment", "")
         services.step_approve(
             step=step,
             actor=request.user,
@@ -271,7 +283,7 @@ class StepReturnApi(_StepActionApi):
     @extend_schema(request=ReturnRequestSerializer, responses=StepSerializer)
     def post(self, request, pk):
         step = self.step(request, pk)
-        reason = request.data.get("reason", "")
+        reason = _body(request).get("reason", "")
         if not isinstance(reason, str) or not reason.strip():
             raise serializers.ValidationError({"reason": ["退回时必须填写退回原因。"]})
         services.step_return(step=step, actor=request.user, reason=reason)

@@ -270,3 +270,21 @@ def test_api_id_filters_out_of_range_are_400_not_500(
     # then
     assert response.status_code == 400
     assert set(response.json()) == set(params)
+
+
+@pytest.mark.parametrize("action", ["submit", "approve", "return"])
+@pytest.mark.parametrize("body", ["1", "[]", '"x"', "null"])
+def test_api_step_action_json_body_not_an_object_is_400(
+    api, project_a, dept_a, office_user, action, body
+):
+    # given: a step in scope; a JSON body that is no object ("1" made .get fail)
+    step = Step.objects.filter(project=project_a, department=dept_a).first()
+    api.force_authenticate(office_user)
+    # when
+    response = api.post(
+        f"/api/v1/steps/{step.pk}/{action}/", body, content_type="application/json"
+    )
+    # then: nothing changed
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert Step.objects.get(pk=step.pk).status == step.status
