@@ -1,5 +1,7 @@
 """REST API of the notices (shared/API.md): validate -> one service -> serialize."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -221,6 +223,10 @@ class NoticeReport(APIView):
     @extend_schema(request=ReportInSerializer, responses=ReportSerializer)
     def post(self, request, pk):
         notice = selectors.notice_get(user=request.user, pk=pk)
+        if not isinstance(request.data, Mapping):  # JSON `1`, `[]`, `null`
+            raise serializers.ValidationError(
+                {"non_field_errors": ["请求内容应为 JSON 对象或表单。"]}
+            )
         payload = {
             k: v for k, v in request.data.items() if k not in ("files", "files[]")
         }

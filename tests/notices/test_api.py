@@ -165,3 +165,20 @@ def test_notice_api_out_of_range_id_filter_matches_nothing(
     # then: like any id that matches nothing
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("body", ["1", "[]", '"x"', "null"])
+def test_notice_api_report_json_body_not_an_object_is_400(
+    api, liaison, dept_a, office_user, body
+):
+    # given: a notice to the liaison's department
+    notice = _issue(dept_a, office_user)[0]
+    api.force_authenticate(liaison)
+    # when: a JSON body that is no object (request.data.items() failed -> 500)
+    response = api.post(
+        f"{URL}{notice.pk}/report/", body, content_type="application/json"
+    )
+    # then: nothing submitted
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not notice.reports.exists()
