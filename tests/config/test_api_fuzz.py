@@ -44,14 +44,14 @@ def _keep_test_connection():
 
 @pytest.fixture
 def world(office_user, liaison, dept_a, dept_b):
-    """A little of everything, so ids 1, 2, ... hit real rows sometimes."""
+    """A little of everything, so generated ids hit real rows sometimes."""
     from notices.services import assignment_issue
     from workflows import services as workflow_services
     from workflows.flows import seed_default_flows
     from workflows.models import FlowTemplate, StepTemplate
 
     regulation = factories.RegulationFactory()
-    factories.ResponsibilityFactory(regulation=regulation, department=dept_a)
+    row = factories.ResponsibilityFactory(regulation=regulation, department=dept_a)
     seed_default_flows(FlowTemplate, StepTemplate)
     project = workflow_services.project_launch(
         regulation=regulation,
@@ -62,7 +62,7 @@ def world(office_user, liaison, dept_a, dept_b):
         starts_on=datetime.date(2026, 9, 1),
         actor=office_user,
     )
-    assignment_issue(
+    notice = assignment_issue(
         department=dept_a,
         title="交办事项",
         body="",
@@ -70,6 +70,15 @@ def world(office_user, liaison, dept_a, dept_b):
         actor=office_user,
         project=project,
     )
+    step = project.steps.filter(department=dept_a).order_by("order").first()
+    # Real ids per resource, for requests that must get past the 404.
+    return {
+        "regulations": regulation.pk,
+        "responsibilities": row.pk,
+        "projects": project.pk,
+        "steps": step.pk,
+        "notices": notice.pk,
+    }
 
 
 def _token(user) -> str:
@@ -120,3 +129,27 @@ def test_api_fuzz_no_server_error(request, world, who):
     # then: no 5xx (call_and_validate raises naming the operation and request);
     # and the boundary cases did run
     assert calls > 10 * len(OPERATIONS)
+
+
+WRITES = sorted(
+    (operation.method.upper(), operation.path)
+    for operation in OPERATIONS
+    if operation.method.upper() in {"POST", "PATCH"}
+)
+
+
+@pytest.mark.parametrize("who", ["office_user", "liaison"])
+@pytest.mark.parametrize("body", ["1", "[]", "null", '"text"'])
+def test_api_writes_json_body_not_an_object_is_4xx(api, request, world, who, body):
+    # given: every POST/PATCH of the schema, on rows the caller can see
+    api.force_authenticate(request.getfixturevalue(who))
+    assert len(WRITES) >= 10
+    for method, path in WRITES:
+        resource = path.split("/")[3]
+        url = path.replace("{id}", str(world.get(resource, 0)))
+        # when: valid JSON that is not an object (request.data.get() failed)
+        response = getattr(api, method.lower())(
+            url, body, content_type="application/json"
+        )
+        # then
+        assert response.status_code < 500, (method, url, body, response.status_code)
