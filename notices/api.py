@@ -180,7 +180,7 @@ class NoticeListCreate(generics.ListAPIView):
             unconfirmed=_flag(params.get("unconfirmed")),
         )
 
-    @extend_schema(request=AssignmentInSerializer, responses=NoticeSerializer)
+    @extend_schema(request=AssignmentInSerializer, responses={201: NoticeSerializer})
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -220,7 +220,7 @@ class NoticeReport(APIView):
     permission_classes = [RoleHoldersAct]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=ReportInSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportInSerializer, responses={201: ReportSerializer})
     def post(self, request, pk):
         notice = selectors.notice_get(user=request.user, pk=pk)
         if not isinstance(request.data, Mapping):  # JSON `1`, `[]`, `null`

@@ -182,3 +182,12 @@ def test_notice_api_report_json_body_not_an_object_is_400(
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
     assert not notice.reports.exists()
+
+
+def test_notice_api_schema_documents_201_for_what_answers_201(api):
+    # given / when
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    # then: the assignment POST and the 落实表 POST answer 201 (see tests above)
+    assert "201" in paths["/api/v1/notices/"]["post"]["responses"]
+    assert "201" in paths["/api/v1/notices/{id}/report/"]["post"]["responses"]
+    assert "200" not in paths["/api/v1/notices/{id}/report/"]["post"]["responses"]
