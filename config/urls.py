@@ -36,3 +36,5 @@ urlpatterns = [
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
 ]
+
+handler404 = "config.views.not_found"

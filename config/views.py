@@ -1,7 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 
 @login_required
 def home(request):
     return render(request, "home.html")
+
+
+def not_found(request, exception=None):
+    """404 for a URL no route matches (e.g. /api/v1/steps/-5/): the API keeps
+    its JSON error shape (shared/API.md); pages get Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "未找到。", "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -37,3 +37,24 @@ def test_real_error_answer_has_the_documented_shape(api, liaison, schema):
     assert response.status_code == 404
     documented = schema["components"]["schemas"]["Error"]["properties"]
     assert set(response.json()) <= set(documented)
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/steps/-5/approve/", "/api/v1/nothing/", "/api/v1/projects/x/"]
+)
+def test_api_url_no_route_matches_is_json_404(api, liaison, url):
+    # given
+    api.force_authenticate(liaison)
+    # when: a path no route matches (an id the <int:pk> converter refuses)
+    response = api.post(url) if "approve" in url else api.get(url)
+    # then: the contract's JSON error, not an HTML page
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_page_url_no_route_matches_stays_html_404(client, liaison):
+    client.force_login(liaison)
+    response = client.get("/workflows/steps/-5/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
