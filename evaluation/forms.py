@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 
 from evaluation.models import Accountability, EvaluationRound, Inspection, Problem
 from regulations.models import Regulation
@@ -78,6 +79,19 @@ def _inspectable(user):
     )
 
 
+def _projects_of(departments):
+    """Projects the given departments lead or partner in (the services check the
+    chosen one against the chosen department)."""
+    ids = ExecutionProject.objects.filter(
+        Q(lead_department__in=departments) | Q(partner_departments__in=departments)
+    ).values("pk")
+    return (
+        ExecutionProject.objects.filter(pk__in=ids)
+        .select_related("regulation")
+        .order_by("-year", "id")
+    )
+
+
 class InspectionForm(_Bootstrap, forms.ModelForm):
     class Meta:
         model = Inspection
@@ -94,11 +108,10 @@ class InspectionForm(_Bootstrap, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _inspectable(user)
+        departments = _inspectable(user)
+        self.fields["department"].queryset = departments
         self.fields["regulation"].queryset = Regulation.objects.order_by("title")
-        self.fields["project"].queryset = ExecutionProject.objects.select_related(
-            "regulation"
-        ).order_by("-year", "id")
+        self.fields["project"].queryset = _projects_of(departments)
         self._style()
 
 
@@ -143,9 +156,7 @@ class AccountabilityForm(_Bootstrap, forms.ModelForm):
         super().__init__(*args, **kwargs)
         departments = _inspectable(user)
         self.fields["department"].queryset = departments
-        self.fields["project"].queryset = ExecutionProject.objects.select_related(
-            "regulation"
-        ).order_by("-year", "id")
+        self.fields["project"].queryset = _projects_of(departments)
         self.fields["problem"].queryset = Problem.objects.filter(
             inspection__department__in=departments
         )

@@ -33,6 +33,18 @@ def _ensure_supervises(actor, department_id: int) -> None:
     raise NotAllowed("您不能为该单位登记监督记录。")
 
 
+def _ensure_project_concerns(project, department) -> None:
+    """A record may link only a project the department leads or partners in, so
+    nobody attaches findings to another department's project."""
+    if project is None:
+        return
+    if project.lead_department_id == department.pk:
+        return
+    if project.partner_departments.filter(pk=department.pk).exists():
+        return
+    raise DomainError("所选执行项目与该单位无关，请重新选择。")
+
+
 def _problem_transition(problem: Problem, *, to: str, actor, action, reason=""):
     current = problem.status
     if to not in PROBLEM_TRANSITIONS.get(current, set()):
@@ -71,6 +83,7 @@ def inspection_record(
 ) -> Inspection:
     """Record an inspection (明察/暗访). Side effects: an Inspection row."""
     _ensure_supervises(actor, department.pk)
+    _ensure_project_concerns(project, department)
     if kind not in Inspection.Kind.values:
         raise DomainError("检查方式只能是明察或暗访。")
     if not (inspectors or "").strip():
@@ -187,8 +200,11 @@ def accountability_record(
         raise DomainError("问责方式不正确。")
     if not (person or "").strip():
         raise DomainError("请填写被问责人。")
+    if problem is not None and problem.inspection.department_id != department.pk:
+        raise DomainError("所选问题不是该单位的问题，请重新选择。")
     if problem is not None and project is None:
         project = problem.inspection.project
+    _ensure_project_concerns(project, department)
     return Accountability.objects.create(
         problem=problem,
         department=department,

@@ -2,8 +2,9 @@ import datetime
 
 import pytest
 
-from config.errors import NotAllowed
+from config.errors import DomainError, NotAllowed
 from evaluation import selectors, services
+from evaluation.forms import InspectionForm
 from evaluation.models import Accountability, Problem, SupervisionEvent
 from notices.models import Notice
 from tests.evaluation.conftest import make_project
@@ -160,3 +161,40 @@ def test_inspector_cannot_act_on_problems_outside_scope(
     assert response.status_code == 404
     problem.refresh_from_db()
     assert problem.assignment_id is None
+
+
+def test_supervision_records_refuse_another_departments_project(
+    inspector, office_user, dept_a, dept_b, inspections
+):
+    # given a project of dept_b only, and a problem found at dept_b
+    b_project = make_project(lead=dept_b)
+    _, b_inspection = inspections
+    b_problem = services.problem_record(
+        actor=office_user, inspection=b_inspection, description="台账不全"
+    )
+
+    # when / then: dept_a's records cannot point at B's project or B's problem
+    with pytest.raises(DomainError):
+        services.inspection_record(
+            actor=inspector,
+            kind="open",
+            inspected_on=DAY,
+            inspectors="纪检组",
+            department=dept_a,
+            project=b_project,
+        )
+    for extra in ({"project": b_project}, {"problem": b_problem}):
+        with pytest.raises(DomainError):
+            services.accountability_record(
+                actor=office_user,
+                department=dept_a,
+                action="talk",
+                person="某某",
+                decided_on=DAY,
+                **extra,
+            )
+    assert not Accountability.objects.filter(department=dept_a).exists()
+    # and the form offers the inspector only projects of supervised departments
+    a_project = make_project(lead=dept_a)
+    offered = set(InspectionForm(user=inspector).fields["project"].queryset)
+    assert offered == {a_project}
