@@ -33,3 +33,14 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 9999)
         super().__init__(*args, **kwargs)
+
+
+def query_int(value, *, low: int = 1, high: int = MAX_ID, default=None):
+    """A whole number from a query string for the pages and plain API views, or
+    `default` for anything else: "²" passes str.isdigit() but not int(), and 1e23
+    overflows the database."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
-from config.filters import MAX_ID
+from config.filters import MAX_ID, query_int
 from config.permissions import office_required, role_required
 from config.tabular import xlsx_response
 from evaluation import charts, selectors, services
@@ -38,13 +38,8 @@ SUPERVISORS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
 
 
 def _int(value, default=None):
-    """A whole number from the request, `default` for anything else (also for
-    numbers no id or year column can hold: 1e23 made the database fail)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if -MAX_ID <= number <= MAX_ID else default
+    """A whole number from the request, `default` for anything else."""
+    return query_int(value, low=-MAX_ID, default=default)
 
 
 def _run(request, action, success: str) -> bool:

@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.filters import MAX_ID
+from config.filters import query_int
 from config.permissions import (
     API_AUTHENTICATION,
     READER_ROLES,
@@ -136,15 +136,10 @@ def _flag(value):
 
 
 def _int(value):
-    """An id filter value; anything that is not an id matches nothing (never a
-    500, also for ids the database cannot hold)."""
-    try:
-        number = int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return -1
-    if number is not None and not 1 <= number <= MAX_ID:
-        return -1
-    return number
+    """An id filter value; anything that is not an id matches nothing."""
+    if value in (None, ""):
+        return None
+    return query_int(value, default=-1)
 
 
 LIST_PARAMETERS = [

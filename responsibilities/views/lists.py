@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
-from config.filters import MAX_ID
+from config.filters import query_int
 from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from responsibilities import selectors, services, spreadsheets
@@ -50,13 +50,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _id_param(value) -> int | None:
-    """An id from the query string, or None for anything that is not one
-    ("²" passes str.isdigit() but not int(); 1e23 overflows the database)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 1 <= number <= MAX_ID else None
+    """An id from the query string, or None for anything that is not one."""
+    return query_int(value)
 
 
 def _filtered_rows(request, kind: str):
