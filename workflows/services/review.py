@@ -165,8 +165,13 @@ def step_approve(*, step: Step, actor, comment: str = "") -> Step:
         raise NotAllowed("只有区委办工作人员可以审核。")
     with transaction.atomic():
         # Approvals in one project are serialised so the "all approved" checks
-        # below see each other's work (two last steps approved at once).
-        project = ExecutionProject.objects.select_for_update().get(pk=step.project_id)
+        # below see each other's work (two last steps approved at once). NO KEY:
+        # a plain FOR UPDATE also blocks the key-share lock that inserting an
+        # Event (FK to the project) takes, so an approve and a return racing on
+        # one step deadlocked on PostgreSQL instead of one being refused.
+        project = ExecutionProject.objects.select_for_update(no_key=True).get(
+            pk=step.project_id
+        )
         _transition(
             step,
             action="approve",
