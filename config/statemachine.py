@@ -1,0 +1,158 @@
+"""The one state-machine helper every status change in the project goes through.
+
+Each model with a status declares a `StateMachine`: its allowed moves as data
+(`Move`: the statuses an action may start from and the status it ends in), how
+to write its event row, and the Chinese refusal texts. `StateMachine.apply` is
+the only code that writes a status field:
+
+1. it refuses a move that the table does not allow from the status the caller
+   read (`InvalidTransition`, HTTP 409 in the API);
+2. it changes the row with a conditional UPDATE (`status = <what we read>`), so
+   when two people act at once exactly one wins and the other is refused;
+3. it writes one event row (who, when, from, to, why) through `record`;
+4. it schedules the side effects with `transaction.on_commit`.
+
+Views and templates ask `allowed()` / `actions_from()` what may happen next
+instead of re-encoding the tables. `config` imports no app: the machines live
+in the apps' services and pass their own models in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from config.errors import InvalidTransition
+
+STALE_MESSAGE = "该事项刚刚已被他人处理，请刷新页面后查看最新状态。"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed action: from any of `sources` to `target`."""
+
+    sources: Iterable[str]
+    target: str
+    label: str = ""
+    # Chinese refusal; may use {status} (the current status label) and {label}.
+    refusal: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+
+
+# record(obj, action, from_status, to_status, actor, reason) writes the event row
+Recorder = Callable[[Any, str, str, str, Any, str], None]
+
+
+@dataclass
+class StateMachine:
+    model: type[models.Model]
+    moves: Mapping[str, Move]
+    record: Recorder
+    noun: str = "该事项"  # used in the default refusal text
+    status_field: str = "status"
+    # extra conditions the row must meet for the UPDATE (e.g. is_deleted=False)
+    guard: Mapping[str, Any] = field(default_factory=dict)
+    stale_message: str = STALE_MESSAGE
+
+    # -- questions ---------------------------------------------------------
+    def allowed(self, obj_or_status, action: str) -> bool:
+        """May `action` be done now (by status alone; roles are the selectors')."""
+        status = self._status_of(obj_or_status)
+        move = self.moves.get(action)
+        return move is not None and status in move.sources
+
+    def actions_from(self, obj_or_status) -> list[str]:
+        """The actions allowed from the object's (or a) status, in table order."""
+        status = self._status_of(obj_or_status)
+        return [a for a, move in self.moves.items() if status in move.sources]
+
+    def label(self, action: str) -> str:
+        move = self.moves.get(action)
+        return (move.label if move else "") or action
+
+    def status_label(self, status: str) -> str:
+        choices = getattr(self.model, "Status", None)
+        if choices is not None and status in choices.values:
+            return str(choices(status).label)
+        return str(status)
+
+    # -- the move ----------------------------------------------------------
+    def apply(
+        self,
+        obj: models.Model,
+        *,
+        action: str,
+        actor=None,
+        reason: str = "",
+        fields: Mapping[str, Any] | None = None,
+        on_commit: Callable[[], None] | Iterable[Callable[[], None]] | None = None,
+        expected: str | None = None,
+    ) -> models.Model:
+        """Move `obj` by `action` and update it in place; return it.
+
+        Side effects: one conditional UPDATE, one event row via `record`, the
+        `on_commit` callables scheduled after the surrounding transaction
+        commits. Raises InvalidTransition when the move is not allowed from the
+        status read (`expected`, else `obj`'s) or someone else moved it first.
+        """
+        if not isinstance(obj, self.model):
+            raise TypeError(f"{action} applies to {self.model.__name__}")
+        move = self.moves.get(action)
+        if move is None:
+            raise KeyError(f"{self.model.__name__} has no action {action!r}")
+        current = expected if expected is not None else getattr(obj, self.status_field)
+        if current not in move.sources:
+            template = move.refusal or "{noun}当前为“{status}”，不能{label}。"
+            raise InvalidTransition(
+                template.format(
+                    status=self.status_label(current),
+                    label=move.label or action,
+                    noun=self.noun,
+                )
+            )
+        values = {self.status_field: move.target, **(fields or {})}
+        with transaction.atomic():
+            changed = self.model._default_manager.filter(
+                pk=obj.pk, **{self.status_field: current}, **self.guard
+            ).update(**values)
+            if changed != 1:
+                raise InvalidTransition(self.stale_message)
+            computed = []
+            for name, value in values.items():
+                if hasattr(value, "resolve_expression"):
+                    computed.append(name)
+                else:
+                    setattr(obj, name, value)
+            if computed:
+                obj.refresh_from_db(fields=computed)
+            self.record(obj, action, current, move.target, actor, reason)
+            callbacks = (
+                []
+                if on_commit is None
+                else [on_commit]
+                if callable(on_commit)
+                else list(on_commit)
+            )
+            for callback in callbacks:
+                transaction.on_commit(callback)
+        return obj
+
+    def _status_of(self, obj_or_status) -> str:
+        if isinstance(obj_or_status, models.Model):
+            return getattr(obj_or_status, self.status_field)
+        return obj_or_status
+
+
+# Every machine registers here so a test can list the models with a status and
+# check that nothing else writes it (see tests/config/test_statemachine.py).
+REGISTRY: dict[type[models.Model], StateMachine] = {}
+
+
+def register(machine: StateMachine) -> StateMachine:
+    REGISTRY[machine.model] = machine
+    return machine
