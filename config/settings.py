@@ -48,11 +48,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "config",
-    "responsibilities",
+    # Bottom to top: each app imports only the apps listed before it
+    # (tests/config/test_import_direction.py).
+    "org",
     "regulations",
+    "responsibilities",
     "workflows",
     "notices",
     "evaluation",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     }
@@ -180,7 +184,7 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a `status` or `kind`: name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "RegulationStatusEnum": "regulations.models.Regulation.Status",
-        "DepartmentKindEnum": "responsibilities.models.Department.Kind",
+        "DepartmentKindEnum": "org.models.Department.Kind",
         "ResponsibilityKindEnum": "responsibilities.models.ResponsibilityList.Kind",
         "FlowEnum": "workflows.models.FlowTemplate.Code",
         "ProjectStatusEnum": "workflows.models.ExecutionProject.Status",

@@ -17,11 +17,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from config.filters import MAX_ID
-from config.permissions import API_AUTHENTICATION, READER_ROLES
 from evaluation import selectors
 from evaluation.models import CreditRecord, Evaluation
-from responsibilities.models import Department, Role
-from responsibilities.selectors import role_of
+from org.models import Department, Role
+from org.permissions import API_AUTHENTICATION, READER_ROLES
+from org.selectors import role_of
 
 SCORE_READERS = READER_ROLES | {Role.API_CLIENT}
 

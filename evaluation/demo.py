@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from evaluation import services
 from evaluation.models import EvaluationRound, Inspection
-from responsibilities.models import Department
+from org.models import Department
 
 DEMO_YEARS = (2025, 2026)
 

@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import Q
 
 from evaluation.models import Accountability, EvaluationRound, Inspection, Problem
+from org.models import Department
+from org.selectors import visible_departments
 from regulations.models import Regulation
-from responsibilities.models import Department
-from responsibilities.selectors import visible_departments
 from workflows.models import ExecutionProject
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})

@@ -302,7 +302,7 @@ class Evaluation(models.Model):
         verbose_name="项目",
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="evaluations",
         verbose_name="单位",
@@ -489,7 +489,7 @@ class CreditRecord(models.Model):
     """
 
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="credit_records",
         verbose_name="单位",
@@ -527,10 +527,10 @@ class PeerRating(models.Model):
         EvaluationRound, on_delete=models.CASCADE, related_name="peer_ratings"
     )
     rater = models.ForeignKey(
-        "responsibilities.Department", on_delete=models.PROTECT, related_name="+"
+        "org.Department", on_delete=models.PROTECT, related_name="+"
     )
     rated = models.ForeignKey(
-        "responsibilities.Department", on_delete=models.PROTECT, related_name="+"
+        "org.Department", on_delete=models.PROTECT, related_name="+"
     )
     score = models.DecimalField(
         "评分",
@@ -570,7 +570,7 @@ class Inspection(models.Model):
     inspected_on = models.DateField("检查日期")
     inspectors = models.CharField("检查人员", max_length=200)
     inspection_group = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -578,7 +578,7 @@ class Inspection(models.Model):
         verbose_name="监督单位",
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="inspections",
         verbose_name="被检查单位",
@@ -692,7 +692,7 @@ class Accountability(models.Model):
         verbose_name="问题",
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="accountabilities",
         verbose_name="单位",

@@ -22,8 +22,8 @@ from evaluation.models import (
     StepScore,
 )
 from evaluation.services.rounds import department_scores, peer_averages
-from responsibilities.models import Department, Role
-from responsibilities.selectors import is_office, role_of, scope_to_user
+from org.models import Department, Role
+from org.selectors import is_office, role_of, scope_to_user
 
 S = EvaluationRound.Status
 RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 from config.filters import MAX_ID, query_int
-from config.permissions import office_required, role_required
 from config.tabular import xlsx_response
 from evaluation import charts, selectors, services
 from evaluation.forms import (
@@ -29,8 +28,9 @@ from evaluation.models import (
     ScoringStandard,
     StepScore,
 )
-from responsibilities.models import Department, Role
-from responsibilities.selectors import is_office, visible_departments
+from org.models import Department, Role
+from org.permissions import office_required, role_required
+from org.selectors import is_office, visible_departments
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 OFFICE_LEADER = {Role.OFFICE, Role.LEADER}
@@ -435,7 +435,7 @@ def standard_edit(request, pk):
 
 
 def _may_record(user) -> bool:
-    from responsibilities.selectors import role_of
+    from org.selectors import role_of
 
     return role_of(user) in {Role.OFFICE, Role.INSPECTOR}
 
@@ -580,7 +580,7 @@ def accountability_create(request):
 def peer(request):
     """A liaison rates the departments of the other kind in open rounds."""
     from evaluation.models import PeerRating
-    from responsibilities.selectors import department_of
+    from org.selectors import department_of
 
     department = department_of(request.user)
     rated_kind = services.RATES.get(department.kind) if department else None

@@ -10,15 +10,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.filters import query_int
-from config.permissions import (
+from notices import selectors, services
+from notices.models import ImplementationReport, Notice
+from org.models import Department
+from org.permissions import (
     API_AUTHENTICATION,
     READER_ROLES,
     OfficeWritesRoleHoldersRead,
 )
-from notices import selectors, services
-from notices.models import ImplementationReport, Notice
-from responsibilities.models import Department
-from responsibilities.selectors import role_of
+from org.selectors import role_of
 
 
 class RoleHoldersAct(OfficeWritesRoleHoldersRead):

@@ -22,7 +22,7 @@ from notices.services import (
     rule_current,
     scan_due,
 )
-from responsibilities.models import Department, Membership, Role
+from org.models import Department, Membership, Role
 
 DEMO_ASSIGNMENTS = [
     {

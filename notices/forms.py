@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from notices.models import Notice, NoticeRule
-from responsibilities.models import Department
+from org.models import Department
 
 
 class MultipleFileInput(forms.ClearableFileInput):

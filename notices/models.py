@@ -30,13 +30,13 @@ class Notice(models.Model):
     # Escalation level: 1 for the first warning on a step, 2, 3 ...
     level = models.PositiveSmallIntegerField("级别", default=1)
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="notices",
         verbose_name="接收单位",
     )
     cc_departments = models.ManyToManyField(
-        "responsibilities.Department",
+        "org.Department",
         blank=True,
         related_name="cc_notices",
         verbose_name="抄送",
@@ -260,7 +260,7 @@ class Delivery(models.Model):
         Notice, on_delete=models.CASCADE, related_name="deliveries"
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="接收单位",

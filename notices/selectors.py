@@ -5,13 +5,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from notices.models import ImplementationReport, Notice
-from responsibilities.models import Department, Role
-from responsibilities.selectors import (
-    department_of,
-    role_of,
-    sees_everything,
-    visible_departments,
-)
+from org.models import Department, Role
+from org.selectors import department_of, role_of, sees_everything, visible_departments
 
 S = Notice.Status
 UNCONFIRMED = [S.PENDING, S.SENT]

@@ -8,7 +8,6 @@ from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from config.errors import DomainError
-from config.permissions import office_required, role_required
 from notices import selectors, services
 from notices.forms import (
     AssignmentForm,
@@ -18,8 +17,9 @@ from notices.forms import (
     RuleForm,
 )
 from notices.models import Notice
-from responsibilities.models import Role
-from responsibilities.selectors import can_act_for, department_of, is_office
+from org.models import Role
+from org.permissions import office_required, role_required
+from org.selectors import can_act_for, department_of, is_office
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 INBOX_TABS = {

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from config.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
+from org.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
 from regulations.models import Regulation

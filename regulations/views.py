@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
-from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
+from org.permissions import office_required, reader_required
+from org.selectors import is_office
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
 from regulations.forms import ImportForm, RegulationForm, RegulationReviseForm
 from regulations.models import Regulation
-from responsibilities.selectors import is_office
 
 PAGE_SIZE = 25
 IMPORT_STASH = "regulations.import"

@@ -11,10 +11,12 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from config.filters import IdFilter
-from config.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
+from org import selectors as org_selectors
+from org.models import Department
+from org.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations.models import Regulation
 from responsibilities import selectors, services
-from responsibilities.models import Department, ResponsibilityList
+from responsibilities.models import ResponsibilityList
 
 # --- departments ------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ class DepartmentListApi(generics.ListAPIView):
     filterset_class = DepartmentFilter
 
     def get_queryset(self):
-        return selectors.visible_departments(self.request.user).order_by(
+        return org_selectors.visible_departments(self.request.user).order_by(
             "sort_order", "code"
         )
 

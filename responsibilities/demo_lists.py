@@ -6,9 +6,10 @@ itself, so the coverage page has something to show. Idempotent: a row that
 exists (active or not) is not added again.
 """
 
+from org.models import Department, Membership, Role
 from regulations.models import Regulation
 from responsibilities import services
-from responsibilities.models import Department, Membership, ResponsibilityList, Role
+from responsibilities.models import ResponsibilityList
 
 Kind = ResponsibilityList.Kind
 Flow = ResponsibilityList.Flow

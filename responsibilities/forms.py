@@ -3,8 +3,9 @@
 from django import forms
 from django.db.models import Q
 
+from org.models import Department, Role
 from regulations.models import Regulation
-from responsibilities.models import Department, ResponsibilityList, Role
+from responsibilities.models import ResponsibilityList
 from responsibilities.services import KIND_FIELDS
 
 Kind = ResponsibilityList.Kind

@@ -1,109 +1,11 @@
-"""Reads of departments and memberships, and the one place that decides scope.
+"""Reads of the four responsibility lists, scoped by `org.selectors`."""
 
-Every other app scopes its reads with `visible_departments` / `scope_to_user`, so
-what a role may see is decided here once.
-"""
+from django.db.models import Count, Q, QuerySet
 
-from django.db.models import Q, QuerySet
-
-from responsibilities.models import Department, Membership, Role
-
-ALL_SEEING_ROLES = {Role.OFFICE, Role.LEADER}
-
-
-def membership_of(user) -> Membership | None:
-    """The user's membership, cached on the user object (one query per request)."""
-    if user is None or not user.is_authenticated:
-        return None
-    if not hasattr(user, "_zhigui_membership"):
-        user._zhigui_membership = (
-            Membership.objects.select_related("department")
-            .filter(user_id=user.pk)
-            .first()
-        )
-    return user._zhigui_membership
-
-
-def role_of(user) -> str | None:
-    """The user's role; a superuser without a membership counts as office staff."""
-    membership = membership_of(user)
-    if membership is not None:
-        return membership.role
-    if user is not None and user.is_authenticated and user.is_superuser:
-        return Role.OFFICE
-    return None
-
-
-def department_of(user) -> Department | None:
-    membership = membership_of(user)
-    return membership.department if membership else None
-
-
-def is_office(user) -> bool:
-    return role_of(user) == Role.OFFICE
-
-
-def sees_everything(user) -> bool:
-    """Office staff, leaders and machine clients read across all departments."""
-    return role_of(user) in ALL_SEEING_ROLES | {Role.API_CLIENT}
-
-
-def visible_departments(user) -> QuerySet[Department]:
-    """Departments whose records the user may read.
-
-    office, leader, api_client: all; liaison: their department and its subtree;
-    inspector: their group, and the departments the group supervises with their
-    subtrees. Anyone else: none.
-    """
-    role = role_of(user)
-    departments = Department.objects.all()
-    if role in ALL_SEEING_ROLES or role == Role.API_CLIENT:
-        return departments
-    own = department_of(user)
-    if own is None:
-        return departments.none()
-    if role == Role.LIAISON:
-        return departments.filter(path__startswith=own.path)
-    if role == Role.INSPECTOR:
-        paths = list(
-            Department.objects.filter(inspection_group_id=own.pk).values_list(
-                "path", flat=True
-            )
-        )
-        condition = Q(pk=own.pk)
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        return departments.filter(condition)
-    return departments.none()
-
-
-def scope_to_user(queryset: QuerySet, *, user, field: str = "department") -> QuerySet:
-    """Keep the rows of `queryset` whose `field` is a department the user may see."""
-    if sees_everything(user):
-        return queryset
-    return queryset.filter(**{f"{field}__in": visible_departments(user)})
-
-
-def can_act_for(user, department_id: int | None) -> bool:
-    """May the user act (confirm, submit, answer) in the name of this department?
-
-    Only a liaison of exactly that department: least privilege.
-    """
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.role == Role.LIAISON
-        and department_id is not None
-        and membership.department_id == department_id
-    )
-
-
-def department_list(*, user, kind: str | None = None) -> QuerySet[Department]:
-    qs = visible_departments(user).select_related("parent")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
-
+from org.models import Department
+from org.selectors import sees_everything, visible_departments
+from regulations.models import Regulation
+from responsibilities.models import ResponsibilityList
 
 # --- the four responsibility lists ------------------------------------------------
 
@@ -122,8 +24,6 @@ def responsibility_list(
     group is a department the user may see. `department` keeps the rows where that
     department leads/is responsible or is a partner.
     """
-    from responsibilities.models import ResponsibilityList
-
     qs = ResponsibilityList.objects.all()
     if not include_inactive:
         qs = qs.filter(is_active=True)
@@ -152,8 +52,6 @@ def responsibility_list(
 
 def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
     """List rows where the department is responsible (or supervised) or a partner."""
-    from responsibilities.models import ResponsibilityList
-
     through = ResponsibilityList.partner_departments.through
     return queryset.filter(
         Q(department_id=department_id)
@@ -167,8 +65,6 @@ def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
 
 def lead_for_regulation(*, regulation_id: int):
     """The active lead row of a regulation, or None (other apps launch from it)."""
-    from responsibilities.models import ResponsibilityList
-
     return (
         ResponsibilityList.objects.filter(
             kind=ResponsibilityList.Kind.LEAD,
@@ -183,9 +79,6 @@ def lead_for_regulation(*, regulation_id: int):
 
 def regulations_without_lead() -> QuerySet:
     """Regulations in force with no active lead department (the coverage gap)."""
-    from regulations.models import Regulation
-    from responsibilities.models import ResponsibilityList
-
     leads = ResponsibilityList.objects.filter(
         kind=ResponsibilityList.Kind.LEAD, is_active=True
     ).values("regulation_id")
@@ -196,8 +89,6 @@ def regulations_without_lead() -> QuerySet:
 
 def departments_leading_most(*, limit: int = 15) -> QuerySet[Department]:
     """Departments ordered by how many in-force regulations they lead."""
-    from django.db.models import Count
-
     return (
         Department.objects.annotate(
             lead_count=Count(

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from config.tabular import ImportReport, Row, map_headers
+from org.models import Department
 from regulations.models import Regulation
-from responsibilities.models import Department, ResponsibilityList
+from responsibilities.models import ResponsibilityList
 from responsibilities.services.lists import (
     _require_office,
     _save_row,

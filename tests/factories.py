@@ -6,8 +6,9 @@ Each app's issue may append factories here for its own models.
 import factory
 from django.contrib.auth import get_user_model
 
+from org.models import Department, Membership, Role
 from regulations.models import Regulation
-from responsibilities.models import Department, Membership, ResponsibilityList, Role
+from responsibilities.models import ResponsibilityList
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -15,14 +15,14 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.permissions import (
+from org.models import Department
+from org.permissions import (
     API_AUTHENTICATION,
     READER_ROLES,
     OfficeWritesRoleHoldersRead,
 )
+from org.selectors import role_of
 from regulations.models import Regulation
-from responsibilities.models import Department
-from responsibilities.selectors import role_of
 from workflows import selectors, services
 from workflows.models import ExecutionProject, FlowTemplate, Step
 

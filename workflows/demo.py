@@ -20,7 +20,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from responsibilities.models import Membership, Role
+from org import services as org_services
+from org.models import Membership, Role
 from workflows import services
 from workflows.flows import seed_default_flows
 from workflows.models import (
@@ -66,13 +67,11 @@ def _liaison_for(department, cache):
     )
     user = membership.user if membership else None
     if user is None:
-        from responsibilities import services as people
-
         username = f"liaison_{department.code.lower().replace('-', '_')}"
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = people.user_create(
+            user = org_services.user_create(
                 username=username,
                 password=DEMO_PASSWORD,
                 role=Role.LIAISON,

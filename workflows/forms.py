@@ -5,8 +5,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from org.models import Department
 from regulations.models import Regulation
-from responsibilities.models import Department
 from workflows.models import EVIDENCE_KINDS, CalendarDay, FlowTemplate
 
 

@@ -114,13 +114,13 @@ class ExecutionProject(models.Model):
         verbose_name="流程模板",
     )
     lead_department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="led_projects",
         verbose_name="牵头执行部门",
     )
     partner_departments = models.ManyToManyField(
-        "responsibilities.Department",
+        "org.Department",
         blank=True,
         related_name="partner_projects",
         verbose_name="配合部门",
@@ -167,7 +167,7 @@ class Receipt(models.Model):
         ExecutionProject, on_delete=models.CASCADE, related_name="receipts"
     )
     department = models.ForeignKey(
-        "responsibilities.Department", on_delete=models.PROTECT, related_name="receipts"
+        "org.Department", on_delete=models.PROTECT, related_name="receipts"
     )
     due_on = models.DateField("回执时限", db_index=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
@@ -209,7 +209,7 @@ class Step(models.Model):
         verbose_name="项目",
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         on_delete=models.PROTECT,
         related_name="steps",
         verbose_name="单位",
@@ -304,7 +304,7 @@ class Event(models.Model):
         Step, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
     )
     department = models.ForeignKey(
-        "responsibilities.Department",
+        "org.Department",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

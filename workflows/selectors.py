@@ -25,8 +25,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from responsibilities.models import Department
-from responsibilities.selectors import (
+from org.models import Department
+from org.selectors import (
     department_of,
     role_of,
     scope_to_user,

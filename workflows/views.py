@@ -18,9 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
-from config.permissions import office_required, reader_required, role_required
-from responsibilities.models import Department, Role
-from responsibilities.selectors import can_act_for, is_office, sees_everything
+from org.models import Department, Role
+from org.permissions import office_required, reader_required, role_required
+from org.selectors import can_act_for, is_office, sees_everything
 from workflows import calendar, selectors, services
 from workflows.filters import LIGHT_CHOICES
 from workflows.forms import (
@@ -324,7 +324,7 @@ def step_return_view(request, pk):
 @require_POST
 @reader_required
 def receipt_confirm_view(request, pk):
-    from responsibilities.selectors import scope_to_user
+    from org.selectors import scope_to_user
 
     receipt = get_object_or_404(
         scope_to_user(Receipt.objects.all(), user=request.user), pk=pk

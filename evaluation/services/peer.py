@@ -7,8 +7,8 @@ from django.db import transaction
 from config.errors import DomainError, NotAllowed
 from evaluation.models import EvaluationRound, PeerRating, RoundEvent
 from evaluation.services.rounds import _lock_editable
-from responsibilities.models import Department
-from responsibilities.selectors import can_act_for, is_office
+from org.models import Department
+from org.selectors import can_act_for, is_office
 
 # Who rates whom: rater kind -> kind it rates.
 RATES = {

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from evaluation.models import Accountability, Inspection, Problem, SupervisionEvent
-from responsibilities.models import Role
-from responsibilities.selectors import role_of, visible_departments
+from org.models import Role
+from org.selectors import role_of, visible_departments
 
 P = Problem.Status
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from notices.models import ImplementationReport, Notice, ReportFile
 from notices.services.transitions import transition
-from responsibilities.selectors import can_act_for, is_office
+from org.selectors import can_act_for, is_office
 
 S = Notice.Status
 CONFIRMED_STATUSES = {S.CONFIRMED, S.ANSWERED, S.ACCEPTED, S.RETURNED}

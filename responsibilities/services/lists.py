@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from config.errors import NotAllowed
-from responsibilities.models import Department, ResponsibilityList
-from responsibilities.selectors import is_office
+from org.models import Department
+from org.selectors import is_office
+from responsibilities.models import ResponsibilityList
 
 Kind = ResponsibilityList.Kind
 

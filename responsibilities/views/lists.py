@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 from config.filters import query_int
-from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
+from org import selectors as org_selectors
+from org import services as org_services
+from org.models import Department
+from org.permissions import office_required, reader_required
 from responsibilities import selectors, services, spreadsheets
 from responsibilities.forms import DepartmentForm, ImportForm, ResponsibilityForm
-from responsibilities.models import Department, ResponsibilityList
+from responsibilities.models import ResponsibilityList
 
 Kind = ResponsibilityList.Kind
 PAGE_SIZE = 50
@@ -104,14 +107,14 @@ def responsibility_list_page(request):
             "kind_label": Kind(kind).label,
             "kinds": [(v, label, SHORT_LABELS[v]) for v, label in Kind.choices],
             "page": page,
-            "departments": selectors.visible_departments(request.user)
+            "departments": org_selectors.visible_departments(request.user)
             .filter(is_active=True)
             .order_by("sort_order", "code"),
             "filters": request.GET,
             "querystring": querystring.urlencode(),
             "type_choices": type_choices,
             "flow_choices": ResponsibilityList.Flow.choices,
-            "can_edit": selectors.is_office(request.user),
+            "can_edit": org_selectors.is_office(request.user),
         },
     )
 
@@ -134,7 +137,7 @@ def responsibility_detail_page(request, pk):
         {
             "row": row,
             "fields": fields,
-            "can_edit": selectors.is_office(request.user),
+            "can_edit": org_selectors.is_office(request.user),
         },
     )
 
@@ -317,7 +320,7 @@ def coverage_page(request):
             "in_force": in_force,
             "covered": in_force - len(missing_list),
             "leaders": selectors.departments_leading_most(limit=15),
-            "can_edit": selectors.is_office(request.user),
+            "can_edit": org_selectors.is_office(request.user),
         },
     )
 
@@ -325,7 +328,7 @@ def coverage_page(request):
 @reader_required
 def department_tree_page(request):
     departments = (
-        selectors.visible_departments(request.user)
+        org_selectors.visible_departments(request.user)
         .select_related("inspection_group")
         .order_by("path")
     )
@@ -374,7 +377,7 @@ def department_create_page(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            department = services.department_create(
+            department = org_services.department_create(
                 code=data["code"],
                 name=data["name"],
                 kind=data["kind"],
@@ -385,7 +388,7 @@ def department_create_page(request):
                 sort_order=data["sort_order"],
             )
             if not data["is_active"]:
-                services.department_update(department=department, is_active=False)
+                org_services.department_update(department=department, is_active=False)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -418,7 +421,7 @@ def department_edit_page(request, pk):
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                services.department_update(
+                org_services.department_update(
                     department=department,
                     name=data["name"],
                     kind=data["kind"],
@@ -429,7 +432,7 @@ def department_edit_page(request, pk):
                     is_active=data["is_active"],
                 )
                 if data["parent"] != department.parent:
-                    services.department_move(
+                    org_services.department_move(
                         department=department, parent=data["parent"]
                     )
         except ValidationError as exc:

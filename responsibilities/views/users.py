@@ -9,15 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from config.permissions import office_required
-from responsibilities import services
+from org import services
+from org.models import Role
+from org.permissions import office_required
 from responsibilities.forms import (
     PasswordResetForm,
     TokenIssueForm,
     UserCreateForm,
     UserEditForm,
 )
-from responsibilities.models import Role
 from responsibilities.views.lists import PAGE_SIZE, _add_errors
 
 User = get_user_model()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from responsibilities.models import Role
+from org.models import Role
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from evaluation import services
-from responsibilities.models import Department
+from org.models import Department
 from tests import factories
 from tests.evaluation.conftest import add_warnings, approved_on_time, make_project
 

@@ -5,7 +5,7 @@ import pytest
 from config.errors import DomainError, NotAllowed
 from evaluation import selectors, services
 from evaluation.models import CreditRecord, PeerRating
-from responsibilities.models import Role
+from org.models import Role
 from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
 

@@ -2,7 +2,7 @@ import io
 
 from notices import demo
 from notices.models import ImplementationReport, Notice
-from responsibilities.models import Role
+from org.models import Role
 from tests import factories
 from tests.notices.conftest import make_project, make_step
 from workflows.calendar import subtract_working_days

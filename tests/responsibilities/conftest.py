@@ -7,7 +7,8 @@ on reg_a.
 
 import pytest
 
-from responsibilities.models import ResponsibilityList, Role
+from org.models import Role
+from responsibilities.models import ResponsibilityList
 from tests import factories
 
 Kind = ResponsibilityList.Kind

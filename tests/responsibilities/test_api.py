@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
+from org import services as org_services
 from responsibilities import services
 from responsibilities.models import ResponsibilityList
 from tests import factories
@@ -250,11 +251,11 @@ def test_token_endpoint_returns_token_and_rejects_bad_password(api, liaison):
 
 
 def test_revoked_api_client_token_gets_401(api, db):
-    key = services.api_token_issue(client_name="credit-system")
+    key = org_services.api_token_issue(client_name="credit-system")
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/departments/").status_code == 403  # known, not allowed
     user = Token.objects.get(key=key).user
-    services.api_token_revoke(user=user)
+    org_services.api_token_revoke(user=user)
     assert api.get("/api/v1/departments/").status_code == 401
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from responsibilities.models import Role
+from org.models import Role
 
 
 def test_add_user_creates_and_updates(dept_a, dept_b, client):

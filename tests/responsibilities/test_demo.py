@@ -3,8 +3,11 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from responsibilities import demo, demo_lists
-from responsibilities.models import Department, Membership, ResponsibilityList
+from org import demo
+from org.models import Department, Membership
+from portal.demo import print_accounts
+from responsibilities import demo_lists
+from responsibilities.models import ResponsibilityList
 from responsibilities.selectors import regulations_without_lead
 from tests import factories
 
@@ -39,7 +42,7 @@ def test_demo_seed_is_idempotent_and_prints_accounts(db, client):
         Token.objects.count(),
     )
     assert 35 <= counts[0] <= 45
-    demo.print_accounts(stdout=out)  # seed_demo prints it last
+    print_accounts(stdout=out)  # seed_demo prints it last
     assert "zhigui2026" in out.getvalue() and "liaison_nanhu" in out.getvalue()
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"office", "leader", "inspector", "liaison", "api_client"}

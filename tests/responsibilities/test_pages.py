@@ -265,7 +265,7 @@ def test_token_pages_refused_for_leader(client, leader):
 def test_department_pages_office_creates_and_moves(
     client, office_user, dept_a, dept_a_child, dept_b
 ):
-    from responsibilities.models import Department
+    from org.models import Department
 
     client.force_login(office_user)
     # when: create under dept_a
@@ -326,7 +326,7 @@ def test_department_pages_refuse_cycle_and_non_office(
 def test_users_and_department_pages_constant_queries(
     client, office_user, dept_a, django_assert_max_num_queries
 ):
-    from responsibilities.models import Role
+    from org.models import Role
 
     client.force_login(office_user)
     client.get(reverse("responsibilities:users"))

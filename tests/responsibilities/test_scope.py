@@ -1,5 +1,5 @@
-from responsibilities.models import Department
-from responsibilities.selectors import can_act_for, scope_to_user, visible_departments
+from org.models import Department
+from org.selectors import can_act_for, scope_to_user, visible_departments
 
 
 def test_visible_departments_liaison_sees_own_subtree_only(

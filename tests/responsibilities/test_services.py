@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from rest_framework.authtoken.models import Token
 
 from config.errors import NotAllowed
+from org import services as org_services
+from org.models import Department, Role
+from org.selectors import visible_departments
 from responsibilities import services
-from responsibilities.models import Department, ResponsibilityList, Role
-from responsibilities.selectors import visible_departments
+from responsibilities.models import ResponsibilityList
 from tests import factories
 
 
@@ -14,7 +16,7 @@ def test_department_move_repaths_subtree(liaison, dept_a, dept_a_child, dept_b):
     # given: a grandchild under dept_a_child
     grandchild = factories.DepartmentFactory(parent=dept_a_child)
     # when: dept_a_child moves under dept_b
-    services.department_move(department=dept_a_child, parent=dept_b)
+    org_services.department_move(department=dept_a_child, parent=dept_b)
     # then: paths follow and the liaison of A no longer sees the moved subtree
     grandchild.refresh_from_db()
     dept_a_child.refresh_from_db()
@@ -27,21 +29,21 @@ def test_department_move_repaths_subtree(liaison, dept_a, dept_a_child, dept_b):
 
 def test_department_move_into_own_subtree_refused(dept_a, dept_a_child):
     with pytest.raises(ValidationError):
-        services.department_move(department=dept_a, parent=dept_a_child)
+        org_services.department_move(department=dept_a, parent=dept_a_child)
     dept_a.refresh_from_db()
     assert dept_a.parent is None
 
 
 def test_department_create_rejects_duplicate_code(dept_a):
     with pytest.raises(ValidationError) as exc:
-        services.department_create(code="A", name="重复", kind="district")
+        org_services.department_create(code="A", name="重复", kind="district")
     assert "code" in exc.value.message_dict
     assert Department.objects.filter(code="A").count() == 1
 
 
 def test_user_create_office_gets_admin_group(office_dept):
     # when
-    user = services.user_create(
+    user = org_services.user_create(
         username="clerk",
         password="long-enough-1",
         role=Role.OFFICE,
@@ -49,20 +51,20 @@ def test_user_create_office_gets_admin_group(office_dept):
     )
     # then
     assert user.is_staff and not user.is_superuser
-    group = Group.objects.get(name=services.OFFICE_GROUP_NAME)
+    group = Group.objects.get(name=org_services.OFFICE_GROUP_NAME)
     assert user.groups.filter(pk=group.pk).exists()
     assert user.has_perm("responsibilities.change_responsibilitylist")
     assert user.has_perm("regulations.add_regulation")
 
 
 def test_user_update_away_from_office_drops_admin(office_dept, dept_a):
-    user = services.user_create(
+    user = org_services.user_create(
         username="clerk",
         password="long-enough-1",
         role=Role.OFFICE,
         department=office_dept,
     )
-    services.user_update(user=user, role=Role.LIAISON, department=dept_a)
+    org_services.user_update(user=user, role=Role.LIAISON, department=dept_a)
     user.refresh_from_db()
     assert not user.is_staff
     assert not user.groups.exists()
@@ -77,7 +79,7 @@ def test_user_create_refuses_bad_role_or_missing_department(
     dept_a, role, with_department, field
 ):
     with pytest.raises(ValidationError) as exc:
-        services.user_create(
+        org_services.user_create(
             username="x",
             password="long-enough-1",
             role=role,
@@ -89,15 +91,15 @@ def test_user_create_refuses_bad_role_or_missing_department(
 
 def test_user_deactivate_drops_token(liaison):
     Token.objects.create(user=liaison)
-    services.user_deactivate(user=liaison)
+    org_services.user_deactivate(user=liaison)
     liaison.refresh_from_db()
     assert not liaison.is_active
     assert not Token.objects.filter(user=liaison).exists()
 
 
 def test_api_token_issue_replaces_old_token(db):
-    first = services.api_token_issue(client_name="credit-system")
-    second = services.api_token_issue(client_name="credit-system")
+    first = org_services.api_token_issue(client_name="credit-system")
+    second = org_services.api_token_issue(client_name="credit-system")
     assert first != second
     token = Token.objects.get()
     assert token.key == second
@@ -108,7 +110,7 @@ def test_api_token_issue_replaces_old_token(db):
 
 def test_api_token_issue_refuses_bad_name(db):
     with pytest.raises(ValidationError):
-        services.api_token_issue(client_name="bad name;")
+        org_services.api_token_issue(client_name="bad name;")
 
 
 def test_responsibility_create_office_only(liaison, dept_a, reg_a):
@@ -186,7 +188,7 @@ def test_admin_moving_a_department_repaths_its_subtree(
     client.force_login(admin_user)
     # when: dept_a_child gets dept_b as parent in the admin form
     response = client.post(
-        f"/admin/responsibilities/department/{dept_a_child.pk}/change/",
+        f"/admin/org/department/{dept_a_child.pk}/change/",
         {
             "code": dept_a_child.code,
             "name": dept_a_child.name,
@@ -228,7 +230,7 @@ def test_responsibility_update_keeps_working_after_regulation_amended(
 def test_admin_membership_change_follows_role(client, office_dept, liaison):
     # given: office staff (made by the service: admin group) change a liaison's
     # role to office in the admin
-    clerk = services.user_create(
+    clerk = org_services.user_create(
         username="clerk",
         password="long-enough-1",
         role=Role.OFFICE,
@@ -238,7 +240,7 @@ def test_admin_membership_change_follows_role(client, office_dept, liaison):
     membership = liaison.membership
     # when
     response = client.post(
-        f"/admin/responsibilities/membership/{membership.pk}/change/",
+        f"/admin/org/membership/{membership.pk}/change/",
         {
             "user": liaison.pk,
             "role": "office",
@@ -250,4 +252,4 @@ def test_admin_membership_change_follows_role(client, office_dept, liaison):
     assert response.status_code == 302, response.content.decode()[:1500]
     liaison.refresh_from_db()
     assert liaison.is_staff
-    assert liaison.groups.filter(name=services.OFFICE_GROUP_NAME).exists()
+    assert liaison.groups.filter(name=org_services.OFFICE_GROUP_NAME).exists()

@@ -3,7 +3,7 @@
 import datetime
 
 from config.errors import NotAllowed
-from responsibilities.selectors import is_office
+from org.selectors import is_office
 from workflows.models import CalendarDay
 
 

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
+from org.models import Department
+from org.selectors import is_office
 from regulations.models import Regulation
-from responsibilities.models import Department, ResponsibilityList
-from responsibilities.selectors import is_office
+from responsibilities.models import ResponsibilityList
 from workflows import calendar
 from workflows.models import (
     Event,

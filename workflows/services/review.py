@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
-from responsibilities.selectors import can_act_for, is_office
+from org.selectors import can_act_for, is_office
 from workflows.models import (
     Event,
     Evidence,

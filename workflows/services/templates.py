@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from config.errors import DomainError, NotAllowed
-from responsibilities.selectors import is_office
+from org.selectors import is_office
 from workflows.models import EVIDENCE_KINDS, FlowTemplate, StepTemplate
 
 EDITABLE_FIELDS = (

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from responsibilities.models import Department, Membership, Role
+from org.models import Department, Membership, Role
 
 User = get_user_model()
 
 OFFICE_GROUP_NAME = "区委办"
 # The apps whose models office staff may manage in the Django admin.
 OFFICE_ADMIN_APPS = [
+    "org",
     "responsibilities",
     "regulations",
     "workflows",

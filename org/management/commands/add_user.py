@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from responsibilities import services
-from responsibilities.models import Department, Role
+from org import services
+from org.models import Department, Role
 
 
 class Command(BaseCommand):

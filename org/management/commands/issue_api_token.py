@@ -7,7 +7,7 @@ Issuing again replaces the client's earlier token.
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from responsibilities import services
+from org import services
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Who may read and who may write, for the API and the browser pages.
 
-Roles come from `responsibilities.selectors.role_of`; scope (which departments) is
+Roles come from `org.selectors.role_of`; scope (which departments) is
 decided by the selectors, not here. These checks answer only "may this role use this
 kind of page/endpoint at all".
 
@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from responsibilities.models import Role
-from responsibilities.selectors import role_of
+from org.models import Role
+from org.selectors import role_of
 
 # People who read the shared records (catalogue, lists). Machine API clients are
 # not among them: their tokens read scores/rankings/credit only.

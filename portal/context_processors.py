@@ -4,8 +4,8 @@ import importlib
 
 from django.urls import NoReverseMatch, reverse
 
-from responsibilities.models import Role
-from responsibilities.selectors import department_of, role_of
+from org.models import Role
+from org.selectors import department_of, role_of
 
 OFFICE = Role.OFFICE
 LIAISON = Role.LIAISON

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from responsibilities.models import Department
+from org.models import Department
 
 
 def _check_inspection_group(inspection_group: Department | None) -> None:

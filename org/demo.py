@@ -1,16 +1,14 @@
 """Demo district (modelled on Nanhu, Jiaxing): departments, one user per role, a token.
 
 Idempotent: departments are matched by code and users by username; what exists is
-left alone. Prints the demo accounts at the end (`make run` shows them).
+left alone. `portal.demo.print_accounts` shows the accounts at the end of seed_demo.
 """
-
-import unicodedata
 
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
-from responsibilities import services
-from responsibilities.models import Department, Role
+from org import services
+from org.models import Department, Role
 
 DEMO_PASSWORD = "zhigui2026"
 DEMO_API_CLIENT = "credit-system"
@@ -124,34 +122,6 @@ def _seed_token() -> str:
     if token is not None:
         return token.key
     return services.api_token_issue(client_name=DEMO_API_CLIENT)
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-justify to a terminal width (a Chinese character takes two columns)."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - shown, 1)
-
-
-def print_accounts(*, stdout) -> None:
-    """The demo accounts table (also callable at the very end of seed_demo)."""
-    departments = dict(Department.objects.values_list("code", "name"))
-    token = Token.objects.filter(
-        user__username=services.api_client_username(DEMO_API_CLIENT)
-    ).first()
-    stdout.write("")
-    stdout.write(f"演示账号(密码均为 {DEMO_PASSWORD})：")
-    stdout.write("  " + _pad("用户名", 16) + _pad("角色", 16) + "单位")
-    for username, _name, role, code in USERS:
-        stdout.write(
-            "  "
-            + _pad(username, 16)
-            + _pad(Role(role).label, 16)
-            + departments.get(code, "")
-        )
-    if token is not None:
-        client = services.api_client_username(DEMO_API_CLIENT)
-        stdout.write(f"  接口客户端 {client} 的只读令牌：{token.key}")
-    stdout.write("")
 
 
 def seed(*, stdout) -> None:

@@ -1,20 +1,25 @@
 """Load the demo district: idempotent, safe to run on every `make run`."""
 
-import importlib
-import importlib.util
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# Order follows the apps' dependencies; each app's demo module has
+from evaluation import demo as evaluation_demo
+from notices import demo as notices_demo
+from org import demo as org_demo
+from portal.demo import print_accounts
+from regulations import demo as regulations_demo
+from responsibilities import demo_lists as responsibilities_demo
+from workflows import demo as workflows_demo
+
+# Bottom app first, as the apps depend on each other; each module has
 # seed(*, stdout) and runs only what it has not done before.
 DEMO_MODULES = [
-    "responsibilities.demo",
-    "regulations.demo",
-    "responsibilities.demo_lists",
-    "workflows.demo",
-    "notices.demo",
-    "evaluation.demo",
+    org_demo,
+    regulations_demo,
+    responsibilities_demo,
+    workflows_demo,
+    notices_demo,
+    evaluation_demo,
 ]
 
 
@@ -22,14 +27,9 @@ class Command(BaseCommand):
     help = "载入演示数据(可重复执行)"
 
     def handle(self, *args, **options):
-        for name in DEMO_MODULES:
-            if importlib.util.find_spec(name) is None:
-                continue
-            module = importlib.import_module(name)
+        for module in DEMO_MODULES:
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
         # Last, so `make run` leaves the accounts on screen above the server log.
-        from responsibilities.demo import print_accounts
-
         print_accounts(stdout=self.stdout)
