@@ -36,9 +36,12 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from config.errors import DomainError
 
@@ -166,8 +169,6 @@ def _rows_from_matrix(matrix: Iterable[Iterable]) -> list[Row]:
 
 
 def _read_xlsx(data: bytes) -> list[Row]:
-    import openpyxl
-
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
@@ -287,10 +288,6 @@ def write_xlsx(
     headers: list[str], rows: Iterable[Iterable], *, title: str = ""
 ) -> bytes:
     """An .xlsx file (bytes) with a bold header row; dates stay Excel dates."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
     bold = Font(bold=True)

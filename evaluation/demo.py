@@ -16,6 +16,9 @@ from django.contrib.auth import get_user_model
 from evaluation import services
 from evaluation.models import EvaluationRound, Inspection
 from org.models import Department
+from workflows import demo as workflows_demo
+from workflows import services as workflows_services
+from workflows.models import ExecutionProject, Receipt, Step
 
 DEMO_YEARS = (2025, 2026)
 
@@ -40,18 +43,9 @@ def _seed_past_year_projects(actor, stdout) -> None:
     (launch, receipts, evidence, returns, approvals, then timestamps backdated),
     as seen at the end of that year.
     """
-    from workflows.models import ExecutionProject
-
     if actor is None or ExecutionProject.objects.filter(year=PAST_YEAR).exists():
         return
-    try:
-        from workflows import demo as workflows_demo
-        from workflows import services as workflows_services
-
-        play, backdate = workflows_demo._play, workflows_demo._backdate
-    except (ImportError, AttributeError):
-        stdout.write(f"  评价：无法生成{PAST_YEAR}年演示项目，跳过。")
-        return
+    play, backdate = workflows_demo._play, workflows_demo._backdate
     rows = [
         r
         for r in workflows_services.project_bulk_launch_preview(
@@ -78,8 +72,6 @@ def _seed_past_year_projects(actor, stdout) -> None:
 
 
 def _seed_rounds(actor, stdout) -> None:
-    from workflows.models import ExecutionProject
-
     for year in DEMO_YEARS:
         if EvaluationRound.objects.filter(year=year, quarter=0).exists():
             continue
@@ -107,8 +99,6 @@ def _finish_past_year(actor, stdout) -> None:
     timestamps backdated into 2025 like the rest of that year. Idempotent:
     completed projects are left alone.
     """
-    from workflows.models import ExecutionProject, Receipt, Step
-
     published = EvaluationRound.objects.filter(
         year=PAST_YEAR,
         quarter=0,
@@ -126,15 +116,8 @@ def _finish_past_year(actor, stdout) -> None:
     )
     if not projects:
         return
-    try:
-        from workflows import demo as workflows_demo
-        from workflows import services as workflows_services
-
-        liaison_for, work = workflows_demo._liaison_for, workflows_demo._work
-        backdate = workflows_demo._backdate
-    except (ImportError, AttributeError):
-        stdout.write(f"  评价：无法办结{PAST_YEAR}年度演示项目，跳过。")
-        return
+    liaison_for, work = workflows_demo._liaison_for, workflows_demo._work
+    backdate = workflows_demo._backdate
     liaisons: dict = {}
     pending_statuses = [Step.Status.OPEN, Step.Status.RETURNED, Step.Status.SUBMITTED]
     for project in projects:
@@ -168,8 +151,6 @@ def _finish_past_year(actor, stdout) -> None:
 def _seed_supervision(actor, stdout) -> None:
     if actor is None or Inspection.objects.exists():
         return
-    from workflows.models import ExecutionProject
-
     supervised = (
         Department.objects.filter(inspection_group__isnull=False, is_active=True)
         .exclude(kind__in=["office", "inspection_group"])

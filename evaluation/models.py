@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from config.errors import DomainError
+
 FLOW_CHOICES = [("general", "七步法(一般流程)"), ("simple", "三步法(简易流程)")]
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -239,8 +241,6 @@ class EvaluationRound(models.Model):
                 .first()
             )
             if stored in (self.Status.PUBLISHED, self.Status.SUPERSEDED):
-                from config.errors import DomainError
-
                 raise DomainError(
                     "该评价轮次已发布，已冻结，不能修改；如需更正，请新建更正轮次并说明原因。",
                     code="frozen",

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from evaluation.models import (
     Accountability,
@@ -24,6 +25,8 @@ from evaluation.models import (
 from evaluation.services.rounds import department_scores, peer_averages
 from org.models import Department, Role
 from org.selectors import is_office, role_of, scope_to_user
+from workflows.models import ExecutionProject, Step
+from workflows.selectors import light_case
 
 S = EvaluationRound.Status
 RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
@@ -302,8 +305,6 @@ def score_trend(*, kind: str | None = None) -> list[dict]:
 
 def year_progress(*, year: int) -> list[dict]:
     """Approved steps / all steps of the year's projects, per flow and kind."""
-    from workflows.models import ExecutionProject, Step
-
     rows = (
         Step.objects.filter(project__year=year)
         .exclude(project__status=ExecutionProject.Status.CANCELLED)
@@ -328,9 +329,6 @@ def year_progress(*, year: int) -> list[dict]:
 
 def year_lights(*, year: int) -> dict:
     """Counts of green/yellow/red among the year's unfinished steps (one query)."""
-    from workflows.models import ExecutionProject, Step
-    from workflows.selectors import light_case
-
     rows = (
         Step.objects.filter(project__year=year)
         .exclude(project__status=ExecutionProject.Status.CANCELLED)
@@ -347,10 +345,6 @@ def year_lights(*, year: int) -> dict:
 
 
 def top_overdue(*, year: int, limit: int = 10, user=None):
-    from django.utils import timezone
-
-    from workflows.models import ExecutionProject, Step
-
     qs = (
         Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
         .exclude(status=Step.Status.APPROVED)
@@ -365,8 +359,6 @@ def top_overdue(*, year: int, limit: int = 10, user=None):
 
 def bulletin(*, round_: EvaluationRound) -> dict:
     """What a 通报 of a published round shows (a fixed number of queries)."""
-    from workflows.models import Step
-
     rows = ranking_rows(Evaluation.objects.filter(round=round_), round_=round_)
     by_kind = defaultdict(list)
     for row in rows:

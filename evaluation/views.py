@@ -1,5 +1,7 @@
 """Browser pages of the evaluation app: thin (check role, validate, one service)."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -24,13 +26,14 @@ from evaluation.models import (
     CreditRecord,
     EvaluationRound,
     KeyIndicator,
+    PeerRating,
     RoundEvent,
     ScoringStandard,
     StepScore,
 )
 from org.models import Department, Role
 from org.permissions import office_required, role_required
-from org.selectors import is_office, visible_departments
+from org.selectors import department_of, is_office, role_of, visible_departments
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 OFFICE_LEADER = {Role.OFFICE, Role.LEADER}
@@ -399,8 +402,6 @@ def standards(request):
 @office_required
 @require_POST
 def standard_edit(request, pk):
-    from decimal import Decimal, InvalidOperation
-
     standard = get_object_or_404(ScoringStandard, pk=pk)
     steps, rules = {}, {}
     try:
@@ -435,8 +436,6 @@ def standard_edit(request, pk):
 
 
 def _may_record(user) -> bool:
-    from org.selectors import role_of
-
     return role_of(user) in {Role.OFFICE, Role.INSPECTOR}
 
 
@@ -579,9 +578,6 @@ def accountability_create(request):
 @role_required({Role.OFFICE, Role.LIAISON})
 def peer(request):
     """A liaison rates the departments of the other kind in open rounds."""
-    from evaluation.models import PeerRating
-    from org.selectors import department_of
-
     department = department_of(request.user)
     rated_kind = services.RATES.get(department.kind) if department else None
     rounds = list(

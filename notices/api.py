@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -19,6 +20,7 @@ from org.permissions import (
     OfficeWritesRoleHoldersRead,
 )
 from org.selectors import role_of
+from workflows.models import ExecutionProject, Step
 
 
 class RoleHoldersAct(OfficeWritesRoleHoldersRead):
@@ -73,15 +75,11 @@ class AssignmentInSerializer(serializers.Serializer):
     step = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate_due_on(self, value):
-        from django.utils import timezone
-
         if value is not None and value < timezone.localdate():
             raise serializers.ValidationError("反馈时限不能早于今天。")
         return value
 
     def validate(self, attrs):
-        from workflows.models import ExecutionProject, Step
-
         if attrs.get("step"):
             step = Step.objects.filter(pk=attrs["step"]).first()
             if step is None:

@@ -6,14 +6,13 @@ class NoticesConfig(AppConfig):
     verbose_name = "三单一表"
 
     def ready(self):
-        from workflows import signals as workflow_signals
-
-        workflow_signals.receipt_confirmed.connect(
-            _on_receipt_confirmed, dispatch_uid="notices_receipt_confirmed"
+        # Imported here, not at the top: services read models, and Django imports
+        # every apps.py before any model can be loaded.
+        from notices.services import (
+            notification_confirm_for_receipt,
+            notification_send_for_launch,
         )
+        from workflows import hooks
 
-
-def _on_receipt_confirmed(sender, *, receipt_id, actor_id=None, **kwargs):
-    from notices.services.answers import notification_confirm_for_receipt
-
-    notification_confirm_for_receipt(receipt_id=receipt_id, actor_id=actor_id)
+        hooks.project_launched.register(notification_send_for_launch)
+        hooks.receipt_confirmed.register(notification_confirm_for_receipt)

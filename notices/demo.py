@@ -23,6 +23,7 @@ from notices.services import (
     scan_due,
 )
 from org.models import Department, Membership, Role
+from workflows.calendar import add_working_days, subtract_working_days
 
 DEMO_ASSIGNMENTS = [
     {
@@ -81,8 +82,6 @@ def _departments_with_liaisons(limit: int):
 
 
 def _seed_assignments(office, today) -> int:
-    from workflows.calendar import add_working_days, subtract_working_days
-
     departments = _departments_with_liaisons(len(DEMO_ASSIGNMENTS))
     created = 0
     for spec, department in zip(DEMO_ASSIGNMENTS, departments, strict=False):
@@ -121,8 +120,6 @@ def _seed_assignments(office, today) -> int:
 
 
 def seed(*, stdout) -> None:
-    from workflows.calendar import subtract_working_days
-
     rule_current()  # the default rules row
     today = timezone.localdate()
     office = _office_user()

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from notices.models import ImplementationReport, Notice
+from notices.models import ImplementationReport, Notice, ReportFile
 from org.models import Department, Role
 from org.selectors import department_of, role_of, sees_everything, visible_departments
 
@@ -126,8 +126,6 @@ def unconfirmed_by_department(*, user, limit: int = 50):
 
 
 def report_file_get(*, user, pk):
-    from notices.models import ReportFile
-
     file = ReportFile.objects.select_related("report__notice").filter(pk=pk).first()
     if file is None:
         raise Http404

@@ -1,9 +1,8 @@
 """The navigation: each role sees the entries it may use."""
 
-import importlib
-
 from django.urls import NoReverseMatch, reverse
 
+from notices.selectors import notice_unconfirmed_count
 from org.models import Role
 from org.selectors import department_of, role_of
 
@@ -27,13 +26,8 @@ NAV_ITEMS = [
     ("工作日历", "workflows:calendar", {OFFICE}),
 ]
 
-# url name -> "module.function(user) -> int": a cheap count shown on the nav item.
-NAV_BADGES = {"notices:inbox": "notices.selectors.notice_unconfirmed_count"}
-
-
-def _badge(path: str, user) -> int:
-    module_name, function_name = path.rsplit(".", 1)
-    return getattr(importlib.import_module(module_name), function_name)(user)
+# url name -> function(user) -> int: a cheap count shown on the nav item.
+NAV_BADGES = {"notices:inbox": notice_unconfirmed_count}
 
 
 def navigation(request):
@@ -51,7 +45,7 @@ def navigation(request):
             continue  # that app has no such page (yet)
         item = {"label": label, "url": url, "active": request.path.startswith(url)}
         if name in NAV_BADGES:
-            item["badge"] = _badge(NAV_BADGES[name], user)
+            item["badge"] = NAV_BADGES[name](user)
         items.append(item)
     return {
         "nav_items": items,

@@ -12,16 +12,20 @@ from org.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
 from regulations.models import Regulation
-from responsibilities.models import ResponsibilityList
 
 
-class ResponsibilityBriefSerializer(serializers.ModelSerializer):
-    partner_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+class ResponsibilityBriefSerializer(serializers.Serializer):
+    """A row of the four lists (a plain serializer: the lists' app sits above)."""
 
-    class Meta:
-        model = ResponsibilityList
-        fields = ["id", "kind", "department", "partner_departments", "duty"]
-        read_only_fields = fields
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(
+        read_only=True, help_text="lead / driver / safeguard / supervision"
+    )
+    department = serializers.IntegerField(source="department_id", read_only=True)
+    partner_departments = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, pk_field=serializers.IntegerField()
+    )
+    duty = serializers.CharField(read_only=True)
 
 
 class RegulationSerializer(serializers.ModelSerializer):

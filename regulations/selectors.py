@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.db.models import QuerySet
 from django.http import Http404
 
+from regulations import hooks
 from regulations.filters import RegulationFilter
 from regulations.models import Regulation
 
@@ -77,11 +78,14 @@ def revision_chain(*, regulation: Regulation) -> list[Regulation]:
     return chain + [regulation] + newer
 
 
-def regulation_responsibilities(*, regulation: Regulation, user) -> QuerySet:
-    """The rows of the four lists for this regulation that the user may see."""
-    from responsibilities.selectors import responsibility_list
+def regulation_responsibilities(*, regulation: Regulation, user) -> list:
+    """The rows of the four lists for this regulation that the user may see.
 
-    return responsibility_list(user=user, regulation=regulation.pk)
+    The lists sit above the catalogue, so they answer through
+    `regulations.hooks.regulation_responsibilities` (filled in by responsibilities).
+    """
+    answers = hooks.regulation_responsibilities(regulation=regulation, user=user)
+    return [row for rows in answers for row in rows]
 
 
 def regulation_history(*, regulation: Regulation) -> list[dict]:

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ResponsibilitiesConfig(AppConfig):
     name = "responsibilities"
     verbose_name = "责任清单"
+
+    def ready(self):
+        # Imported here, not at the top: selectors read models, and Django
+        # imports every apps.py before any model can be loaded.
+        from regulations import hooks
+        from responsibilities.selectors import regulation_responsibilities
+
+        hooks.regulation_responsibilities.register(regulation_responsibilities)

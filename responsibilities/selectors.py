@@ -50,6 +50,12 @@ def responsibility_list(
     ).prefetch_related("partner_departments")
 
 
+def regulation_responsibilities(*, regulation: Regulation, user) -> QuerySet:
+    """The rows of the four lists for this regulation that the user may see
+    (the catalogue shows them through regulations.hooks)."""
+    return responsibility_list(user=user, regulation=regulation.pk)
+
+
 def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
     """List rows where the department is responsible (or supervised) or a partner."""
     through = ResponsibilityList.partner_departments.through

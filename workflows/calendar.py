@@ -23,6 +23,8 @@ import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
 
+from workflows.models import CalendarDay
+
 _VERSION_KEY = "workflows:calendar:version"
 _lock = threading.Lock()
 # How long a process trusts its copy before asking the shared cache again, so
@@ -84,7 +86,6 @@ def _overrides() -> dict[datetime.date, bool]:
     if overrides is not None and version is not None and version == _state["version"]:
         _state["checked"] = now
         return overrides
-    from workflows.models import CalendarDay
 
     if version is None:
         version = uuid.uuid4().hex

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 # What a step may ask for as evidence (StepTemplate.evidence_kinds).
 EVIDENCE_KINDS = {
@@ -18,8 +19,6 @@ EVIDENCE_KINDS = {
 def evidence_upload_to(instance, filename):
     """Files live under MEDIA_ROOT/evidence/<year>/<month>/ with a random name;
     the user's name is kept in `original_name` (never trusted as a path)."""
-    from django.utils import timezone
-
     ext = os.path.splitext(filename)[1].lower()[:10]
     today = timezone.localdate()
     return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{ext}"

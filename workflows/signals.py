@@ -22,8 +22,3 @@ def _calendar_day_changed(sender, **kwargs):
     # and again after commit so no other process keeps what it read meanwhile.
     calendar.clear_cache()
     transaction.on_commit(calendar.clear_cache)
-
-
-# Sent after commit when a department confirms its receipt of a project
-# (kwargs: receipt_id, project_id, department_id, actor_id).
-receipt_confirmed = Signal()

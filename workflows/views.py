@@ -7,6 +7,7 @@ Objects outside the user's scope are 404s.
 import calendar as std_calendar
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from config.errors import DomainError
 from org.models import Department, Role
 from org.permissions import office_required, reader_required, role_required
-from org.selectors import can_act_for, is_office, sees_everything
+from org.selectors import can_act_for, is_office, scope_to_user, sees_everything
 from workflows import calendar, selectors, services
 from workflows.filters import LIGHT_CHOICES
 from workflows.forms import (
@@ -34,6 +35,7 @@ from workflows.forms import (
 from workflows.models import (
     EVIDENCE_KINDS,
     CalendarDay,
+    EvidenceFile,
     ExecutionProject,
     FlowTemplate,
     Receipt,
@@ -262,8 +264,6 @@ def step_page(request, pk):
 
 
 def _max_size_mb():
-    from django.conf import settings
-
     return f"{settings.EVIDENCE_MAX_FILE_SIZE / (1024 * 1024):g}"
 
 
@@ -324,8 +324,6 @@ def step_return_view(request, pk):
 @require_POST
 @reader_required
 def receipt_confirm_view(request, pk):
-    from org.selectors import scope_to_user
-
     receipt = get_object_or_404(
         scope_to_user(Receipt.objects.all(), user=request.user), pk=pk
     )
@@ -362,8 +360,6 @@ def receipt_confirm_view(request, pk):
 @reader_required
 def evidence_file_download(request, pk):
     """Evidence is never public media: each download checks the user's scope."""
-    from workflows.models import EvidenceFile
-
     try:
         record = selectors.evidence_file_get(user=request.user, pk=pk)
     except EvidenceFile.DoesNotExist as exc:

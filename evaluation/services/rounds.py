@@ -27,6 +27,8 @@ from evaluation.services.standards import (
     grade_thresholds_ensure,
     standard_ensure_default,
 )
+from notices.models import Notice
+from workflows.models import Event, ExecutionProject, Step
 
 logger = logging.getLogger(__name__)
 
@@ -184,9 +186,6 @@ def evaluation_propose(
     marks, deductions, totals) is recomputed.
     Side effects: creates/updates Evaluation, StepScore, Deduction rows.
     """
-    from notices.models import Notice
-    from workflows.models import Event, Step
-
     round_ = _lock_editable(round.pk)
     if project.year != round_.year:
         raise DomainError("项目年度与评价轮次年度不一致。")
@@ -336,8 +335,6 @@ def round_propose_all(
 
     Side effects: as evaluation_propose, per project. Returns the number of sheets.
     """
-    from workflows.models import ExecutionProject
-
     projects = ExecutionProject.objects.filter(year=round.year).exclude(
         status=ExecutionProject.Status.CANCELLED
     )

@@ -17,6 +17,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
+from workflows.calendar import working_days_between
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
@@ -47,10 +51,6 @@ class StepResult:
 
 def overdue_working_days(step, *, today: datetime.date) -> int:
     """Working days after the deadline until approval (or today if not approved)."""
-    from django.utils import timezone
-
-    from workflows.calendar import working_days_between
-
     if step.approved_at is not None:
         end = timezone.localtime(step.approved_at).date()
     else:

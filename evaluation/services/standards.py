@@ -12,6 +12,7 @@ from evaluation.models import (
     ScoringStandard,
     StandardStep,
 )
+from workflows.models import StepTemplate
 
 FLOW_NAMES = {"general": "七步法评分标准", "simple": "三步法评分标准"}
 
@@ -59,7 +60,6 @@ def standard_ensure_default(*, flow_code: str, actor=None) -> ScoringStandard:
     existing = current.first()
     if existing is not None:
         return existing
-    from workflows.models import StepTemplate
 
     templates = list(
         StepTemplate.objects.filter(flow__code=flow_code).order_by("order")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from evaluation.models import Accountability, Inspection, Problem, SupervisionEvent
+from notices.services import assignment_issue
 from org.models import Role
 from org.selectors import role_of, visible_departments
 
@@ -143,8 +144,6 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     Side effects: a Notice of kind assignment (delivered by notices after commit),
     the problem linked to it and moved to 整改中.
     """
-    from notices.services import assignment_issue
-
     _ensure_supervises(actor, problem.inspection.department_id)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if problem.assignment_id:

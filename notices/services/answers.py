@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +11,8 @@ from config.errors import DomainError, InvalidTransition, NotAllowed
 from notices.models import ImplementationReport, Notice, ReportFile
 from notices.services.transitions import transition
 from org.selectors import can_act_for, is_office
+from workflows.models import Receipt
+from workflows.services import receipt_confirm
 
 S = Notice.Status
 CONFIRMED_STATUSES = {S.CONFIRMED, S.ANSWERED, S.ACCEPTED, S.RETURNED}
@@ -19,8 +22,6 @@ def _receipt_confirm(notice: Notice, actor) -> None:
     """A 告知单's confirmation is also the project's receipt (回执)."""
     if not notice.receipt_id:
         return
-    from workflows.models import Receipt
-    from workflows.services import receipt_confirm
 
     receipt = Receipt.objects.get(pk=notice.receipt_id)
     if receipt.confirmed_at is None:
@@ -172,8 +173,6 @@ def notification_confirm_for_receipt(*, receipt_id: int, actor_id: int | None) -
     """The project's receipt was confirmed in workflows: the 告知单 that asked for
     it is confirmed as well (idempotent). Returns how many changed.
     Side effects: notice -> confirmed, a NoticeEvent."""
-    from django.contrib.auth import get_user_model
-
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     changed = 0
     for notice in Notice.objects.filter(

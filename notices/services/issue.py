@@ -11,6 +11,8 @@ from config.errors import DomainError
 from notices.models import Notice, NoticeEvent
 from notices.services.numbering import number_allocate
 from notices.services.rules import rule_current
+from workflows.calendar import add_working_days
+from workflows.models import Receipt, Step
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +137,6 @@ def notification_send_for_launch(*, project, actor) -> list[Notice]:
     nothing (one notification per receipt). Side effects: numbered Notice rows,
     NoticeEvent rows, delivery queued on commit.
     """
-    from workflows.models import Receipt, Step
-
     departments = [project.lead_department, *project.partner_departments.all()]
     receipts = {
         r.department_id: r
@@ -197,8 +197,6 @@ def assignment_issue(
     `due_on` is when the 落实表 is due (default: the rule's working days from
     today). Side effects: a numbered Notice, a NoticeEvent, delivery on commit.
     """
-    from workflows.calendar import add_working_days
-
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写交办单标题。")

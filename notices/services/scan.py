@@ -21,6 +21,9 @@ from django.utils import timezone
 from notices.models import Notice, NoticeRule
 from notices.services.issue import notice_create
 from notices.services.rules import rule_current
+from workflows.calendar import add_working_days, working_days_between
+from workflows.models import ExecutionProject, Receipt, Step
+from workflows.services import step_flag_for_bulletin
 
 K = Notice.Kind
 S = Notice.Status
@@ -29,8 +32,6 @@ LEVEL_NAMES = {1: "第一次", 2: "第二次", 3: "第三次"}
 
 
 def _step_statuses():
-    from workflows.models import Step
-
     # Steps the department can act on; a submitted step waits for the office.
     return [Step.Status.OPEN, Step.Status.RETURNED]
 
@@ -48,8 +49,6 @@ def _next_level(
     *, rule: NoticeRule, due_on, last_level, last_issued, today
 ) -> int | None:
     """The warning level to raise today, or None (see the module docstring)."""
-    from workflows.calendar import working_days_between
-
     if last_level is None:
         if working_days_between(due_on, today) > rule.warning_grace_days:
             return 1
@@ -85,8 +84,6 @@ def _ladder_text(department, level: int, cc_text: str, cc_departments) -> str:
 
 def _flag_for_bulletin(step, notice) -> None:
     """Third warning: the step is named in the bulletin (workflows owns the flag)."""
-    from workflows.services import step_flag_for_bulletin
-
     step_flag_for_bulletin(
         step=step,
         reason=f"第{notice.level}次警示（{notice.number}）仍未完成，列入通报。",
@@ -94,15 +91,10 @@ def _flag_for_bulletin(step, notice) -> None:
 
 
 def _warning_due(rule, today):
-    from workflows.calendar import add_working_days
-
     return add_working_days(today, rule.warning_answer_days)
 
 
 def _scan_reminders(rule, today, counts):
-    from workflows.calendar import add_working_days
-    from workflows.models import Step
-
     horizon = add_working_days(today, rule.reminder_days_before)
     already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
     steps = (
@@ -160,9 +152,6 @@ def _raise_warning(*, rule, today, counts, level, department, title, body, **sub
 
 
 def _scan_overdue_steps(rule, today, counts):
-    from workflows.calendar import working_days_between
-    from workflows.models import Step
-
     steps = _warning_levels(
         Step.objects.filter(due_on__lt=today, status__in=_step_statuses()), "notices"
     )
@@ -205,8 +194,6 @@ def _scan_overdue_steps(rule, today, counts):
 
 
 def _scan_overdue_receipts(rule, today, counts):
-    from workflows.models import ExecutionProject, Receipt
-
     receipts = _warning_levels(
         Receipt.objects.filter(
             due_on__lt=today,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from org import selectors as org_selectors
 from org import services as org_services
 from org.models import Department
 from org.permissions import office_required, reader_required
+from regulations.models import Regulation
 from responsibilities import selectors, services, spreadsheets
 from responsibilities.forms import DepartmentForm, ImportForm, ResponsibilityForm
 from responsibilities.models import ResponsibilityList
@@ -178,8 +180,6 @@ def responsibility_create_page(request, kind):
 
 
 def _list_url():
-    from django.urls import reverse
-
     return reverse("responsibilities:list")
 
 
@@ -305,8 +305,6 @@ def responsibility_export_page(request, kind):
 
 @reader_required
 def coverage_page(request):
-    from regulations.models import Regulation
-
     missing = selectors.regulations_without_lead().order_by("title")
     in_force = Regulation.objects.filter(
         status=Regulation.Status.IN_FORCE, is_deleted=False

@@ -14,7 +14,7 @@ from org.models import Department
 from org.selectors import is_office
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
-from workflows import calendar
+from workflows import calendar, hooks
 from workflows.models import (
     Event,
     ExecutionProject,
@@ -152,9 +152,7 @@ def _launch(
             _transition(
                 step, action="open", actor=actor, fields={"opened_at": opened_at}
             )
-    from notices import services as notice_services
-
-    notice_services.notification_send_for_launch(project=project, actor=actor)
+    hooks.project_launched(project=project, actor=actor)
     return project
 
 
@@ -174,7 +172,7 @@ def project_launch(
     due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; each
     department's steps copied from the flow template with working-day
     deadlines; the first stage opened; Event rows; one 告知单 per department
-    (notices.services.notification_send_for_launch).
+    (workflows.hooks.project_launched, filled in by notices).
     """
     _check_actor(actor)
     if regulation.status == Regulation.Status.REPEALED:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
 from org.selectors import can_act_for, is_office
+from workflows import hooks
 from workflows.models import (
     Event,
     Evidence,
@@ -21,7 +22,6 @@ from workflows.models import (
 )
 from workflows.services.launch import stages_of
 from workflows.services.transitions import _transition
-from workflows.signals import receipt_confirmed
 
 ALLOWED_EVIDENCE_EXTENSIONS = frozenset(
     {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"}
@@ -43,16 +43,9 @@ def _confirm(receipt: Receipt, actor) -> bool:
         action="receipt",
         to_status="confirmed",
     )
-    receipt_id, project_id = receipt.pk, receipt.project_id
-    department_id, actor_id = receipt.department_id, getattr(actor, "pk", None)
+    receipt_id, actor_id = receipt.pk, getattr(actor, "pk", None)
     transaction.on_commit(
-        lambda: receipt_confirmed.send(
-            sender=Receipt,
-            receipt_id=receipt_id,
-            project_id=project_id,
-            department_id=department_id,
-            actor_id=actor_id,
-        )
+        lambda: hooks.receipt_confirmed(receipt_id=receipt_id, actor_id=actor_id)
     )
     return True
 
@@ -61,8 +54,8 @@ def receipt_confirm(*, receipt: Receipt, actor) -> Receipt:
     """The department confirms receipt of its part of a project (回执). Idempotent:
     a second confirmation changes nothing.
 
-    Side effects: confirmed_at/by set once; an Event row; `receipt_confirmed`
-    sent after commit.
+    Side effects: confirmed_at/by set once; an Event row; after commit,
+    `workflows.hooks.receipt_confirmed` (notices confirms the 告知单).
     """
     if not can_act_for(actor, receipt.department_id):
         raise NotAllowed("只有本单位联络员可以确认回执。")

@@ -1,0 +1,68 @@
+"""config.hooks: how a lower app calls the apps above it."""
+
+import pytest
+
+from config.hooks import Hook
+from notices.services import (
+    notification_confirm_for_receipt,
+    notification_send_for_launch,
+)
+from regulations import hooks as regulation_hooks
+from responsibilities.selectors import regulation_responsibilities
+from workflows import hooks as workflow_hooks
+
+
+def test_hook_calls_registered_functions_once_each_in_order():
+    # given
+    hook = Hook("sample", arguments=("value",))
+    calls = []
+
+    def first(*, value):
+        calls.append(("first", value))
+        return 1
+
+    def second(*, value):
+        calls.append(("second", value))
+        return 2
+
+    hook.register(first)
+    hook.register(second)
+    hook.register(first)  # ready() may run twice
+    # when
+    answers = hook(value=7)
+    # then
+    assert answers == [1, 2]
+    assert calls == [("first", 7), ("second", 7)]
+
+
+def test_hook_refuses_arguments_it_does_not_declare():
+    # given
+    hook = Hook("sample", arguments=("value",))
+    hook.register(lambda *, value: value)
+    # when / then
+    with pytest.raises(TypeError, match="sample"):
+        hook(value=1, other=2)
+
+
+def test_hook_lets_errors_through_so_a_transaction_rolls_back():
+    # given
+    hook = Hook("sample", arguments=())
+
+    def broken():
+        raise ValueError("boom")
+
+    hook.register(broken)
+    # when / then
+    with pytest.raises(ValueError, match="boom"):
+        hook()
+
+
+def test_hooks_are_filled_in_by_the_apps_above():
+    # then: notices and responsibilities registered their services at start
+    assert workflow_hooks.project_launched._functions == [notification_send_for_launch]
+    assert workflow_hooks.receipt_confirmed._functions == [
+        notification_confirm_for_receipt
+    ]
+    assert regulation_hooks.regulation_responsibilities._functions == [
+        regulation_responsibilities
+    ]
