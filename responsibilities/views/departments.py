@@ -1,16 +1,14 @@
 """The department tree and its forms."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from config.pages import page_errors
 from config.permissions import office_required, reader_required
 from responsibilities import selectors, services
 from responsibilities.forms import DepartmentForm
 from responsibilities.models import Department
-from responsibilities.views.lists import _add_errors
 
 
 @reader_required
@@ -64,7 +62,7 @@ def department_create_page(request):
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request, form=form):
             department = services.department_create(
                 code=data["code"],
                 name=data["name"],
@@ -74,12 +72,8 @@ def department_create_page(request):
                 leader_name=data["leader_name"],
                 email=data["email"],
                 sort_order=data["sort_order"],
+                is_active=data["is_active"],
             )
-            if not data["is_active"]:
-                services.department_update(department=department, is_active=False)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, f"已新增单位“{department.name}”。")
             return redirect("responsibilities:departments")
     return render(
@@ -107,28 +101,21 @@ def department_edit_page(request, pk):
     form = DepartmentForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                services.department_update(
-                    department=department,
-                    name=data["name"],
-                    kind=data["kind"],
-                    inspection_group=data["inspection_group"],
-                    leader_name=data["leader_name"],
-                    email=data["email"],
-                    sort_order=data["sort_order"],
-                    is_active=data["is_active"],
-                )
-                if data["parent"] != department.parent:
-                    services.department_move(
-                        department=department, parent=data["parent"]
-                    )
-        except ValidationError as exc:
-            department.refresh_from_db()
-            _add_errors(form, exc)
-        else:
+        with page_errors(request, form=form):
+            services.department_update(
+                department=department,
+                parent=data["parent"],
+                name=data["name"],
+                kind=data["kind"],
+                inspection_group=data["inspection_group"],
+                leader_name=data["leader_name"],
+                email=data["email"],
+                sort_order=data["sort_order"],
+                is_active=data["is_active"],
+            )
             messages.success(request, f"已保存单位“{department.name}”。")
             return redirect("responsibilities:departments")
+        department.refresh_from_db()  # refused: show the saved row, not the edit
     return render(
         request,
         "responsibilities/department_form.html",

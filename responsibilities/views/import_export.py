@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import office_required, reader_required
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from responsibilities import spreadsheets
@@ -28,7 +29,7 @@ def responsibility_import_page(request, kind):
     }
     if request.method == "POST":
         confirm = request.POST.get("confirm") == "1"
-        try:
+        with page_errors(request) as outcome:
             if confirm:
                 upload = unstash_upload(request, namespace=namespace, pop=True)
                 if upload is None:
@@ -43,33 +44,35 @@ def responsibility_import_page(request, kind):
             report = spreadsheets.responsibility_import(
                 kind=kind, rows=rows, user=request.user, commit=confirm
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if outcome.failed:
             return render(request, "responsibilities/import.html", context)
         if confirm and report.committed:
             messages.success(request, report.summary())
             return redirect(f"{_list_url()}?kind={kind}")
         if report.ok:
             stash_upload(request, upload, namespace=namespace)
-        errors_by_row = {}
-        for error in report.errors:
-            errors_by_row.setdefault(error.row, []).append(str(error))
-        context.update(
-            {
-                "report": report,
-                "headers": [h for h, _ in spreadsheets.COLUMNS[kind]],
-                "preview": [
-                    {
-                        "number": row["_row"],
-                        "values": [row[h] for h, _ in spreadsheets.COLUMNS[kind]],
-                        "errors": errors_by_row.get(row["_row"], []),
-                    }
-                    for row in report.rows
-                ],
-                "file_errors": [e for e in report.errors if e.row == 1],
-            }
-        )
+        context.update(_preview(kind, report))
     return render(request, "responsibilities/import.html", context)
+
+
+def _preview(kind: str, report) -> dict:
+    """The checked rows with their errors, for the page before confirming."""
+    errors_by_row = {}
+    for error in report.errors:
+        errors_by_row.setdefault(error.row, []).append(str(error))
+    return {
+        "report": report,
+        "headers": [h for h, _ in spreadsheets.COLUMNS[kind]],
+        "preview": [
+            {
+                "number": row["_row"],
+                "values": [row[h] for h, _ in spreadsheets.COLUMNS[kind]],
+                "errors": errors_by_row.get(row["_row"], []),
+            }
+            for row in report.rows
+        ],
+        "file_errors": [e for e in report.errors if e.row == 1],
+    }
 
 
 @reader_required

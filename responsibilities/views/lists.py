@@ -4,7 +4,6 @@ Thin: check role, validate a form, call one service or selector, render.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config.filters import query_int
+from config.pages import page_errors
 from config.permissions import office_required, reader_required
 from responsibilities import selectors, services
 from responsibilities.forms import ResponsibilityForm
@@ -32,17 +32,6 @@ def _kind_or_404(kind: str) -> str:
     if kind not in Kind.values:
         raise Http404("没有这种清单")
     return kind
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _id_param(value) -> int | None:
@@ -150,7 +139,7 @@ def responsibility_create_page(request, kind):
     form = ResponsibilityForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
+        with page_errors(request, form=form):
             services.responsibility_create(
                 kind=kind,
                 user=request.user,
@@ -158,9 +147,6 @@ def responsibility_create_page(request, kind):
                 partner_departments=fields.pop("partner_departments"),
                 **fields,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, "已新增清单条目。")
             return redirect(f"{_list_url()}?kind={kind}")
     return render(
@@ -192,16 +178,13 @@ def responsibility_edit_page(request, pk):
     form = ResponsibilityForm(request.POST or None, kind=row.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
+        with page_errors(request, form=form):
             services.responsibility_update(
                 responsibility=row,
                 user=request.user,
                 partner_departments=fields.pop("partner_departments"),
                 **fields,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, "已保存修改。")
             return redirect(f"{_list_url()}?kind={row.kind}")
     history = row.history.select_related("history_user").order_by("-history_date")[:20]
