@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -179,10 +178,7 @@ class NoticeListCreate(generics.ListAPIView):
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            notice = services.assignment_issue(
-                actor=request.user, **data.validated_data
-            )
+        notice = services.assignment_issue(actor=request.user, **data.validated_data)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
