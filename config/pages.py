@@ -49,7 +49,7 @@ def form_add_errors(form, exc: ValidationError) -> None:
 
 
 @contextmanager
-def page_errors(request, *, form=None) -> Iterator[Outcome]:
+def page_errors(request, *, form=None, flash: bool = True) -> Iterator[Outcome]:
     """Run the block; a refused rule becomes the page's message (see module doc)."""
     outcome = Outcome()
     try:
@@ -59,12 +59,12 @@ def page_errors(request, *, form=None) -> Iterator[Outcome]:
         outcome.messages = [exc.message]
         if form is not None:
             form.add_error(None, exc.message)
-        else:
+        elif flash:
             messages.error(request, exc.message)
     except ValidationError as exc:
         outcome.failed = True
         outcome.messages = [t for texts in _by_field(exc).values() for t in texts]
         if form is not None:
             form_add_errors(form, exc)
-        else:
+        elif flash:
             messages.error(request, outcome.message)

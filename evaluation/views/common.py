@@ -1,8 +1,5 @@
-"""Shared pieces of the evaluation pages: role sets, query ints, errors."""
+"""Shared pieces of the evaluation pages: role sets and query ints."""
 
-from django.contrib import messages
-
-from config.errors import DomainError
 from config.filters import MAX_ID, query_int
 from responsibilities.models import Role
 
@@ -14,14 +11,3 @@ SUPERVISORS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
 def _int(value, default=None):
     """A whole number from the request, `default` for anything else."""
     return query_int(value, low=-MAX_ID, default=default)
-
-
-def _run(request, action, success: str) -> bool:
-    """Call a service; a refused rule becomes a Chinese error message."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True

@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import office_required, role_required
 from config.tabular import xlsx_response
 from evaluation import selectors, services
 from evaluation.forms import AdjustForm, ReasonForm, RoundCreateForm
 from evaluation.models import EvaluationRound, KeyIndicator, RoundEvent, StepScore
-from evaluation.views.common import OFFICE_LEADER, READERS, _int, _run
+from evaluation.views.common import OFFICE_LEADER, READERS, _int
 from responsibilities.models import Department
 from responsibilities.selectors import is_office
 
@@ -42,7 +42,7 @@ def round_create(request):
         )
         return redirect("evaluation:rounds")
     data = form.cleaned_data
-    try:
+    with page_errors(request):
         round_ = services.round_create(
             year=data["year"],
             quarter=data["quarter"],
@@ -51,11 +51,9 @@ def round_create(request):
             reason=data["reason"],
             actor=request.user,
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("evaluation:rounds")
-    messages.success(request, f"已新建评价轮次“{round_.name}”。")
-    return redirect("evaluation:round_detail", pk=round_.pk)
+        messages.success(request, f"已新建评价轮次“{round_.name}”。")
+        return redirect("evaluation:round_detail", pk=round_.pk)
+    return redirect("evaluation:rounds")
 
 
 @role_required(OFFICE_LEADER)
@@ -114,7 +112,9 @@ def round_action(request, pk, action):
     if action not in actions:
         raise Http404
     call, success = actions[action]
-    _run(request, call, success)
+    with page_errors(request):
+        call()
+        messages.success(request, success)
     return redirect("evaluation:round_detail", pk=round_.pk)
 
 
@@ -122,13 +122,11 @@ def round_action(request, pk, action):
 @require_POST
 def round_peer_weight(request, pk):
     round_ = get_object_or_404(EvaluationRound, pk=pk)
-    _run(
-        request,
-        lambda: services.round_set_peer_weight(
+    with page_errors(request):
+        services.round_set_peer_weight(
             round=round_, weight=request.POST.get("peer_weight", ""), actor=request.user
-        ),
-        "互评权重已保存。",
-    )
+        )
+        messages.success(request, "互评权重已保存。")
     return redirect("evaluation:round_detail", pk=pk)
 
 
@@ -161,16 +159,14 @@ def sheet_adjust(request, pk, line_pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("evaluation:sheet", pk=pk)
-    _run(
-        request,
-        lambda: services.mark_adjust(
+    with page_errors(request):
+        services.mark_adjust(
             step_score=line,
             new_points=form.cleaned_data["new_points"],
             reason=form.cleaned_data["reason"],
             actor=request.user,
-        ),
-        f"已调整“{line.name}”的得分。",
-    )
+        )
+        messages.success(request, f"已调整“{line.name}”的得分。")
     return redirect("evaluation:sheet", pk=pk)
 
 
@@ -181,16 +177,14 @@ def sheet_indicator_miss(request, pk):
     indicator = get_object_or_404(
         KeyIndicator, pk=_int(request.POST.get("indicator"), 0)
     )
-    _run(
-        request,
-        lambda: services.indicator_miss_record(
+    with page_errors(request):
+        services.indicator_miss_record(
             evaluation=sheet,
             indicator=indicator,
             reason=request.POST.get("reason", ""),
             actor=request.user,
-        ),
-        "已登记关键指标未达成并重新计分。",
-    )
+        )
+        messages.success(request, "已登记关键指标未达成并重新计分。")
     return redirect("evaluation:sheet", pk=pk)
 
 

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.pages import page_errors
 from config.permissions import office_required, role_required
 from evaluation import services
 from evaluation.models import ScoringStandard
-from evaluation.views.common import OFFICE_LEADER, _run
+from evaluation.views.common import OFFICE_LEADER
 
 
 @role_required(OFFICE_LEADER)
@@ -39,15 +40,13 @@ def standard_edit(request, pk):
     except InvalidOperation:
         messages.error(request, "分值必须是数字。")
         return redirect("evaluation:standards")
-    _run(
-        request,
-        lambda: services.standard_update(
+    with page_errors(request):
+        services.standard_update(
             standard=standard,
             actor=request.user,
             steps=steps,
             rules=rules,
             note=request.POST.get("note", ""),
-        ),
-        "评分标准已保存(已被使用的版本会另存为新版本)。",
-    )
+        )
+        messages.success(request, "评分标准已保存(已被使用的版本会另存为新版本)。")
     return redirect("evaluation:standards")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import role_required
 from evaluation import selectors, services
 from evaluation.forms import (
@@ -16,7 +16,7 @@ from evaluation.forms import (
     ProblemForm,
     ProblemStatusForm,
 )
-from evaluation.views.common import SUPERVISORS, _int, _run
+from evaluation.views.common import SUPERVISORS, _int
 from responsibilities.models import Role
 
 
@@ -52,11 +52,8 @@ def inspection_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request):
             inspection = services.inspection_record(actor=request.user, **data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, "已登记检查记录。")
             return redirect("evaluation:inspection_detail", pk=inspection.pk)
     return render(
@@ -90,13 +87,11 @@ def problem_create(request, pk):
     inspection = selectors.inspection_get(user=request.user, pk=pk)
     form = ProblemForm(request.POST)
     if form.is_valid():
-        _run(
-            request,
-            lambda: services.problem_record(
+        with page_errors(request):
+            services.problem_record(
                 actor=request.user, inspection=inspection, **form.cleaned_data
-            ),
-            "已登记问题。",
-        )
+            )
+            messages.success(request, "已登记问题。")
     else:
         messages.error(request, "请填写问题描述，整改时限须为有效日期。")
     return redirect("evaluation:inspection_detail", pk=pk)
@@ -107,26 +102,20 @@ def problem_create(request, pk):
 def problem_action(request, pk, action):
     problem = selectors.problem_get(user=request.user, pk=pk)
     if action == "assign":
-        _run(
-            request,
-            lambda: services.problem_raise_assignment(
-                actor=request.user, problem=problem
-            ),
-            "已下发交办单。",
-        )
+        with page_errors(request):
+            services.problem_raise_assignment(actor=request.user, problem=problem)
+            messages.success(request, "已下发交办单。")
     elif action == "status":
         form = ProblemStatusForm(request.POST)
         if form.is_valid():
-            _run(
-                request,
-                lambda: services.problem_set_status(
+            with page_errors(request):
+                services.problem_set_status(
                     actor=request.user,
                     problem=problem,
                     to=form.cleaned_data["status"],
                     reason=form.cleaned_data["reason"],
-                ),
-                "整改状态已更新。",
-            )
+                )
+                messages.success(request, "整改状态已更新。")
         else:
             messages.error(request, "整改状态不正确。")
     else:
@@ -147,11 +136,8 @@ def accountability_create(request):
         )
     form = AccountabilityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request):
             services.accountability_record(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, "已登记追责问责。")
             return redirect("evaluation:inspections")
     return render(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import office_required
 from workflows import services
 from workflows.forms import StepTemplateForm
@@ -30,7 +30,7 @@ def step_template_form_page(request, flow_pk, pk=None):
         initial = {f: getattr(instance, f) for f in services.templates.EDITABLE_FIELDS}
     form = StepTemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form=form):
             if instance:
                 services.step_template_update(
                     step_template=instance, actor=request.user, **form.cleaned_data
@@ -39,9 +39,6 @@ def step_template_form_page(request, flow_pk, pk=None):
                 services.step_template_add(
                     flow=flow, actor=request.user, **form.cleaned_data
                 )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, "流程模板已保存，只影响今后发起的项目。")
             return redirect("workflows:flows")
     return render(
@@ -67,10 +64,7 @@ def step_template_move_view(request, pk):
 @office_required
 def step_template_delete_view(request, pk):
     step_template = get_object_or_404(StepTemplate, pk=pk)
-    try:
+    with page_errors(request):
         services.step_template_delete(step_template=step_template, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "已删除该步骤，已发起的项目不受影响。")
     return redirect("workflows:flows")

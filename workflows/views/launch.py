@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import office_required
 from workflows import services
 from workflows.forms import BulkLaunchForm, LaunchForm
@@ -16,7 +16,7 @@ def launch_page(request):
     form = LaunchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request, form=form):
             project = services.project_launch(
                 regulation=data["regulation"],
                 year=data["year"],
@@ -26,9 +26,6 @@ def launch_page(request):
                 starts_on=data["starts_on"],
                 actor=request.user,
             )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, "执行项目已发起，告知单已生成。")
             return redirect("workflows:project", pk=project.pk)
     return render(request, "workflows/launch.html", {"form": form})
@@ -46,13 +43,10 @@ def bulk_launch_page(request):
     if form.is_bound and form.is_valid():
         year, starts_on = form.cleaned_data["year"], form.cleaned_data["starts_on"]
         if request.method == "POST":
-            try:
+            with page_errors(request):
                 projects = services.project_bulk_launch(
                     year=year, starts_on=starts_on, actor=request.user
                 )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
                 messages.success(request, f"已批量发起{len(projects)}个执行项目。")
                 return redirect(reverse("workflows:overview") + f"?year={year}")
         rows = services.project_bulk_launch_preview(year=year, starts_on=starts_on)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
+from config.pages import page_errors
 from config.permissions import reader_required
 from responsibilities.selectors import can_act_for, is_office
 from workflows import selectors, services
@@ -115,16 +115,13 @@ def step_submit_view(request, pk):
     if not form.is_valid():
         messages.error(request, "说明过长或格式不正确。")
         return redirect("workflows:step", pk=pk)
-    try:
+    with page_errors(request):
         services.step_submit(
             step=step,
             actor=request.user,
             text=form.cleaned_data["text"],
             files=request.FILES.getlist("files"),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "佐证材料已提交，等待区委办审核。")
     return redirect("workflows:step", pk=pk)
 
@@ -133,11 +130,8 @@ def step_submit_view(request, pk):
 @reader_required
 def step_approve_view(request, pk):
     step = _step_or_404(request, pk)
-    try:
+    with page_errors(request):
         services.step_approve(step=step, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "已审核通过。")
     return redirect("workflows:step", pk=pk)
 
@@ -150,13 +144,10 @@ def step_return_view(request, pk):
     if not form.is_valid():
         messages.error(request, "退回时必须填写退回原因。")
         return redirect("workflows:step", pk=pk)
-    try:
+    with page_errors(request):
         services.step_return(
             step=step, actor=request.user, reason=form.cleaned_data["reason"]
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "已退回，部门将收到退回原因。")
     return redirect("workflows:step", pk=pk)
 
@@ -169,26 +160,17 @@ def receipt_confirm_view(request, pk):
     receipt = get_object_or_404(
         scope_to_user(Receipt.objects.all(), user=request.user), pk=pk
     )
-    try:
+    with page_errors(request, flash=not request.htmx) as outcome:
         services.receipt_confirm(receipt=receipt, actor=request.user)
-    except DomainError as exc:
-        if request.htmx:
-            return render(
-                request,
-                "workflows/_receipt_done.html",
-                {"receipt": receipt, "error": exc.message},
-            )
-        messages.error(request, exc.message)
-    else:
-        if request.htmx:  # the inbox swaps the row in place: one tap, no reload
+        if not request.htmx:
+            messages.success(request, "已确认回执。")
+    if request.htmx:  # the inbox swaps the row in place: one tap, no reload
+        context = {"receipt": receipt, "error": outcome.message}
+        if not outcome.failed:
             # ... and the heading's count, out of band (it was left stale)
-            remaining = selectors.inbox_for(user=request.user)["receipts"].count()
-            return render(
-                request,
-                "workflows/_receipt_done.html",
-                {"receipt": receipt, "remaining": remaining},
-            )
-        messages.success(request, "已确认回执。")
+            inbox = selectors.inbox_for(user=request.user)
+            context["remaining"] = inbox["receipts"].count()
+        return render(request, "workflows/_receipt_done.html", context)
     target = request.POST.get("next", "")
     # Only a path on this site: "//evil" or a backslash after the slash leads
     # browsers to another host.
