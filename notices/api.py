@@ -1,13 +1,12 @@
 """REST API of the notices (shared/API.md): validate -> one service -> serialize."""
 
-from collections.abc import Mapping
-
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import with_files
 from config.filters import query_int
 from config.permissions import (
     API_AUTHENTICATION,
@@ -214,18 +213,7 @@ class NoticeReport(APIView):
     @extend_schema(request=ReportInSerializer, responses={201: ReportSerializer})
     def post(self, request, pk):
         notice = selectors.notice_get(user=request.user, pk=pk)
-        if not isinstance(request.data, Mapping):  # JSON `1`, `[]`, `null`
-            raise serializers.ValidationError(
-                {"non_field_errors": ["请求内容应为 JSON 对象或表单。"]}
-            )
-        payload = {
-            k: v for k, v in request.data.items() if k not in ("files", "files[]")
-        }
-        if hasattr(request.data, "getlist"):
-            payload["files"] = request.data.getlist("files") + request.data.getlist(
-                "files[]"
-            )
-        data = ReportInSerializer(data=payload)
+        data = ReportInSerializer(data=with_files(request.data))
         data.is_valid(raise_exception=True)
         report = services.report_submit(
             notice=notice, actor=request.user, **data.validated_data
