@@ -15,6 +15,17 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+def with_files(data):
+    """A request body for a serializer with a `files` list: form and multipart
+    bodies send the files as `files[]` or `files`. A JSON body is passed as it
+    is, so the serializer answers 400 when it is no object (`1`, `[]`, `null`)."""
+    if not hasattr(data, "getlist"):
+        return data
+    payload = {k: v for k, v in data.items() if k not in ("files", "files[]")}
+    payload["files"] = data.getlist("files[]") + data.getlist("files")
+    return payload
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus domain errors: 409 for transitions, 400 for rules."""
     if isinstance(exc, DomainError):

@@ -129,6 +129,15 @@ class ProblemForm(_Bootstrap, forms.ModelForm):
         self._style()
 
 
+class PeerRatingForm(forms.Form):
+    """One peer rating as posted by the 多元互评 page; the service checks the rest."""
+
+    round = forms.ModelChoiceField(queryset=EvaluationRound.objects.all())
+    rated = forms.ModelChoiceField(queryset=Department.objects.all())
+    score = forms.CharField(max_length=20)
+    comment = forms.CharField(required=False, max_length=500)
+
+
 class ProblemStatusForm(_Bootstrap, forms.Form):
     status = forms.ChoiceField(label="整改状态", choices=Problem.Status.choices)
     reason = forms.CharField(label="说明", required=False, max_length=2000)

@@ -19,12 +19,14 @@ from evaluation.models import (
     Evaluation,
     EvaluationRound,
     Inspection,
+    PeerRating,
     Problem,
     StepScore,
 )
+from evaluation.services.peer import RATES
 from evaluation.services.rounds import department_scores, peer_averages
 from org.models import Department, Role
-from org.selectors import is_office, role_of, scope_to_user
+from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
 
@@ -390,3 +392,40 @@ def bulletin(*, round_: EvaluationRound) -> dict:
         "overdue": overdue,
         "escalated": escalated,
     }
+
+
+# --- 多元互评 -------------------------------------------------------------------
+
+
+def peer_sheet(*, user) -> dict:
+    """What the user's department rates in the open peer rounds (draft rounds
+    with a peer weight): per round, each department of the other kind with
+    the rating already given. Office staff see the rounds but rate nobody."""
+    department = department_of(user)
+    rated_kind = RATES.get(department.kind) if department else None
+    rounds = list(
+        EvaluationRound.objects.filter(status=S.DRAFT, peer_weight__gt=0).order_by(
+            "-year", "-quarter"
+        )
+    )
+    targets = []
+    if rated_kind and not is_office(user):
+        targets = list(
+            Department.objects.filter(kind=rated_kind, is_active=True).order_by(
+                "sort_order", "code"
+            )
+        )
+    given = {
+        (r.round_id, r.rated_id): r
+        for r in PeerRating.objects.filter(rater=department, round__in=rounds)
+    }
+    sections = [
+        {
+            "round": r,
+            "rows": [
+                {"department": t, "rating": given.get((r.pk, t.pk))} for t in targets
+            ],
+        }
+        for r in rounds
+    ]
+    return {"department": department, "sections": sections, "rated_kind": rated_kind}

@@ -1,8 +1,5 @@
 """REST API of the notices (shared/API.md): validate -> one service -> serialize."""
 
-from collections.abc import Mapping
-
-from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -10,6 +7,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import with_files
 from config.filters import query_int
 from notices import selectors, services
 from notices.models import ImplementationReport, Notice
@@ -177,10 +175,7 @@ class NoticeListCreate(generics.ListAPIView):
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():
-            notice = services.assignment_issue(
-                actor=request.user, **data.validated_data
-            )
+        notice = services.assignment_issue(actor=request.user, **data.validated_data)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
@@ -216,18 +211,7 @@ class NoticeReport(APIView):
     @extend_schema(request=ReportInSerializer, responses={201: ReportSerializer})
     def post(self, request, pk):
         notice = selectors.notice_get(user=request.user, pk=pk)
-        if not isinstance(request.data, Mapping):  # JSON `1`, `[]`, `null`
-            raise serializers.ValidationError(
-                {"non_field_errors": ["请求内容应为 JSON 对象或表单。"]}
-            )
-        payload = {
-            k: v for k, v in request.data.items() if k not in ("files", "files[]")
-        }
-        if hasattr(request.data, "getlist"):
-            payload["files"] = request.data.getlist("files") + request.data.getlist(
-                "files[]"
-            )
-        data = ReportInSerializer(data=payload)
+        data = ReportInSerializer(data=with_files(request.data))
         data.is_valid(raise_exception=True)
         report = services.report_submit(
             notice=notice, actor=request.user, **data.validated_data

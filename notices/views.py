@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from config.errors import DomainError
+from config.pages import page_errors
 from notices import selectors, services
 from notices.forms import (
     AssignmentForm,
@@ -121,13 +120,8 @@ def _act(request, pk, action):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     notice = selectors.notice_get(user=request.user, pk=pk)
-    try:
-        with transaction.atomic():
-            message = action(notice)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
+    with page_errors(request):
+        messages.success(request, action(notice))
     return redirect("notices:detail", pk=notice.pk)
 
 
@@ -147,13 +141,10 @@ def report(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
     form = ReportForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
+        with page_errors(request):
             services.report_submit(
                 notice=notice, actor=request.user, **form.cleaned_data
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, "落实表已报送，等待区委办审核。")
             return redirect("notices:detail", pk=notice.pk)
     context = _detail_context(request, notice, report_form=form)
@@ -176,13 +167,10 @@ def return_report(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request):
             services.report_return(
                 notice=notice, actor=request.user, reason=form.cleaned_data["reason"]
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, "落实表已退回。")
             return redirect("notices:detail", pk=notice.pk)
     else:
@@ -194,14 +182,8 @@ def return_report(request, pk):
 def assignment_new(request):
     form = AssignmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                notice = services.assignment_issue(
-                    actor=request.user, **form.cleaned_data
-                )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        with page_errors(request, form=form):
+            notice = services.assignment_issue(actor=request.user, **form.cleaned_data)
             messages.success(request, f"交办单{notice.number}已签发。")
             return redirect("notices:detail", pk=notice.pk)
     return render(request, "notices/assignment_form.html", {"form": form})

@@ -1,7 +1,6 @@
 """Browser pages of the catalogue: thin, each validates and calls one service."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
+from config.pages import page_errors
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from org.permissions import office_required, reader_required
 from org.selectors import is_office
@@ -29,14 +29,6 @@ def _form_data(form) -> dict:
     elif attachment is False:
         data["attachment"] = ""  # "clear" ticked
     return data
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @reader_required
@@ -104,13 +96,10 @@ def regulation_attachment(request, pk):
 def regulation_create(request):
     form = RegulationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form=form):
             regulation = services.regulation_create(
                 user=request.user, data=_form_data(form)
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, f"已新增“{regulation.title}”")
             return redirect("regulations:detail", pk=regulation.pk)
     return render(
@@ -125,15 +114,10 @@ def regulation_edit(request, pk):
         request.POST or None, request.FILES or None, instance=regulation
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with page_errors(request, form=form):
             services.regulation_update(
                 regulation=regulation, user=request.user, data=_form_data(form)
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(request, "已保存修改")
             return redirect("regulations:detail", pk=regulation.pk)
     return render(
@@ -157,18 +141,13 @@ def regulation_revise(request, pk):
     if request.method == "POST" and form.is_valid():
         data = _form_data(form)
         carry = data.pop("carry_responsibilities", False)
-        try:
+        with page_errors(request, form=form):
             new = services.regulation_revise(
                 regulation=old,
                 user=request.user,
                 data=data,
                 carry_responsibilities=carry,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
             messages.success(
                 request, f"已登记新版本，原版本“{old.title}”标记为已被修改"
             )
@@ -189,15 +168,12 @@ def regulation_revise(request, pk):
 @office_required
 def regulation_repeal(request, pk):
     regulation = selectors.regulation_get(user=request.user, pk=pk)
-    try:
+    with page_errors(request):
         services.regulation_repeal(
             regulation=regulation,
             user=request.user,
             reason=request.POST.get("reason", "").strip(),
         )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, "已标记为已废止")
     return redirect("regulations:detail", pk=regulation.pk)
 
@@ -206,13 +182,11 @@ def regulation_repeal(request, pk):
 @office_required
 def regulation_delete(request, pk):
     regulation = selectors.regulation_get(user=request.user, pk=pk)
-    try:
+    with page_errors(request):
         services.regulation_delete(regulation=regulation, user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("regulations:detail", pk=regulation.pk)
-    messages.success(request, f"已删除“{regulation.title}”")
-    return redirect("regulations:list")
+        messages.success(request, f"已删除“{regulation.title}”")
+        return redirect("regulations:list")
+    return redirect("regulations:detail", pk=regulation.pk)
 
 
 @reader_required

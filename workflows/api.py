@@ -4,8 +4,6 @@ Thin: check permission, validate, call one service or selector, serialize.
 Objects outside the user's scope answer 404; forbidden moves 409.
 """
 
-from collections.abc import Mapping
-
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -15,6 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import with_files
 from org.models import Department
 from org.permissions import (
     API_AUTHENTICATION,
@@ -202,7 +201,10 @@ class StepDetailApi(generics.RetrieveAPIView):
 
 class SubmitRequestSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True)
-    files = serializers.ListField(child=serializers.FileField(), required=False)
+    # Empty or oversized files are the service's to refuse (code invalid_file).
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False
+    )
 
 
 class ApproveRequestSerializer(serializers.Serializer):
@@ -210,17 +212,12 @@ class ApproveRequestSerializer(serializers.Serializer):
 
 
 class ReturnRequestSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-
-
-def _body(request) -> Mapping:
-    """The request's fields; a JSON body that is not an object (`1`, `[]`,
-    `null`) is a 400, not an AttributeError."""
-    if not isinstance(request.data, Mapping):
-        raise serializers.ValidationError(
-            {"non_field_errors": ["请求内容应为 JSON 对象或表单。"]}
-        )
-    return request.data
+    reason = serializers.CharField(
+        error_messages={
+            "required": "退回时必须填写退回原因。",
+            "blank": "退回时必须填写退回原因。",
+        }
+    )
 
 
 class _StepActionApi(APIView):
@@ -232,6 +229,11 @@ class _StepActionApi(APIView):
             return selectors.step_get(user=request.user, pk=pk)
         except Step.DoesNotExist as exc:
             raise Http404 from exc
+
+    def validated(self, serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
     def respond(self, request, pk, code=status.HTTP_200_OK):
         step = selectors.step_get(user=request.user, pk=pk)
@@ -258,11 +260,13 @@ class StepSubmitApi(_StepActionApi):
     )
     def post(self, request, pk):
         step = self.step(request, pk)
-        files = request.FILES.getlist("files[]") or request.FILES.getlist("files")
-        text = _body(request).get("text", "")
-        if not isinstance(text, str):
-            raise serializers.ValidationError({"text": ["应为文字。"]})
-        services.step_submit(step=step, actor=request.user, text=text, files=files)
+        data = self.validated(SubmitRequestSerializer, with_files(request.data))
+        services.step_submit(
+            step=step,
+            actor=request.user,
+            text=data.get("text", ""),
+            files=data.get("files", []),
+        )
         return self.respond(request, pk)
 
 
@@ -270,11 +274,9 @@ class StepApproveApi(_StepActionApi):
     @extend_schema(request=ApproveRequestSerializer, responses=StepSerializer)
     def post(self, request, pk):
         step = self.step(request, pk)
-        comment = _body(request).get("comment", "")
+        data = self.validated(ApproveRequestSerializer, request.data)
         services.step_approve(
-            step=step,
-            actor=request.user,
-            comment=comment if isinstance(comment, str) else "",
+            step=step, actor=request.user, comment=data.get("comment", "")
         )
         return self.respond(request, pk)
 
@@ -283,8 +285,6 @@ class StepReturnApi(_StepActionApi):
     @extend_schema(request=ReturnRequestSerializer, responses=StepSerializer)
     def post(self, request, pk):
         step = self.step(request, pk)
-        reason = _body(request).get("reason", "")
-        if not isinstance(reason, str) or not reason.strip():
-            raise serializers.ValidationError({"reason": ["退回时必须填写退回原因。"]})
-        services.step_return(step=step, actor=request.user, reason=reason)
+        data = self.validated(ReturnRequestSerializer, request.data)
+        services.step_return(step=step, actor=request.user, reason=data["reason"])
         return self.respond(request, pk)

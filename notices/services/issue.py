@@ -182,6 +182,7 @@ def notification_send_for_launch(*, project, actor) -> list[Notice]:
     return notices
 
 
+@transaction.atomic
 def assignment_issue(
     *,
     department,
@@ -195,7 +196,8 @@ def assignment_issue(
     """交办单 issued by the office by hand, or from an inspection finding.
 
     `due_on` is when the 落实表 is due (default: the rule's working days from
-    today). Side effects: a numbered Notice, a NoticeEvent, delivery on commit.
+    today). All or nothing. Side effects: a numbered Notice, a NoticeEvent,
+    delivery on commit.
     """
     title = (title or "").strip()
     if not title:

@@ -29,8 +29,12 @@ def department_create(
     leader_name: str = "",
     email: str = "",
     sort_order: int = 0,
+    is_active: bool = True,
 ) -> Department:
-    """Create a department. Side effects: one Department row (+ its history row)."""
+    """Create a department (switched off at once when `is_active` is False).
+
+    Side effects: one Department row (+ its history row).
+    """
     code = (code or "").strip()
     name = (name or "").strip()
     errors = {}
@@ -54,6 +58,7 @@ def department_create(
         leader_name=leader_name,
         email=email,
         sort_order=sort_order,
+        is_active=is_active,
     )
 
 
@@ -69,11 +74,16 @@ UPDATABLE_DEPARTMENT_FIELDS = {
 }
 
 
-@transaction.atomic
-def department_update(*, department: Department, **fields) -> Department:
-    """Change a department's plain fields (not its place in the tree: see move).
+_UNSET = object()
 
-    Side effects: updates the row and writes a history row.
+
+@transaction.atomic
+def department_update(*, department: Department, parent=_UNSET, **fields) -> Department:
+    """Change a department's plain fields and, when `parent` is given and new,
+    its place in the tree (all or nothing).
+
+    Side effects: updates the row and writes a history row; a new parent
+    re-paths the subtree (see department_move).
     """
     unknown = set(fields) - UPDATABLE_DEPARTMENT_FIELDS
     if unknown:
@@ -84,6 +94,8 @@ def department_update(*, department: Department, **fields) -> Department:
         setattr(department, key, value)
     department.full_clean(exclude=["parent", "inspection_group"])
     department.save()
+    if parent is not _UNSET and parent != department.parent:
+        department_move(department=department, parent=parent)
     return department
 
 

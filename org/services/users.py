@@ -121,12 +121,19 @@ def user_update(
     email: str | None = None,
     phone: str | None = None,
     is_active: bool | None = None,
+    actor=None,
 ):
     """Change a user's role, department, name, contact or active flag.
 
+    `actor`, when given, is who does it: nobody may switch themselves off or
+    drop their own office role (the office would lock itself out).
     Side effects: updates User and Membership (creating it if missing); the staff
     flag and admin group follow the role; deactivation deletes the API token.
     """
+    if _is_self(actor, user) and (
+        is_active is False or (role is not None and role != Role.OFFICE)
+    ):
+        raise ValidationError("不能停用自己或取消自己的区委办角色。")
     membership = Membership.objects.filter(user=user).first()
     new_role = role or (membership.role if membership else None)
     if department is _UNSET:
@@ -157,12 +164,19 @@ def user_update(
     return user
 
 
-def user_deactivate(*, user):
-    """Switch a user off (never deleted: their name stays on records).
+def user_deactivate(*, user, actor=None):
+    """Switch a user off (never deleted: their name stays on records); never
+    the `actor` themselves.
 
     Side effects: is_active False, API token deleted, so sessions and tokens stop.
     """
+    if _is_self(actor, user):
+        raise ValidationError("不能停用自己的账号。")
     return user_update(user=user, is_active=False)
+
+
+def _is_self(actor, user) -> bool:
+    return actor is not None and actor.pk is not None and actor.pk == user.pk
 
 
 @transaction.atomic

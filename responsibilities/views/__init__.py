@@ -1,16 +1,20 @@
 """Browser pages; thin: check role, validate a form, call one service, render."""
 
-from responsibilities.views.lists import (
-    coverage_page,
+from responsibilities.views.departments import (
     department_create_page,
     department_edit_page,
     department_tree_page,
+)
+from responsibilities.views.import_export import (
+    responsibility_export_page,
+    responsibility_import_page,
+)
+from responsibilities.views.lists import (
+    coverage_page,
     responsibility_create_page,
     responsibility_deactivate_page,
     responsibility_detail_page,
     responsibility_edit_page,
-    responsibility_export_page,
-    responsibility_import_page,
     responsibility_list_page,
 )
 from responsibilities.views.users import (

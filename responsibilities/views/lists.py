@@ -1,29 +1,23 @@
-"""Browser pages: the four lists, import/export, coverage, the department tree.
+"""Browser pages: the four lists and coverage.
 
 Thin: check role, validate a form, call one service or selector, render.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
 from config.filters import query_int
-from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
+from config.pages import page_errors
 from org import selectors as org_selectors
-from org import services as org_services
-from org.models import Department
 from org.permissions import office_required, reader_required
 from regulations.models import Regulation
-from responsibilities import selectors, services, spreadsheets
-from responsibilities.forms import DepartmentForm, ImportForm, ResponsibilityForm
+from responsibilities import selectors, services
+from responsibilities.forms import ResponsibilityForm
 from responsibilities.models import ResponsibilityList
 
 Kind = ResponsibilityList.Kind
@@ -41,17 +35,6 @@ def _kind_or_404(kind: str) -> str:
     if kind not in Kind.values:
         raise Http404("没有这种清单")
     return kind
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, messages_ in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages_:
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _id_param(value) -> int | None:
@@ -159,7 +142,7 @@ def responsibility_create_page(request, kind):
     form = ResponsibilityForm(request.POST or None, kind=kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
+        with page_errors(request, form=form):
             services.responsibility_create(
                 kind=kind,
                 user=request.user,
@@ -167,9 +150,6 @@ def responsibility_create_page(request, kind):
                 partner_departments=fields.pop("partner_departments"),
                 **fields,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, "已新增清单条目。")
             return redirect(f"{_list_url()}?kind={kind}")
     return render(
@@ -199,16 +179,13 @@ def responsibility_edit_page(request, pk):
     form = ResponsibilityForm(request.POST or None, kind=row.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
-        try:
+        with page_errors(request, form=form):
             services.responsibility_update(
                 responsibility=row,
                 user=request.user,
                 partner_departments=fields.pop("partner_departments"),
                 **fields,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, "已保存修改。")
             return redirect(f"{_list_url()}?kind={row.kind}")
     history = row.history.select_related("history_user").order_by("-history_date")[:20]
@@ -234,75 +211,6 @@ def responsibility_deactivate_page(request, pk):
     return redirect(f"{_list_url()}?kind={row.kind}")
 
 
-@office_required
-def responsibility_import_page(request, kind):
-    _kind_or_404(kind)
-    namespace = f"responsibilities-{kind}"
-    context = {
-        "kind": kind,
-        "kind_label": Kind(kind).label,
-        "columns": spreadsheets.COLUMNS[kind],
-        "required": {
-            dict((k, h) for h, k in spreadsheets.COLUMNS[kind])[key]
-            for key in spreadsheets.REQUIRED_COLUMNS[kind]
-        },
-        "form": ImportForm(),
-    }
-    if request.method == "POST":
-        confirm = request.POST.get("confirm") == "1"
-        try:
-            if confirm:
-                upload = unstash_upload(request, namespace=namespace, pop=True)
-                if upload is None:
-                    raise DomainError("上传的文件已过期，请重新上传。")
-            else:
-                form = ImportForm(request.POST, request.FILES)
-                context["form"] = form
-                if not form.is_valid():
-                    return render(request, "responsibilities/import.html", context)
-                upload = form.cleaned_data["file"]
-            rows = read_rows(upload)
-            report = spreadsheets.responsibility_import(
-                kind=kind, rows=rows, user=request.user, commit=confirm
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return render(request, "responsibilities/import.html", context)
-        if confirm and report.committed:
-            messages.success(request, report.summary())
-            return redirect(f"{_list_url()}?kind={kind}")
-        if report.ok:
-            stash_upload(request, upload, namespace=namespace)
-        errors_by_row = {}
-        for error in report.errors:
-            errors_by_row.setdefault(error.row, []).append(str(error))
-        context.update(
-            {
-                "report": report,
-                "headers": [h for h, _ in spreadsheets.COLUMNS[kind]],
-                "preview": [
-                    {
-                        "number": row["_row"],
-                        "values": [row[h] for h, _ in spreadsheets.COLUMNS[kind]],
-                        "errors": errors_by_row.get(row["_row"], []),
-                    }
-                    for row in report.rows
-                ],
-                "file_errors": [e for e in report.errors if e.row == 1],
-            }
-        )
-    return render(request, "responsibilities/import.html", context)
-
-
-@reader_required
-def responsibility_export_page(request, kind):
-    _kind_or_404(kind)
-    rows = _filtered_rows(request, kind)
-    headers, values = spreadsheets.responsibility_export_table(kind=kind, rows=rows)
-    stamp = timezone.localdate().isoformat()
-    return xlsx_response(headers, values, filename=f"{Kind(kind).label}-{stamp}.xlsx")
-
-
 @reader_required
 def coverage_page(request):
     missing = selectors.regulations_without_lead().order_by("title")
@@ -320,127 +228,4 @@ def coverage_page(request):
             "leaders": selectors.departments_leading_most(limit=15),
             "can_edit": org_selectors.is_office(request.user),
         },
-    )
-
-
-@reader_required
-def department_tree_page(request):
-    departments = (
-        org_selectors.visible_departments(request.user)
-        .select_related("inspection_group")
-        .order_by("path")
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        departments = departments.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    kind = request.GET.get("kind", "")
-    if kind in Department.Kind.values:
-        departments = departments.filter(kind=kind)
-    nodes = []
-    by_id = {}
-    for department in departments:
-        by_id[department.pk] = department
-        nodes.append(department)
-    # Sort siblings by sort_order: walk the tree from the roots.
-    children: dict[int | None, list[Department]] = {}
-    for department in nodes:
-        parent = department.parent_id if department.parent_id in by_id else None
-        children.setdefault(parent, []).append(department)
-    ordered = []
-
-    def walk(parent_id, depth):
-        for child in sorted(
-            children.get(parent_id, []), key=lambda d: (d.sort_order, d.code)
-        ):
-            child.depth = depth
-            child.indent = depth * 1.5
-            ordered.append(child)
-            walk(child.pk, depth + 1)
-
-    walk(None, 0)
-    return render(
-        request,
-        "responsibilities/departments.html",
-        {
-            "departments": ordered,
-            "filters": request.GET,
-            "kinds": Department.Kind.choices,
-        },
-    )
-
-
-@office_required
-def department_create_page(request):
-    form = DepartmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            department = org_services.department_create(
-                code=data["code"],
-                name=data["name"],
-                kind=data["kind"],
-                parent=data["parent"],
-                inspection_group=data["inspection_group"],
-                leader_name=data["leader_name"],
-                email=data["email"],
-                sort_order=data["sort_order"],
-            )
-            if not data["is_active"]:
-                org_services.department_update(department=department, is_active=False)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"已新增单位“{department.name}”。")
-            return redirect("responsibilities:departments")
-    return render(
-        request, "responsibilities/department_form.html", {"form": form, "target": None}
-    )
-
-
-@office_required
-def department_edit_page(request, pk):
-    department = get_object_or_404(Department, pk=pk)
-    initial = {
-        name: getattr(department, name)
-        for name in [
-            "code",
-            "name",
-            "kind",
-            "leader_name",
-            "email",
-            "sort_order",
-            "is_active",
-        ]
-    }
-    initial["parent"] = department.parent_id
-    initial["inspection_group"] = department.inspection_group_id
-    form = DepartmentForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                org_services.department_update(
-                    department=department,
-                    name=data["name"],
-                    kind=data["kind"],
-                    inspection_group=data["inspection_group"],
-                    leader_name=data["leader_name"],
-                    email=data["email"],
-                    sort_order=data["sort_order"],
-                    is_active=data["is_active"],
-                )
-                if data["parent"] != department.parent:
-                    org_services.department_move(
-                        department=department, parent=data["parent"]
-                    )
-        except ValidationError as exc:
-            department.refresh_from_db()
-            _add_errors(form, exc)
-        else:
-            messages.success(request, f"已保存单位“{department.name}”。")
-            return redirect("responsibilities:departments")
-    return render(
-        request,
-        "responsibilities/department_form.html",
-        {"form": form, "target": department},
     )

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from config.pages import page_errors
 from org import services
 from org.models import Role
 from org.permissions import office_required
@@ -18,7 +18,7 @@ from responsibilities.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from responsibilities.views.lists import PAGE_SIZE, _add_errors
+from responsibilities.views.lists import PAGE_SIZE
 
 User = get_user_model()
 
@@ -72,7 +72,7 @@ def user_create_page(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with page_errors(request, form=form):
             user = services.user_create(
                 username=data["username"],
                 password=data["password"],
@@ -82,9 +82,6 @@ def user_create_page(request):
                 email=data["email"],
                 phone=data["phone"],
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
             messages.success(request, f"已创建用户 {user.username}。")
             return redirect("responsibilities:users")
     return render(request, "responsibilities/user_form.html", {"form": form})
@@ -114,34 +111,29 @@ def user_edit_page(request, pk):
     password_form = PasswordResetForm(
         request.POST if request.POST.get("action") == "password" else None
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "edit" and form.is_valid():
-                data = form.cleaned_data
-                if user.pk == request.user.pk and (
-                    not data["is_active"] or data["role"] != Role.OFFICE
-                ):
-                    raise ValidationError("不能停用自己或取消自己的区委办角色。")
-                services.user_update(
-                    user=user,
-                    role=data["role"],
-                    department=data["department"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    is_active=data["is_active"],
-                )
-                messages.success(request, "已保存。")
-                return redirect("responsibilities:users")
-            if action == "password" and password_form.is_valid():
-                services.user_set_password(
-                    user=user, password=password_form.cleaned_data["password"]
-                )
-                messages.success(request, f"已重置 {user.username} 的密码。")
-                return redirect("responsibilities:users")
-        except ValidationError as exc:
-            _add_errors(password_form if action == "password" else form, exc)
+    action = request.POST.get("action")
+    if action == "edit" and form.is_valid():
+        data = form.cleaned_data
+        with page_errors(request, form=form):
+            services.user_update(
+                user=user,
+                role=data["role"],
+                department=data["department"],
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                is_active=data["is_active"],
+                actor=request.user,
+            )
+            messages.success(request, "已保存。")
+            return redirect("responsibilities:users")
+    if action == "password" and password_form.is_valid():
+        with page_errors(request, form=password_form):
+            services.user_set_password(
+                user=user, password=password_form.cleaned_data["password"]
+            )
+            messages.success(request, f"已重置 {user.username} 的密码。")
+            return redirect("responsibilities:users")
     return render(
         request,
         "responsibilities/user_edit.html",
@@ -153,10 +145,8 @@ def user_edit_page(request, pk):
 @require_POST
 def user_deactivate_page(request, pk):
     user = get_object_or_404(User, pk=pk)
-    if user.pk == request.user.pk:
-        messages.error(request, "不能停用自己的账号。")
-    else:
-        services.user_deactivate(user=user)
+    with page_errors(request):
+        services.user_deactivate(user=user, actor=request.user)
         messages.success(request, f"已停用 {user.username}。")
     return redirect("responsibilities:users")
 
@@ -166,11 +156,8 @@ def user_deactivate_page(request, pk):
 def token_issue_page(request):
     form = TokenIssueForm(request.POST)
     if form.is_valid():
-        try:
+        with page_errors(request):
             key = services.api_token_issue(client_name=form.cleaned_data["client_name"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
             request.session[_NEW_TOKEN_KEY] = {
                 "client": services.api_client_username(
                     form.cleaned_data["client_name"]

@@ -100,3 +100,55 @@ def test_peer_page_lets_a_town_rate_district_departments(
 
     # then
     assert PeerRating.objects.get().score == Decimal("88.00")
+
+
+def test_peer_sheet_lists_the_other_kind_with_given_ratings(
+    peer_round, town_liaison, office_user, town, dept_a, dept_b
+):
+    # given the town rated dept_a
+    services.peer_rate(
+        round=peer_round, rater=town, rated=dept_a, score="66", actor=town_liaison
+    )
+    # when
+    sheet = selectors.peer_sheet(user=town_liaison)
+    # then: the town rates the district departments, dept_a's rating shown
+    assert sheet["department"] == town
+    [section] = sheet["sections"]
+    assert section["round"] == peer_round
+    rows = {row["department"]: row["rating"] for row in section["rows"]}
+    assert set(rows) == {dept_a, dept_b}
+    assert rows[dept_a].score == Decimal("66.00") and rows[dept_b] is None
+    # and office staff see the round but rate nobody
+    [office_section] = selectors.peer_sheet(user=office_user)["sections"]
+    assert office_section["rows"] == []
+
+
+@pytest.mark.parametrize(
+    "bad", [{"round": "abc"}, {"rated": "1e23"}, {"round": "²"}, {"score": ""}]
+)
+def test_peer_page_bad_input_saves_nothing(
+    client, peer_round, town_liaison, dept_a, bad
+):
+    # given
+    client.force_login(town_liaison)
+    data = {"round": peer_round.pk, "rated": dept_a.pk, "score": "88", **bad}
+    # when
+    response = client.post("/evaluation/peer/", data, follow=True)
+    # then: a message, no rating, never a 500
+    assert response.status_code == 200
+    assert "评分未保存" in response.content.decode()
+    assert not PeerRating.objects.exists()
+
+
+def test_peer_page_refused_rule_is_a_message(client, peer_round, liaison, dept_b):
+    # given a district liaison rating another district department
+    client.force_login(liaison)
+    # when
+    response = client.post(
+        "/evaluation/peer/",
+        {"round": peer_round.pk, "rated": dept_b.pk, "score": "88"},
+        follow=True,
+    )
+    # then
+    assert "镇街评价为其服务的区级部门" in response.content.decode()
+    assert not PeerRating.objects.exists()

@@ -435,3 +435,22 @@ def test_create_page_ignores_a_regulation_that_is_no_id(client, office_user, val
     )
     # then
     assert response.status_code == 200
+
+
+def test_user_pages_refuse_switching_off_oneself(client, office_user):
+    client.force_login(office_user)
+    # when: deactivate oneself, then drop one's own office role
+    response = client.post(
+        reverse("responsibilities:user_deactivate", args=[office_user.pk]),
+        follow=True,
+    )
+    assert "不能停用自己的账号" in response.content.decode()
+    response = client.post(
+        reverse("responsibilities:user_edit", args=[office_user.pk]),
+        {"action": "edit", "role": "leader", "department": "", "is_active": "on"},
+    )
+    # then: both refused, with the reason on the page
+    assert response.status_code == 200
+    assert "不能停用自己或取消自己的区委办角色" in response.content.decode()
+    office_user.refresh_from_db()
+    assert office_user.is_active and office_user.membership.role == "office"

@@ -253,3 +253,74 @@ def test_admin_membership_change_follows_role(client, office_dept, liaison):
     liaison.refresh_from_db()
     assert liaison.is_staff
     assert liaison.groups.filter(name=org_services.OFFICE_GROUP_NAME).exists()
+
+
+# --- rules that used to live in the pages ------------------------------------------
+
+
+def test_user_update_refuses_to_switch_off_the_actor(office_user):
+    # when: office staff try to switch themselves off
+    with pytest.raises(ValidationError):
+        org_services.user_update(user=office_user, is_active=False, actor=office_user)
+    # then: still active
+    office_user.refresh_from_db()
+    assert office_user.is_active
+
+
+def test_user_update_refuses_to_drop_the_actors_office_role(office_user, dept_a):
+    with pytest.raises(ValidationError):
+        org_services.user_update(
+            user=office_user, role=Role.LIAISON, department=dept_a, actor=office_user
+        )
+    office_user.refresh_from_db()
+    assert office_user.membership.role == Role.OFFICE
+
+
+def test_user_update_lets_the_actor_edit_their_own_details(office_user):
+    # when: the same user changes only their name
+    org_services.user_update(user=office_user, full_name="新名字", actor=office_user)
+    # then
+    office_user.refresh_from_db()
+    assert office_user.first_name == "新名字"
+
+
+def test_user_deactivate_refuses_the_actor_but_not_another(office_user, liaison):
+    with pytest.raises(ValidationError):
+        org_services.user_deactivate(user=office_user, actor=office_user)
+    org_services.user_deactivate(user=liaison, actor=office_user)
+    office_user.refresh_from_db()
+    liaison.refresh_from_db()
+    assert office_user.is_active and not liaison.is_active
+
+
+def test_department_create_inactive_in_one_call(dept_a):
+    # when
+    department = org_services.department_create(
+        code="X1", name="旧村", kind="village", parent=dept_a, is_active=False
+    )
+    # then: one row, switched off from the start
+    department.refresh_from_db()
+    assert not department.is_active
+    assert department.history.count() == 1
+
+
+def test_department_update_with_parent_moves_in_the_same_call(dept_a_child, dept_b):
+    # when
+    org_services.department_update(
+        department=dept_a_child, name="改名村", parent=dept_b
+    )
+    # then
+    dept_a_child.refresh_from_db()
+    assert dept_a_child.name == "改名村"
+    assert dept_a_child.path == f"{dept_b.path}{dept_a_child.pk}/"
+
+
+def test_department_update_refused_move_keeps_the_other_fields(dept_a, dept_a_child):
+    # when: a rename together with a move into its own subtree
+    with pytest.raises(ValidationError):
+        org_services.department_update(
+            department=dept_a, name="改名", parent=dept_a_child
+        )
+    # then: all or nothing, the name stays
+    dept_a.refresh_from_db()
+    assert dept_a.name != "改名" and dept_a.parent is None

@@ -288,3 +288,26 @@ def test_api_step_action_json_body_not_an_object_is_400(
     assert response.status_code == 400
     assert "non_field_errors" in response.json()
     assert Step.objects.get(pk=step.pk).status == step.status
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("submit", {"text": ["列表"]}, "text"),
+        ("approve", {"comment": {"a": 1}}, "comment"),
+        ("return", {"reason": "   "}, "reason"),
+        ("return", {"reason": ["x"]}, "reason"),
+    ],
+)
+def test_api_step_action_request_serializer_names_the_bad_field(
+    api, project_a, dept_a, office_user, action, body, field
+):
+    # given: a step in scope
+    step = Step.objects.filter(project=project_a, department=dept_a).first()
+    api.force_authenticate(office_user)
+    # when: a field of the wrong type (or blank)
+    response = api.post(f"/api/v1/steps/{step.pk}/{action}/", body, format="json")
+    # then: a 400 that names the field; nothing changed
+    assert response.status_code == 400
+    assert field in response.json()
+    assert Step.objects.get(pk=step.pk).status == step.status

@@ -1,0 +1,63 @@
+"""Browser pages of the evaluation app: thin (check role, validate, one service)."""
+
+from evaluation.views.dashboard import (
+    credit_history,
+    credit_list,
+    dashboard,
+    rankings,
+)
+from evaluation.views.peer import (
+    peer,
+)
+from evaluation.views.rounds import (
+    bulletin,
+    bulletin_xlsx,
+    my_scores,
+    round_action,
+    round_create,
+    round_detail,
+    round_list,
+    round_peer_weight,
+    sheet_adjust,
+    sheet_detail,
+    sheet_indicator_miss,
+)
+from evaluation.views.standards import (
+    standard_edit,
+    standards,
+)
+from evaluation.views.supervision import (
+    accountability_create,
+    inspection_create,
+    inspection_detail,
+    inspection_list,
+    problem_action,
+    problem_create,
+)
+
+__all__ = [
+    "accountability_create",
+    "bulletin",
+    "bulletin_xlsx",
+    "credit_history",
+    "credit_list",
+    "dashboard",
+    "inspection_create",
+    "inspection_detail",
+    "inspection_list",
+    "my_scores",
+    "peer",
+    "problem_action",
+    "problem_create",
+    "rankings",
+    "round_action",
+    "round_create",
+    "round_detail",
+    "round_list",
+    "round_peer_weight",
+    "sheet_adjust",
+    "sheet_detail",
+    "sheet_indicator_miss",
+    "standard_edit",
+    "standards",
+]

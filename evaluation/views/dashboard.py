@@ -1,0 +1,104 @@
+"""Dashboard, rankings and credit records pages."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from evaluation import charts, selectors
+from evaluation.models import CreditRecord
+from evaluation.views.common import OFFICE_LEADER, READERS, _int
+from org.models import Department
+from org.permissions import role_required
+from org.selectors import visible_departments
+
+
+@role_required(OFFICE_LEADER)
+def dashboard(request):
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    years = selectors.published_years()
+    ranking_year = year if year in years else (years[0] if years else None)
+    ranking = selectors.rankings(year=ranking_year) if ranking_year else []
+    by_kind = {}
+    for row in ranking:
+        by_kind.setdefault(row["kind_label"], []).append(row)
+    trend_district = selectors.score_trend(kind=Department.Kind.DISTRICT)
+    trend_town = selectors.score_trend(kind=Department.Kind.TOWN)
+    progress = selectors.year_progress(year=year)
+    return render(
+        request,
+        "evaluation/dashboard.html",
+        {
+            "year": year,
+            "ranking_year": ranking_year,
+            "ranking_top": {k: rows[:5] for k, rows in by_kind.items()},
+            "lights": selectors.year_lights(year=year),
+            "progress_svg": charts.bar_chart(
+                [(p["label"], p["done"], p["total"]) for p in progress],
+                title=f"{year}年各流程、各类单位步骤完成情况",
+            ),
+            "trend_district_svg": charts.line_chart(
+                [(str(t["year"]), t["value"]) for t in trend_district],
+                title="区级部门平均得分趋势",
+            ),
+            "trend_town_svg": charts.line_chart(
+                [(str(t["year"]), t["value"]) for t in trend_town],
+                title="镇街平均得分趋势",
+                color="#0d6efd",
+            ),
+            "overdue": selectors.top_overdue(year=year),
+        },
+    )
+
+
+@role_required(READERS)
+def rankings(request):
+    years = selectors.published_years()
+    year = _int(request.GET.get("year"), years[0] if years else None)
+    rows = selectors.rankings(year=year) if year else []
+    by_kind = {}
+    for row in rows:
+        by_kind.setdefault(row["kind_label"], []).append(row)
+    return render(
+        request,
+        "evaluation/rankings.html",
+        {"years": years, "year": year, "by_kind": by_kind},
+    )
+
+
+@role_required(READERS)
+def credit_list(request):
+    year = _int(request.GET.get("year"))
+    records = selectors.credit_record_list(user=request.user, year=year)
+    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    years = (
+        CreditRecord.objects.values_list("year", flat=True).distinct().order_by("-year")
+    )
+    return render(
+        request,
+        "evaluation/credit_list.html",
+        {"page": page, "year": year, "years": years},
+    )
+
+
+@role_required(READERS)
+def credit_history(request, department_pk):
+    department = visible_departments(request.user).filter(pk=department_pk).first()
+    if department is None:
+        raise Http404("单位不存在")
+    records = list(
+        selectors.credit_record_list(user=request.user, department=department.pk)
+    )
+    chronological = sorted(records, key=lambda r: r.year)
+    return render(
+        request,
+        "evaluation/credit_history.html",
+        {
+            "department": department,
+            "records": records,
+            "chart": charts.line_chart(
+                [(str(r.year), r.score) for r in chronological],
+                title=f"{department.name}历年执规得分",
+            ),
+        },
+    )

@@ -1,0 +1,255 @@
+"""Evaluation rounds, score sheets and the round's bulletin."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from config.pages import page_errors
+from config.tabular import xlsx_response
+from evaluation import selectors, services
+from evaluation.forms import AdjustForm, ReasonForm, RoundCreateForm
+from evaluation.models import EvaluationRound, KeyIndicator, RoundEvent, StepScore
+from evaluation.views.common import OFFICE_LEADER, READERS, _int
+from org.models import Department
+from org.permissions import office_required, role_required
+from org.selectors import is_office
+
+
+@role_required(OFFICE_LEADER)
+def round_list(request):
+    form = RoundCreateForm(initial={"year": timezone.localdate().year})
+    return render(
+        request,
+        "evaluation/round_list.html",
+        {"rounds": selectors.round_list(user=request.user), "form": form},
+    )
+
+
+@office_required
+@require_POST
+def round_create(request):
+    form = RoundCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "输入有误："
+            + "；".join(
+                f"{form.fields[f].label}{' '.join(e)}" for f, e in form.errors.items()
+            ),
+        )
+        return redirect("evaluation:rounds")
+    data = form.cleaned_data
+    with page_errors(request):
+        round_ = services.round_create(
+            year=data["year"],
+            quarter=data["quarter"],
+            name=data["name"],
+            corrects=data["corrects"],
+            reason=data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, f"已新建评价轮次“{round_.name}”。")
+        return redirect("evaluation:round_detail", pk=round_.pk)
+    return redirect("evaluation:rounds")
+
+
+@role_required(OFFICE_LEADER)
+def round_detail(request, pk):
+    round_ = selectors.round_get(user=request.user, pk=pk)
+    sheets = selectors.evaluation_list(user=request.user, round_id=round_.pk)
+    page = Paginator(sheets, 100).get_page(request.GET.get("page"))
+    peer_rows = []
+    if round_.peer_weight:
+        averages = services.peer_averages(round_)
+        names = dict(
+            Department.objects.filter(pk__in=averages).values_list("pk", "name")
+        )
+        peer_rows = sorted(
+            ((names.get(k, k), v) for k, v in averages.items()), key=lambda r: -r[1]
+        )
+    return render(
+        request,
+        "evaluation/round_detail.html",
+        {
+            "round": round_,
+            "page": page,
+            "events": RoundEvent.objects.filter(round=round_).select_related("actor"),
+            "standards": round_.standards.all(),
+            "reason_form": ReasonForm(),
+            "peer_rows": peer_rows,
+        },
+    )
+
+
+@office_required
+@require_POST
+def round_action(request, pk, action):
+    round_ = get_object_or_404(EvaluationRound, pk=pk)
+    actor = request.user
+    actions = {
+        "propose": (
+            lambda: services.round_propose_all(round=round_, actor=actor),
+            "已按执行记录生成(更新)评分表。",
+        ),
+        "review": (
+            lambda: services.round_review(round=round_, actor=actor),
+            "已复核。",
+        ),
+        "reopen": (
+            lambda: services.round_reopen(
+                round=round_, actor=actor, reason=request.POST.get("reason", "")
+            ),
+            "已退回草稿。",
+        ),
+        "publish": (
+            lambda: services.round_publish(round=round_, actor=actor),
+            "已发布，本轮评价已冻结并写入历史信用评价。",
+        ),
+    }
+    if action not in actions:
+        raise Http404
+    call, success = actions[action]
+    with page_errors(request):
+        call()
+        messages.success(request, success)
+    return redirect("evaluation:round_detail", pk=round_.pk)
+
+
+@office_required
+@require_POST
+def round_peer_weight(request, pk):
+    round_ = get_object_or_404(EvaluationRound, pk=pk)
+    with page_errors(request):
+        services.round_set_peer_weight(
+            round=round_, weight=request.POST.get("peer_weight", ""), actor=request.user
+        )
+        messages.success(request, "互评权重已保存。")
+    return redirect("evaluation:round_detail", pk=pk)
+
+
+@role_required(READERS)
+def sheet_detail(request, pk):
+    sheet = selectors.evaluation_get(user=request.user, pk=pk)
+    indicators = KeyIndicator.objects.filter(standard_id=sheet.standard_id)
+    editable = is_office(request.user) and sheet.round.status == "draft"
+    return render(
+        request,
+        "evaluation/sheet_detail.html",
+        {
+            "sheet": sheet,
+            "lines": sheet.steps.all(),
+            "indicators": indicators,
+            "misses": sheet.indicator_misses.select_related("indicator"),
+            "editable": editable,
+            "adjust_form": AdjustForm(),
+        },
+    )
+
+
+@office_required
+@require_POST
+def sheet_adjust(request, pk, line_pk):
+    line = get_object_or_404(StepScore, pk=line_pk, evaluation_id=pk)
+    form = AdjustForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("evaluation:sheet", pk=pk)
+    with page_errors(request):
+        services.mark_adjust(
+            step_score=line,
+            new_points=form.cleaned_data["new_points"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, f"已调整“{line.name}”的得分。")
+    return redirect("evaluation:sheet", pk=pk)
+
+
+@office_required
+@require_POST
+def sheet_indicator_miss(request, pk):
+    sheet = selectors.evaluation_get(user=request.user, pk=pk)
+    indicator = get_object_or_404(
+        KeyIndicator, pk=_int(request.POST.get("indicator"), 0)
+    )
+    with page_errors(request):
+        services.indicator_miss_record(
+            evaluation=sheet,
+            indicator=indicator,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+        messages.success(request, "已登记关键指标未达成并重新计分。")
+    return redirect("evaluation:sheet", pk=pk)
+
+
+@role_required(READERS)
+def my_scores(request):
+    """Published sheets of the user's departments (all, for office/leader)."""
+    sheets = selectors.evaluation_list(
+        user=request.user, year=_int(request.GET.get("year"))
+    )
+    page = Paginator(sheets, 50).get_page(request.GET.get("page"))
+    return render(request, "evaluation/score_list.html", {"page": page})
+
+
+def _published_round(request, pk) -> EvaluationRound:
+    round_ = selectors.round_get(user=request.user, pk=pk)
+    if round_.status not in ("published", "superseded"):
+        raise Http404("通报只能由已发布的评价轮次生成")
+    return round_
+
+
+@role_required(READERS)
+def bulletin(request, pk):
+    round_ = _published_round(request, pk)
+    return render(
+        request,
+        "evaluation/bulletin.html",
+        {"round": round_, **selectors.bulletin(round_=round_)},
+    )
+
+
+@role_required(READERS)
+def bulletin_xlsx(request, pk):
+    round_ = _published_round(request, pk)
+    data = selectors.bulletin(round_=round_)
+    rows = [
+        (
+            r["kind_label"],
+            r["rank"],
+            r["department"],
+            r["total"],
+            r["projects"],
+            r["warnings"],
+        )
+        for r in data["rankings"]
+    ]
+    rows.append(())
+    rows.append(("逾期事项", "单位", "项目", "扣分", "说明"))
+    for d in data["overdue"]:
+        rows.append(
+            (
+                "",
+                d.evaluation.department.name,
+                str(d.evaluation.project.regulation),
+                d.points,
+                d.reason,
+            )
+        )
+    rows.append(())
+    rows.append(("列入通报的步骤", "单位", "项目", "步骤", "截止日期"))
+    for s in data["escalated"]:
+        rows.append(
+            ("", s.department.name, str(s.project.regulation), s.name, s.due_on)
+        )
+    return xlsx_response(
+        ["类别", "名次", "单位", "得分(百分制)", "项目数", "警示单"],
+        rows,
+        filename=f"{round_.name}通报.xlsx",
+    )

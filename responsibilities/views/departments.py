@@ -1,0 +1,123 @@
+"""The department tree and its forms."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+
+from config.pages import page_errors
+from org import selectors, services
+from org.models import Department
+from org.permissions import office_required, reader_required
+from responsibilities.forms import DepartmentForm
+
+
+@reader_required
+def department_tree_page(request):
+    departments = (
+        selectors.visible_departments(request.user)
+        .select_related("inspection_group")
+        .order_by("path")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        departments = departments.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    kind = request.GET.get("kind", "")
+    if kind in Department.Kind.values:
+        departments = departments.filter(kind=kind)
+    nodes = []
+    by_id = {}
+    for department in departments:
+        by_id[department.pk] = department
+        nodes.append(department)
+    # Sort siblings by sort_order: walk the tree from the roots.
+    children: dict[int | None, list[Department]] = {}
+    for department in nodes:
+        parent = department.parent_id if department.parent_id in by_id else None
+        children.setdefault(parent, []).append(department)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for child in sorted(
+            children.get(parent_id, []), key=lambda d: (d.sort_order, d.code)
+        ):
+            child.depth = depth
+            child.indent = depth * 1.5
+            ordered.append(child)
+            walk(child.pk, depth + 1)
+
+    walk(None, 0)
+    return render(
+        request,
+        "responsibilities/departments.html",
+        {
+            "departments": ordered,
+            "filters": request.GET,
+            "kinds": Department.Kind.choices,
+        },
+    )
+
+
+@office_required
+def department_create_page(request):
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with page_errors(request, form=form):
+            department = services.department_create(
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                parent=data["parent"],
+                inspection_group=data["inspection_group"],
+                leader_name=data["leader_name"],
+                email=data["email"],
+                sort_order=data["sort_order"],
+                is_active=data["is_active"],
+            )
+            messages.success(request, f"已新增单位“{department.name}”。")
+            return redirect("responsibilities:departments")
+    return render(
+        request, "responsibilities/department_form.html", {"form": form, "target": None}
+    )
+
+
+@office_required
+def department_edit_page(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    initial = {
+        name: getattr(department, name)
+        for name in [
+            "code",
+            "name",
+            "kind",
+            "leader_name",
+            "email",
+            "sort_order",
+            "is_active",
+        ]
+    }
+    initial["parent"] = department.parent_id
+    initial["inspection_group"] = department.inspection_group_id
+    form = DepartmentForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with page_errors(request, form=form):
+            services.department_update(
+                department=department,
+                parent=data["parent"],
+                name=data["name"],
+                kind=data["kind"],
+                inspection_group=data["inspection_group"],
+                leader_name=data["leader_name"],
+                email=data["email"],
+                sort_order=data["sort_order"],
+                is_active=data["is_active"],
+            )
+            messages.success(request, f"已保存单位“{department.name}”。")
+            return redirect("responsibilities:departments")
+        department.refresh_from_db()  # refused: show the saved row, not the edit
+    return render(
+        request,
+        "responsibilities/department_form.html",
+        {"form": form, "target": department},
+    )

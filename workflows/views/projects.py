@@ -1,0 +1,198 @@
+"""A project, its steps, receipts and evidence."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from config.pages import page_errors
+from org.permissions import reader_required
+from org.selectors import can_act_for, is_office, scope_to_user
+from workflows import selectors, services
+from workflows.forms import EvidenceForm, ReturnForm
+from workflows.models import (
+    EVIDENCE_KINDS,
+    EvidenceFile,
+    ExecutionProject,
+    Receipt,
+    Step,
+)
+from workflows.services.transitions import ACTION_LABELS
+from workflows.views.common import _project_or_404, _step_or_404
+
+
+@reader_required
+def project_page(request, pk):
+    project = _project_or_404(request, pk)
+    steps = list(
+        selectors.project_steps(project=project, user=request.user).order_by(
+            "order", "id"
+        )
+    )
+    receipts = list(selectors.project_receipts(project=project, user=request.user))
+    columns = []
+    for step in steps:
+        if step.code not in [c["code"] for c in columns]:
+            columns.append({"code": step.code, "name": step.name})
+    cells = {(s.department_id, s.code): s for s in steps}
+    grid = [
+        {
+            "department": receipt.department,
+            "receipt": receipt,
+            "cells": [cells.get((receipt.department_id, c["code"])) for c in columns],
+        }
+        for receipt in receipts
+    ]
+    events = list(selectors.project_events(project=project, user=request.user))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.from_label = _status_label(event.from_status)
+        event.to_label = _status_label(event.to_status)
+    total = len(steps)
+    approved = sum(1 for s in steps if s.status == Step.Status.APPROVED)
+    return render(
+        request,
+        "workflows/project.html",
+        {
+            "project": project,
+            "columns": columns,
+            "grid": grid,
+            "events": events,
+            "progress": round(100 * approved / total) if total else 0,
+            "approved": approved,
+            "total": total,
+        },
+    )
+
+
+def _status_label(value):
+    labels = dict(Step.Status.choices) | dict(ExecutionProject.Status.choices)
+    labels |= {"confirmed": "已确认"}
+    return labels.get(value, value)
+
+
+@reader_required
+def step_page(request, pk):
+    step = _step_or_404(request, pk)
+    evidence = list(selectors.step_evidence(step=step))
+    events = list(step.events.select_related("actor").order_by("created_at", "id"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    may_submit = can_act_for(request.user, step.department_id) and step.status in (
+        Step.Status.OPEN,
+        Step.Status.RETURNED,
+    )
+    may_review = is_office(request.user) and step.status == Step.Status.SUBMITTED
+    return render(
+        request,
+        "workflows/step.html",
+        {
+            "step": step,
+            "evidence": evidence,
+            "events": events,
+            "evidence_kinds": [EVIDENCE_KINDS.get(k, k) for k in step.evidence_kinds],
+            "may_submit": may_submit,
+            "may_review": may_review,
+            "may_confirm": can_act_for(request.user, step.department_id)
+            and step.receipt_confirmed_at is None,
+            "evidence_form": EvidenceForm(),
+            "return_form": ReturnForm(),
+            "allowed_types": "、".join(sorted(services.ALLOWED_EVIDENCE_EXTENSIONS)),
+            "max_size_mb": _max_size_mb(),
+            "last_return": next(
+                (e for e in reversed(events) if e.action == "return"), None
+            ),
+        },
+    )
+
+
+def _max_size_mb():
+    return f"{settings.EVIDENCE_MAX_FILE_SIZE / (1024 * 1024):g}"
+
+
+@require_POST
+@reader_required
+def step_submit_view(request, pk):
+    step = _step_or_404(request, pk)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "说明过长或格式不正确。")
+        return redirect("workflows:step", pk=pk)
+    with page_errors(request):
+        services.step_submit(
+            step=step,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            files=request.FILES.getlist("files"),
+        )
+        messages.success(request, "佐证材料已提交，等待区委办审核。")
+    return redirect("workflows:step", pk=pk)
+
+
+@require_POST
+@reader_required
+def step_approve_view(request, pk):
+    step = _step_or_404(request, pk)
+    with page_errors(request):
+        services.step_approve(step=step, actor=request.user)
+        messages.success(request, "已审核通过。")
+    return redirect("workflows:step", pk=pk)
+
+
+@require_POST
+@reader_required
+def step_return_view(request, pk):
+    step = _step_or_404(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "退回时必须填写退回原因。")
+        return redirect("workflows:step", pk=pk)
+    with page_errors(request):
+        services.step_return(
+            step=step, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "已退回，部门将收到退回原因。")
+    return redirect("workflows:step", pk=pk)
+
+
+@require_POST
+@reader_required
+def receipt_confirm_view(request, pk):
+    receipt = get_object_or_404(
+        scope_to_user(Receipt.objects.all(), user=request.user), pk=pk
+    )
+    with page_errors(request, flash=not request.htmx) as outcome:
+        services.receipt_confirm(receipt=receipt, actor=request.user)
+        if not request.htmx:
+            messages.success(request, "已确认回执。")
+    if request.htmx:  # the inbox swaps the row in place: one tap, no reload
+        context = {"receipt": receipt, "error": outcome.message}
+        if not outcome.failed:
+            # ... and the heading's count, out of band (it was left stale)
+            inbox = selectors.inbox_for(user=request.user)
+            context["remaining"] = inbox["receipts"].count()
+        return render(request, "workflows/_receipt_done.html", context)
+    target = request.POST.get("next", "")
+    # Only a path on this site: "//evil" or a backslash after the slash leads
+    # browsers to another host.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("workflows:inbox")
+
+
+@reader_required
+def evidence_file_download(request, pk):
+    """Evidence is never public media: each download checks the user's scope."""
+    try:
+        record = selectors.evidence_file_get(user=request.user, pk=pk)
+    except EvidenceFile.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件不存在") from exc
+    return FileResponse(handle, as_attachment=True, filename=record.original_name)
