@@ -37,7 +37,9 @@ class Move:
     sources: Iterable[str]
     target: str
     label: str = ""
-    # Chinese refusal; may use {status} (the current status label) and {label}.
+    # Chinese refusal; may use {status} (the current status label), {target}
+    # (the label of the status it would end in), {label} and {noun}. Empty:
+    # the machine's `refusal`.
     refusal: str = ""
 
     def __post_init__(self):
@@ -58,6 +60,8 @@ class StateMachine:
     # extra conditions the row must meet for the UPDATE (e.g. is_deleted=False)
     guard: Mapping[str, Any] = field(default_factory=dict)
     stale_message: str = STALE_MESSAGE
+    # the refusal of a move that names none of its own
+    refusal: str = "{noun}当前为“{status}”，不能{label}。"
 
     # -- questions ---------------------------------------------------------
     def allowed(self, obj_or_status, action: str) -> bool:
@@ -70,6 +74,10 @@ class StateMachine:
         """The actions allowed from the object's (or a) status, in table order."""
         status = self._status_of(obj_or_status)
         return [a for a, move in self.moves.items() if status in move.sources]
+
+    def target(self, action: str) -> str:
+        """The status `action` ends in."""
+        return self.moves[action].target
 
     def label(self, action: str) -> str:
         move = self.moves.get(action)
@@ -107,14 +115,9 @@ class StateMachine:
             raise KeyError(f"{self.model.__name__} has no action {action!r}")
         current = expected if expected is not None else getattr(obj, self.status_field)
         if current not in move.sources:
-            template = move.refusal or "{noun}当前为“{status}”，不能{label}。"
-            raise InvalidTransition(
-                template.format(
-                    status=self.status_label(current),
-                    label=move.label or action,
-                    noun=self.noun,
-                )
-            )
+            raise InvalidTransition(self.refusal_for(action, current))
+        if fields and self.status_field in fields:
+            raise ValueError("the move sets the status; `fields` may not")
         values = {self.status_field: move.target, **(fields or {})}
         with transaction.atomic():
             changed = self.model._default_manager.filter(
@@ -142,6 +145,16 @@ class StateMachine:
                 transaction.on_commit(callback)
         return obj
 
+    def refusal_for(self, action: str, current: str) -> str:
+        """The Chinese text refusing `action` from status `current`."""
+        move = self.moves[action]
+        return (move.refusal or self.refusal).format(
+            status=self.status_label(current),
+            target=self.status_label(move.target),
+            label=move.label or action,
+            noun=self.noun,
+        )
+
     def _status_of(self, obj_or_status) -> str:
         if isinstance(obj_or_status, models.Model):
             return getattr(obj_or_status, self.status_field)
@@ -154,5 +167,23 @@ REGISTRY: dict[type[models.Model], StateMachine] = {}
 
 
 def register(machine: StateMachine) -> StateMachine:
+    """Add `machine` to REGISTRY (one machine per model) and return it."""
     REGISTRY[machine.model] = machine
     return machine
+
+
+def machine_for(model_or_obj) -> StateMachine:
+    """The registered machine of a model (class or instance)."""
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    if model not in REGISTRY:
+        autodiscover()
+    return REGISTRY[model]
+
+
+def autodiscover() -> None:
+    """Import every installed app's `services` (module or package), where the
+    machines are declared, so REGISTRY lists them all. By name, like the admin's
+    autodiscover: `config` still imports no app."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("services")
