@@ -12,9 +12,13 @@ the only code that writes a status field:
 3. it writes one event row (who, when, from, to, why) through `record`;
 4. it schedules the side effects with `transaction.on_commit`.
 
-Views and templates ask `allowed()` / `actions_from()` what may happen next
-instead of re-encoding the tables. `config` imports no app: the machines live
-in the apps' services and pass their own models in.
+Views and templates ask `allowed()` / `actions_from()` (in templates the `may`
+filter of `{% load statemachine %}`) what may happen next instead of re-encoding
+the tables. `config` imports no app: the machines live in the apps' services,
+pass their own models in and `register()`; `autodiscover()` imports every app's
+`services` so REGISTRY is complete. tests/config/test_statemachine.py checks
+that every model with a status has a machine, that its admin shows the status
+read-only, and (tests/status_writes.py) that no other code writes a status.
 """
 
 from __future__ import annotations
