@@ -20,3 +20,18 @@ def may(obj, action: str) -> bool:
     if obj is None or obj == "":
         return False
     return machine_for(obj).allowed(obj, action)
+
+
+@register.filter
+def targets(obj, prefix: str = "") -> list[tuple[str, str]]:
+    """(status, label) pairs the object may move to, by the allowed actions
+    whose names start with `prefix`, without repeats, in table order."""
+    if obj is None or obj == "":
+        return []
+    machine = machine_for(obj)
+    seen: dict[str, str] = {}
+    for action in machine.actions_from(obj):
+        if action.startswith(prefix):
+            status = machine.target(action)
+            seen.setdefault(status, machine.status_label(status))
+    return list(seen.items())

@@ -557,7 +557,7 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
         if round_.corrects_id:
             corrected = EvaluationRound.objects.get(pk=round_.corrects_id)
-            if corrected.status == S.PUBLISHED:
+            if ROUND_MACHINE.allowed(corrected, "supersede"):
                 _round_transition(
                     corrected,
                     to=S.SUPERSEDED,

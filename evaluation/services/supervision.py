@@ -186,7 +186,7 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     Problem.objects.filter(pk=problem.pk).update(assignment=notice, due_on=due_on)
     problem.assignment = notice
     problem.due_on = due_on
-    if problem.status == P.OPEN:
+    if PROBLEM_MACHINE.allowed(problem, "assign"):
         _problem_transition(
             problem,
             to=P.RECTIFYING,

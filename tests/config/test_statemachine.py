@@ -406,3 +406,16 @@ def test_may_filter_answers_from_the_registered_machine():
     assert template.render(Context({"r": in_force})) == "revise repeal"
     assert template.render(Context({"r": repealed})) == ""
     assert template.render(Context({"r": None})) == ""
+
+
+@pytest.mark.django_db
+def test_targets_filter_lists_reachable_statuses_once():
+    # given an amended regulation (only repeal is left)
+    amended = factories.RegulationFactory(status="amended")
+    template = Template(
+        "{% load statemachine %}{% for v, l in r|targets %}{{ v }}={{ l }};{% endfor %}"
+        '|{% for v, l in r|targets:"rev" %}{{ v }};{% endfor %}'
+    )
+
+    # when / then
+    assert template.render(Context({"r": amended})) == "repealed=已废止;|"

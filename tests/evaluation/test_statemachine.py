@@ -114,3 +114,22 @@ def test_problem_stale_copy_is_refused(office_user, problem):
     with pytest.raises(InvalidTransition, match="问题状态已被他人修改"):
         services.problem_set_status(actor=office_user, problem=stale, to="rectifying")
     assert Problem.objects.get(pk=problem.pk).status == "rectified"
+
+
+def _status_options(client, problem):
+    html = client.get(
+        f"/evaluation/inspections/{problem.inspection_id}/"
+    ).content.decode()
+    select = html.split('name="status"', 1)[1].split("</select>", 1)[0]
+    return [part.split('"', 1)[0] for part in select.split('<option value="')[1:]]
+
+
+def test_inspection_page_offers_the_statuses_the_machine_allows(
+    client, office_user, problem
+):
+    client.force_login(office_user)
+    # given an open problem: it stays, or goes to 整改中 or 已整改
+    assert _status_options(client, problem) == ["open", "rectifying", "rectified"]
+    # when rectified: only back to 整改中 (a problem never reopens as 待整改)
+    services.problem_set_status(actor=office_user, problem=problem, to="rectified")
+    assert _status_options(client, problem) == ["rectified", "rectifying"]
