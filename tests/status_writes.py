@@ -7,7 +7,9 @@ writes) and reports each place that writes a status directly:
 
 - a queryset `.update(status=...)`, or `.update(**values)` where `values` is a
   dict built in the same function with a "status" key;
-- `bulk_update(objs, [..."status"...])` and `save(update_fields=[..."status"...])`;
+- `bulk_update(objs, [..."status"...])`, `save(update_fields=[..."status"...])`
+  (or any call with such `update_fields`) and `update_or_create(defaults=
+  {"status": ...})`;
 - `obj.status = ...` (or `setattr(obj, "status", ...)`) followed in the same
   function by `obj.save(...)`, unless `obj` was built there by a constructor
   (`Model(...)`: a new row starts in its initial status, that is no move).
@@ -128,14 +130,19 @@ class _FunctionScan(ast.NodeVisitor):
                     )
                 ):
                     self.report(node, f".update(**{{status}}) {ast.unparse(node)[:80]}")
+        elif method == "update_or_create":
+            defaults = keywords.get("defaults")
+            if defaults is not None and _dict_has_status(defaults):
+                self.report(node, "update_or_create(defaults={'status': ...})")
         elif method == "bulk_update":
             fields = node.args[1] if len(node.args) > 1 else keywords.get("fields")
             if fields is not None and _names_status(fields):
                 self.report(node, "bulk_update(..., ['status'])")
-        elif method == "save":
-            update_fields = keywords.get("update_fields")
-            if update_fields is not None and _names_status(update_fields):
-                self.report(node, "save(update_fields=[..., 'status'])")
+        update_fields = keywords.get("update_fields")
+        if update_fields is not None and _names_status(update_fields):
+            # save(update_fields=...), bulk_create(update_conflicts=True, ...)
+            self.report(node, f"{method}(update_fields=[..., 'status'])")
+        if method == "save":
             owner = _target_name(func.value)
             if owner in self.assigned and (
                 update_fields is None or _names_status(update_fields)

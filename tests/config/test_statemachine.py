@@ -363,6 +363,9 @@ def test_no_status_is_written_outside_the_state_machine():
         "def f(obj):\n    obj.notice.status = 'x'\n    obj.notice.save()",
         "def f(obj):\n    obj.save(update_fields=['status', 'updated_at'])",
         "Step.objects.bulk_update(steps, ['status'])",
+        "Step.objects.update_or_create(pk=1, defaults={'status': 'x'})",
+        "Step.objects.bulk_create(rows, update_conflicts=True,"
+        " update_fields=['status'], unique_fields=['id'])",
     ],
 )
 def test_scan_source_catches_direct_status_writes(source):
@@ -383,6 +386,8 @@ def test_scan_source_catches_direct_status_writes(source):
         "def f(step):\n    step.save(update_fields=['due_on'])",
         "def f(step):\n    step.status = 'x'\n    other.save()",
         "Step.objects.bulk_update(steps, ['due_on'])",
+        "Step.objects.update_or_create(pk=1, defaults={'due_on': d})",
+        "Step.objects.get_or_create(pk=1, defaults={'status': 'open'})",
     ],
 )
 def test_scan_source_ignores_reads_filters_and_creation(source):
