@@ -12,9 +12,13 @@ the only code that writes a status field:
 3. it writes one event row (who, when, from, to, why) through `record`;
 4. it schedules the side effects with `transaction.on_commit`.
 
-Views and templates ask `allowed()` / `actions_from()` what may happen next
-instead of re-encoding the tables. `config` imports no app: the machines live
-in the apps' services and pass their own models in.
+Views and templates ask `allowed()` / `actions_from()` (in templates the `may`
+filter of `{% load statemachine %}`) what may happen next instead of re-encoding
+the tables. `config` imports no app: the machines live in the apps' services,
+pass their own models in and `register()`; `autodiscover()` imports every app's
+`services` so REGISTRY is complete. tests/config/test_statemachine.py checks
+that every model with a status has a machine, that its admin shows the status
+read-only, and (tests/status_writes.py) that no other code writes a status.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models, transaction
+from django.utils.module_loading import autodiscover_modules
 
 from config.errors import InvalidTransition
 
@@ -37,7 +42,9 @@ class Move:
     sources: Iterable[str]
     target: str
     label: str = ""
-    # Chinese refusal; may use {status} (the current status label) and {label}.
+    # Chinese refusal; may use {status} (the current status label), {target}
+    # (the label of the status it would end in), {label} and {noun}. Empty:
+    # the machine's `refusal`.
     refusal: str = ""
 
     def __post_init__(self):
@@ -58,6 +65,8 @@ class StateMachine:
     # extra conditions the row must meet for the UPDATE (e.g. is_deleted=False)
     guard: Mapping[str, Any] = field(default_factory=dict)
     stale_message: str = STALE_MESSAGE
+    # the refusal of a move that names none of its own
+    refusal: str = "{noun}当前为“{status}”，不能{label}。"
 
     # -- questions ---------------------------------------------------------
     def allowed(self, obj_or_status, action: str) -> bool:
@@ -70,6 +79,10 @@ class StateMachine:
         """The actions allowed from the object's (or a) status, in table order."""
         status = self._status_of(obj_or_status)
         return [a for a, move in self.moves.items() if status in move.sources]
+
+    def target(self, action: str) -> str:
+        """The status `action` ends in."""
+        return self.moves[action].target
 
     def label(self, action: str) -> str:
         move = self.moves.get(action)
@@ -107,14 +120,9 @@ class StateMachine:
             raise KeyError(f"{self.model.__name__} has no action {action!r}")
         current = expected if expected is not None else getattr(obj, self.status_field)
         if current not in move.sources:
-            template = move.refusal or "{noun}当前为“{status}”，不能{label}。"
-            raise InvalidTransition(
-                template.format(
-                    status=self.status_label(current),
-                    label=move.label or action,
-                    noun=self.noun,
-                )
-            )
+            raise InvalidTransition(self.refusal_for(action, current))
+        if fields and self.status_field in fields:
+            raise ValueError("the move sets the status; `fields` may not")
         values = {self.status_field: move.target, **(fields or {})}
         with transaction.atomic():
             changed = self.model._default_manager.filter(
@@ -142,6 +150,16 @@ class StateMachine:
                 transaction.on_commit(callback)
         return obj
 
+    def refusal_for(self, action: str, current: str) -> str:
+        """The Chinese text refusing `action` from status `current`."""
+        move = self.moves[action]
+        return (move.refusal or self.refusal).format(
+            status=self.status_label(current),
+            target=self.status_label(move.target),
+            label=move.label or action,
+            noun=self.noun,
+        )
+
     def _status_of(self, obj_or_status) -> str:
         if isinstance(obj_or_status, models.Model):
             return getattr(obj_or_status, self.status_field)
@@ -154,5 +172,21 @@ REGISTRY: dict[type[models.Model], StateMachine] = {}
 
 
 def register(machine: StateMachine) -> StateMachine:
+    """Add `machine` to REGISTRY (one machine per model) and return it."""
     REGISTRY[machine.model] = machine
     return machine
+
+
+def machine_for(model_or_obj) -> StateMachine:
+    """The registered machine of a model (class or instance)."""
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    if model not in REGISTRY:
+        autodiscover()
+    return REGISTRY[model]
+
+
+def autodiscover() -> None:
+    """Import every installed app's `services` (module or package), where the
+    machines are declared, so REGISTRY lists them all. By name, like the admin's
+    autodiscover: `config` still imports no app."""
+    autodiscover_modules("services")

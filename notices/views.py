@@ -15,7 +15,6 @@ from notices.forms import (
     ReturnForm,
     RuleForm,
 )
-from notices.models import Notice
 from org.models import Role
 from org.permissions import office_required, role_required
 from org.selectors import can_act_for, department_of, is_office
@@ -83,6 +82,7 @@ def register(request):
 def _detail_context(request, notice, **extra):
     user = request.user
     acts = can_act_for(user, notice.department_id)
+    machine = services.NOTICE_MACHINE
     reports = list(notice.reports.all())
     context = {
         "notice": notice,
@@ -90,12 +90,12 @@ def _detail_context(request, notice, **extra):
         "pending_report": next(
             (r for r in reports if r.status == r.Status.SUBMITTED), None
         ),
-        "can_confirm": acts
-        and notice.status in (Notice.Status.PENDING, Notice.Status.SENT),
+        # who may act is asked here, what may happen next of the state machine
+        "can_confirm": acts and machine.allowed(notice, "confirm"),
         "can_report": acts
         and notice.needs_report
-        and notice.status not in (Notice.Status.ANSWERED, Notice.Status.ACCEPTED),
-        "can_review": is_office(user) and notice.status == Notice.Status.ANSWERED,
+        and machine.allowed(notice, "submit"),
+        "can_review": is_office(user) and machine.allowed(notice, "accept"),
         "report_form": ReportForm(),
         "return_form": ReturnForm(),
     }

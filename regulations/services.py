@@ -13,19 +13,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition
+from config.statemachine import Move, StateMachine, register
 from config.tabular import ImportReport, Row, clean_header, parse_date
 from regulations.models import Regulation
 
 Status = Regulation.Status
 
-# Allowed status moves. A regulation is amended only by a revision that replaces
-# it; a repealed one stays repealed (a mistaken repeal is corrected in the admin
-# history, not by a move back).
-TRANSITIONS: dict[str, set[str]] = {
-    Status.IN_FORCE: {Status.AMENDED, Status.REPEALED},
-    Status.AMENDED: {Status.REPEALED},
-    Status.REPEALED: set(),
-}
 
 # Fields a user may set on create/edit. `status` is set only at creation (or by
 # import); afterwards it changes through the moves above.
@@ -49,6 +42,35 @@ INHERITED_ON_REVISE = ("title", "issuer", "level", "form", "branch", "link")
 def _actor(user):
     """The user to record in history (None for the system, e.g. demo data)."""
     return user if user is not None and user.is_authenticated else None
+
+
+def _record_history(regulation, action, from_status, to_status, actor, reason):
+    """The history row is the event: who, when, from (previous row), to, why."""
+    regulation.refresh_from_db()
+    regulation._history_user = _actor(actor)
+    regulation._change_reason = reason
+    regulation.save(update_fields=["updated_at"])
+
+
+# Allowed status moves. A regulation is amended only by a revision that replaces
+# it; a repealed one stays repealed (a mistaken repeal is corrected in the admin
+# history, not by a move back). The conditional UPDATE only matches while the row
+# still has the status we read, so two concurrent revisions of the same
+# regulation cannot both mark it amended.
+REGULATION_MACHINE = register(
+    StateMachine(
+        model=Regulation,
+        noun="法规",
+        moves={
+            "revise": Move({Status.IN_FORCE}, Status.AMENDED, label="修订"),
+            "repeal": Move({Status.IN_FORCE, Status.AMENDED}, Status.REPEALED, "废止"),
+        },
+        record=_record_history,
+        guard={"is_deleted": False},
+        refusal="“{status}”的法规不能改为“{target}”",
+        stale_message="该法规的时效状态已被他人修改，请刷新后重试",
+    )
+)
 
 
 def _save(regulation: Regulation, *, user, reason: str = "") -> Regulation:
@@ -123,32 +145,6 @@ def regulation_update(*, regulation: Regulation, user, data: Mapping) -> Regulat
     return _save(regulation, user=user, reason="编辑")
 
 
-def _transition(
-    regulation: Regulation, *, to: str, user, reason: str, expected: str | None = None
-) -> Regulation:
-    """The one way a status changes: a conditional UPDATE, then a history row.
-
-    The UPDATE only matches while the row still has the status we read, so two
-    concurrent revisions of the same regulation cannot both mark it amended.
-    """
-    current = expected or regulation.status
-    if to not in TRANSITIONS.get(current, set()):
-        raise InvalidTransition(
-            f"“{Status(current).label}”的法规不能改为“{Status(to).label}”"
-        )
-    changed = Regulation.objects.filter(
-        pk=regulation.pk, status=current, is_deleted=False
-    ).update(status=to, updated_at=timezone.now())
-    if changed != 1:
-        raise InvalidTransition("该法规的时效状态已被他人修改，请刷新后重试")
-    regulation.refresh_from_db()
-    # The history row is the event: who, when, from (previous row), to, why.
-    regulation._history_user = _actor(user)
-    regulation._change_reason = reason
-    regulation.save(update_fields=["updated_at"])
-    return regulation
-
-
 def regulation_revise(
     *,
     regulation: Regulation,
@@ -168,7 +164,7 @@ def regulation_revise(
     """
     if regulation.is_deleted:
         raise DomainError("该法规已删除，不能修订")
-    if regulation.status != Status.IN_FORCE:
+    if not REGULATION_MACHINE.allowed(regulation, "revise"):
         raise InvalidTransition(
             f"只有现行有效的法规可以修订，该法规为“{regulation.get_status_display()}”"
         )
@@ -178,11 +174,12 @@ def regulation_revise(
     with transaction.atomic():
         # Mark the old version first: the conditional UPDATE is the lock that
         # keeps two revisions from racing.
-        _transition(
+        REGULATION_MACHINE.apply(
             regulation,
-            to=Status.AMENDED,
-            user=user,
+            action="revise",
+            actor=user,
             reason="已被修订",
+            fields={"updated_at": timezone.now()},
             expected=Status.IN_FORCE,
         )
         new = Regulation(created_by=user if user and user.pk else None)
@@ -206,11 +203,12 @@ def regulation_repeal(*, regulation: Regulation, user, reason: str = "") -> Regu
     """
     if regulation.is_deleted:
         raise DomainError("该法规已删除")
-    return _transition(
+    return REGULATION_MACHINE.apply(
         regulation,
-        to=Status.REPEALED,
-        user=user,
+        action="repeal",
+        actor=user,
         reason=reason or "废止",
+        fields={"updated_at": timezone.now()},
     )
 
 

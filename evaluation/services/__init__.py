@@ -3,7 +3,7 @@
 from evaluation.services.peer import RATES, peer_rate, round_set_peer_weight  # noqa: F401
 from evaluation.services.rounds import (  # noqa: F401
     FROZEN_MESSAGE,
-    TRANSITIONS,
+    ROUND_MACHINE,
     department_scores,
     evaluation_propose,
     grade_for,
@@ -22,7 +22,7 @@ from evaluation.services.standards import (  # noqa: F401
     standard_update,
 )
 from evaluation.services.supervision import (  # noqa: F401
-    PROBLEM_TRANSITIONS,
+    PROBLEM_MACHINE,
     accountability_record,
     inspection_record,
     problem_raise_assignment,

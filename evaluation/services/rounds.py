@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition
+from config.statemachine import Move, StateMachine, register
 from evaluation.models import (
     Adjustment,
     CreditRecord,
@@ -34,13 +35,36 @@ logger = logging.getLogger(__name__)
 
 S = EvaluationRound.Status
 
-# Allowed moves of a round, as data.
-TRANSITIONS = {
-    S.DRAFT: {S.REVIEWED},
-    S.REVIEWED: {S.PUBLISHED, S.DRAFT},
-    S.PUBLISHED: {S.SUPERSEDED},
-    S.SUPERSEDED: set(),
-}
+
+def _record_round_event(round_, action, from_status, to_status, actor, reason):
+    RoundEvent.objects.create(
+        round_id=round_.pk,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+# Allowed moves of a round, as data (config.statemachine).
+ROUND_MACHINE = register(
+    StateMachine(
+        model=EvaluationRound,
+        noun="评价轮次",
+        moves={
+            "review": Move({S.DRAFT}, S.REVIEWED, label="复核"),
+            "reopen": Move({S.REVIEWED}, S.DRAFT, label="退回草稿"),
+            "publish": Move({S.REVIEWED}, S.PUBLISHED, label="发布"),
+            # a published correction round replaces the round it corrects
+            "supersede": Move({S.PUBLISHED}, S.SUPERSEDED, label="更正"),
+        },
+        record=_record_round_event,
+        refusal="评价轮次当前状态为“{status}”，不能变为“{target}”。",
+        stale_message="评价轮次状态已被他人修改，请刷新后重试。",
+    )
+)
+
 FROZEN_MESSAGE = (
     "该评价轮次已发布，已冻结，不能修改；如需更正，请新建更正轮次并说明原因。"
 )
@@ -49,43 +73,36 @@ FROZEN_MESSAGE = (
 def _round_transition(
     round_: EvaluationRound,
     *,
-    to: str,
-    actor,
     action: str,
+    actor,
     reason: str = "",
+    to: str | None = None,
     **fields,
 ) -> EvaluationRound:
-    """The one place a round's status changes: conditional UPDATE + event row."""
-    current = EvaluationRound.objects.filter(pk=round_.pk).values_list(
-        "status", flat=True
+    """Move a round by `action` (ROUND_MACHINE), judged by the status in the
+    database, not the caller's copy. Side effects: conditional UPDATE, RoundEvent,
+    a log line after commit."""
+    if to is not None and to != ROUND_MACHINE.target(action):
+        raise ValueError(f"round action {action!r} does not end in {to!r}")
+    current = (
+        EvaluationRound.objects.filter(pk=round_.pk)
+        .values_list("status", flat=True)
+        .first()
     )
-    current = current.first()
-    if current is None or to not in TRANSITIONS.get(current, set()):
-        label = S(current).label if current else "不存在"
+    target = ROUND_MACHINE.target(action)
+    if current is None:
         raise InvalidTransition(
-            f"评价轮次当前状态为“{label}”，不能变为“{S(to).label}”。"
+            f"评价轮次当前状态为“不存在”，不能变为“{S(target).label}”。"
         )
-    now = timezone.now()
-    changed = EvaluationRound.objects.filter(pk=round_.pk, status=current).update(
-        status=to, updated_at=now, **fields
-    )
-    if changed != 1:
-        raise InvalidTransition("评价轮次状态已被他人修改，请刷新后重试。")
-    RoundEvent.objects.create(
-        round_id=round_.pk,
-        actor=actor,
+    return ROUND_MACHINE.apply(
+        round_,
         action=action,
-        from_status=current,
-        to_status=to,
+        actor=actor,
         reason=reason,
+        fields={"updated_at": timezone.now(), **fields},
+        expected=current,
+        on_commit=lambda: logger.info("round %s: %s -> %s", round_.pk, current, target),
     )
-    round_.status = to
-    for name, value in fields.items():
-        setattr(round_, name, value)
-    transaction.on_commit(
-        lambda: logger.info("round %s: %s -> %s", round_.pk, current, to)
-    )
-    return round_
 
 
 def _lock_editable(round_id: int) -> EvaluationRound:
@@ -537,7 +554,7 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
         if round_.corrects_id:
             corrected = EvaluationRound.objects.get(pk=round_.corrects_id)
-            if corrected.status == S.PUBLISHED:
+            if ROUND_MACHINE.allowed(corrected, "supersede"):
                 _round_transition(
                     corrected,
                     to=S.SUPERSEDED,

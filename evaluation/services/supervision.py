@@ -5,7 +5,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import DomainError, InvalidTransition, NotAllowed
+from config.errors import DomainError, NotAllowed
+from config.statemachine import Move, StateMachine, register
 from evaluation.models import Accountability, Inspection, Problem, SupervisionEvent
 from notices.services import assignment_issue
 from org.models import Role
@@ -13,12 +14,38 @@ from org.selectors import role_of, visible_departments
 
 P = Problem.Status
 
-# Allowed moves of a problem's rectification, as data.
-PROBLEM_TRANSITIONS = {
-    P.OPEN: {P.RECTIFYING, P.RECTIFIED},
-    P.RECTIFYING: {P.RECTIFIED},
-    P.RECTIFIED: {P.RECTIFYING},  # reopened when a check finds it not fixed
-}
+
+def _record_supervision_event(problem, action, from_status, to_status, actor, reason):
+    SupervisionEvent.objects.create(
+        problem=problem,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+# Allowed moves of a problem's rectification, as data (config.statemachine).
+# `set_<status>` is the inspector's own choice (problem_set_status); `assign`
+# comes with the 交办单 (problem_raise_assignment).
+PROBLEM_MACHINE = register(
+    StateMachine(
+        model=Problem,
+        noun="问题",
+        moves={
+            "assign": Move({P.OPEN}, P.RECTIFYING, label="下发交办单"),
+            # reopened when a check finds it not fixed
+            "set_rectifying": Move({P.OPEN, P.RECTIFIED}, P.RECTIFYING, "整改中"),
+            "set_rectified": Move({P.OPEN, P.RECTIFYING}, P.RECTIFIED, "已整改"),
+            # a problem never goes back to 待整改
+            "set_open": Move((), P.OPEN, label="待整改"),
+        },
+        record=_record_supervision_event,
+        refusal="问题当前为“{status}”，不能变为“{target}”。",
+        stale_message="问题状态已被他人修改，请刷新后重试。",
+    )
+)
 
 
 def _ensure_supervises(actor, department_id: int) -> None:
@@ -46,28 +73,19 @@ def _ensure_project_concerns(project, department) -> None:
     raise DomainError("所选执行项目与该单位无关，请重新选择。")
 
 
-def _problem_transition(problem: Problem, *, to: str, actor, action, reason=""):
-    current = problem.status
-    if to not in PROBLEM_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(
-            f"问题当前为“{P(current).label}”，不能变为“{P(to).label}”。"
-        )
-    fields = {"status": to}
-    fields["rectified_at"] = timezone.now() if to == P.RECTIFIED else None
-    changed = Problem.objects.filter(pk=problem.pk, status=current).update(**fields)
-    if changed != 1:
-        raise InvalidTransition("问题状态已被他人修改，请刷新后重试。")
-    SupervisionEvent.objects.create(
-        problem=problem,
-        actor=actor,
+def _problem_transition(problem: Problem, *, action: str, actor, reason="", to=None):
+    """Move a problem by `action` (PROBLEM_MACHINE); 整改完成时间 is kept with
+    the 已整改 status. Side effects: conditional UPDATE, SupervisionEvent."""
+    target = PROBLEM_MACHINE.target(action)
+    if to is not None and to != target:
+        raise ValueError(f"problem action {action!r} does not end in {to!r}")
+    return PROBLEM_MACHINE.apply(
+        problem,
         action=action,
-        from_status=current,
-        to_status=to,
+        actor=actor,
         reason=reason,
+        fields={"rectified_at": timezone.now() if target == P.RECTIFIED else None},
     )
-    for name, value in fields.items():
-        setattr(problem, name, value)
-    return problem
 
 
 @transaction.atomic
@@ -167,7 +185,7 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     Problem.objects.filter(pk=problem.pk).update(assignment=notice, due_on=due_on)
     problem.assignment = notice
     problem.due_on = due_on
-    if problem.status == P.OPEN:
+    if PROBLEM_MACHINE.allowed(problem, "assign"):
         _problem_transition(
             problem,
             to=P.RECTIFYING,

@@ -26,10 +26,11 @@ from notices.services.issue import (
 from notices.services.numbering import number_allocate, number_format
 from notices.services.rules import rule_current, rule_update
 from notices.services.scan import scan_due
-from notices.services.transitions import TRANSITIONS
+from notices.services.transitions import NOTICE_MACHINE, REPORT_MACHINE
 
 __all__ = [
-    "TRANSITIONS",
+    "NOTICE_MACHINE",
+    "REPORT_MACHINE",
     "PermanentDeliveryError",
     "TemporaryDeliveryError",
     "assignment_issue",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from notices.models import ImplementationReport, Notice, ReportFile
-from notices.services.transitions import transition
+from notices.services.transitions import NOTICE_MACHINE, transition
 from org.selectors import can_act_for, is_office
 from workflows.models import Receipt
 from workflows.services import receipt_confirm
@@ -178,7 +178,7 @@ def notification_confirm_for_receipt(*, receipt_id: int, actor_id: int | None) -
     for notice in Notice.objects.filter(
         receipt_id=receipt_id,
         kind=Notice.Kind.NOTIFICATION,
-        status__in=[S.PENDING, S.SENT],
+        status__in=NOTICE_MACHINE.moves["confirm"].sources,
     ):
         try:
             transition(

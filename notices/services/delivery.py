@@ -21,7 +21,7 @@ from django.utils import timezone
 from config.errors import InvalidTransition
 from notices.models import Delivery, Notice
 from notices.services.issue import delivery_schedule
-from notices.services.transitions import transition
+from notices.services.transitions import NOTICE_MACHINE, transition
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
         )
         notice.refresh_from_db(fields=["status", "sent_at"])
         moved = False
-        if notice.status == Notice.Status.PENDING:
+        if NOTICE_MACHINE.allowed(notice, "deliver"):
             try:
                 transition(notice, action="deliver", fields={"sent_at": finished})
                 moved = True
