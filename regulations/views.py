@@ -10,7 +10,13 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 from config.permissions import office_required, reader_required
-from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
+from config.tabular import (
+    export_table,
+    read_rows,
+    stash_upload,
+    unstash_upload,
+    xlsx_response,
+)
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
 from regulations.forms import ImportForm, RegulationForm, RegulationReviseForm
@@ -293,22 +299,6 @@ def _preview(request, form, report, filename):
 @reader_required
 def regulation_export(request):
     regulations = selectors.regulation_list(user=request.user, filters=request.GET)
-    headers = [services.COLUMN_LABELS[f] for f in services.EXPORT_FIELDS]
-    rows = (
-        [
-            r.title,
-            r.document_number,
-            r.issuer,
-            r.get_level_display(),
-            r.get_form_display(),
-            r.get_branch_display(),
-            r.get_status_display(),
-            r.published_on,
-            r.effective_on,
-            r.summary,
-            r.link,
-        ]
-        for r in regulations.iterator(chunk_size=500)
-    )
+    headers, rows = export_table(regulations.iterator(chunk_size=500), services.COLUMNS)
     today = timezone.localdate().isoformat()
     return xlsx_response(headers, rows, filename=f"法规目录-{today}.xlsx")
