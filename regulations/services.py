@@ -12,16 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.columns import CleanRow, Column, import_rows
+from config.columns import choice_code as tabular_choice_code
 from config.errors import DomainError, InvalidTransition
-from config.tabular import (
-    CleanRow,
-    Column,
-    ImportReport,
-    Row,
-    import_rows,
-    parse_date,
-)
-from config.tabular import choice_code as tabular_choice_code
+from config.tabular import ImportReport, Row, parse_date
 from regulations.models import Regulation
 
 Status = Regulation.Status

@@ -8,15 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.columns import export_table
 from config.errors import DomainError
 from config.permissions import office_required, reader_required
-from config.tabular import (
-    export_table,
-    read_rows,
-    stash_upload,
-    unstash_upload,
-    xlsx_response,
-)
+from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
 from regulations.forms import ImportForm, RegulationForm, RegulationReviseForm

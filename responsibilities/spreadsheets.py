@@ -9,14 +9,8 @@ a single bad row is written, in one transaction.
 
 from django.core.exceptions import ValidationError
 
-from config.tabular import (
-    CleanRow,
-    Column,
-    ImportReport,
-    Row,
-    export_table,
-    import_rows,
-)
+from config.columns import CleanRow, Column, export_table, import_rows
+from config.tabular import ImportReport, Row
 from regulations.models import Regulation
 from responsibilities.models import Department, ResponsibilityList
 from responsibilities.services.lists import (

@@ -8,14 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import models
 
-from config.tabular import (
-    Column,
-    Row,
-    choice_code,
-    export_table,
-    import_rows,
-    parse_date,
-)
+from config.columns import Column, choice_code, export_table, import_rows
+from config.tabular import Row, parse_date
 
 
 class Colour(models.TextChoices):
