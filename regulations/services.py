@@ -305,7 +305,7 @@ COLUMNS: tuple[Column, ...] = (
 # The Chinese column names, and the fields in export order (for views, templates).
 COLUMN_LABELS = {column.field: column.header for column in COLUMNS}
 EXPORT_FIELDS = tuple(column.field for column in COLUMNS)
-choice_code = tabular_choice_code
+choice_code = tabular_choice_code  # the demo reads its choices with it
 
 
 class _CatalogueImport:
