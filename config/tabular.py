@@ -12,6 +12,9 @@ Import, in three parts (the catalogue and the four responsibility lists use it):
     if report.ok and commit:                  # write only when no row is bad,
         with transaction.atomic(): ...        # in one transaction
 
+An importer usually declares its table instead, with `config.columns`: a tuple of
+`Column`s read by `import_rows(rows, columns, ...)`, which does the steps above.
+
 `Row.number` is the row number the user sees in the file (the header is row 1), so an
 error report can name it even when blank rows were skipped. Values are stripped text;
 dates typed as dates in Excel come out as "YYYY-MM-DD", whole numbers without ".0".

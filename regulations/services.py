@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.columns import CleanRow, Column, import_rows
+from config.columns import choice_code as tabular_choice_code
 from config.errors import DomainError, InvalidTransition
 from config.statemachine import Move, StateMachine, register
-from config.tabular import ImportReport, Row, clean_header, parse_date
+from config.tabular import ImportReport, Row, parse_date
 from regulations.models import Regulation
 
 Status = Regulation.Status
@@ -234,202 +236,141 @@ def regulation_delete(*, regulation: Regulation, user) -> Regulation:
 
 # --- import -------------------------------------------------------------------
 
-# Accepted headers -> field. Chinese as the export writes them, and the English
-# names of the shared data file.
-IMPORT_COLUMNS: dict[str, str] = {
-    "名称": "title",
-    "法规名称": "title",
-    "title": "title",
-    "文号": "document_number",
-    "document_number": "document_number",
-    "制定机关": "issuer",
-    "issuer": "issuer",
-    "效力层级": "level",
-    "level": "level",
-    "名称类别": "form",
-    "form": "form",
-    "板块": "branch",
-    "branch": "branch",
-    "时效状态": "status",
-    "status": "status",
-    "发布日期": "published_on",
-    "published_on": "published_on",
-    "施行日期": "effective_on",
-    "effective_on": "effective_on",
-    "摘要": "summary",
-    "summary": "summary",
-    "原文链接": "link",
-    "link": "link",
-}
-# The Chinese column name used in error messages when the file has none.
-COLUMN_LABELS = {
-    "title": "名称",
-    "document_number": "文号",
-    "issuer": "制定机关",
-    "level": "效力层级",
-    "form": "名称类别",
-    "branch": "板块",
-    "status": "时效状态",
-    "published_on": "发布日期",
-    "effective_on": "施行日期",
-    "summary": "摘要",
-    "link": "原文链接",
-}
-# The export writes these columns in this order; import reads them back.
-EXPORT_FIELDS = (
-    "title",
-    "document_number",
-    "issuer",
-    "level",
-    "form",
-    "branch",
-    "status",
-    "published_on",
-    "effective_on",
-    "summary",
-    "link",
+_DATE_INVALID = "日期“{text}”无法识别，请写作 2019-08-30、2019/8/30 或 2019年8月30日"
+
+
+def _max_length(field: str) -> int:
+    return Regulation._meta.get_field(field).max_length
+
+
+def _link(text: str) -> str:
+    try:
+        Regulation._meta.get_field("link").run_validators(text)
+    except ValidationError as exc:
+        raise ValueError(text) from exc
+    return text
+
+
+def _choice(header: str, field: str, choices, **kwargs) -> Column:
+    return Column(
+        header,
+        field,
+        choices=choices,
+        invalid=f"未知的{header}“{{text}}”，应为：{{allowed}}",
+        **kwargs,
+    )
+
+
+def _date(header: str, field: str) -> Column:
+    return Column(header, field, parse=parse_date, invalid=_DATE_INVALID, default=None)
+
+
+# The catalogue's table: the export writes these columns in this order and the
+# import reads them back, by the Chinese header or the English field name of the
+# shared data file (regulations/data/regulations.csv).
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "名称",
+        "title",
+        aliases=("法规名称",),
+        required=True,
+        blank=False,
+        max_length=_max_length("title"),
+    ),
+    Column("文号", "document_number", max_length=_max_length("document_number")),
+    Column(
+        "制定机关",
+        "issuer",
+        required=True,
+        blank=False,
+        max_length=_max_length("issuer"),
+    ),
+    _choice("效力层级", "level", Regulation.Level, required=True, blank=False),
+    _choice("名称类别", "form", Regulation.Form, required=True, blank=False),
+    _choice("板块", "branch", Regulation.Branch),
+    _choice("时效状态", "status", Regulation.Status, default=Status.IN_FORCE),
+    _date("发布日期", "published_on"),
+    _date("施行日期", "effective_on"),
+    Column("摘要", "summary", max_length=_max_length("summary")),
+    Column(
+        "原文链接",
+        "link",
+        max_length=_max_length("link"),
+        parse=_link,
+        invalid="原文链接不是有效的网址",
+    ),
 )
-REQUIRED = ("title", "issuer", "level", "form")
-CHOICES = {
-    "level": Regulation.Level,
-    "form": Regulation.Form,
-    "branch": Regulation.Branch,
-    "status": Regulation.Status,
-}
+# The Chinese column names, and the fields in export order (for views, templates).
+COLUMN_LABELS = {column.field: column.header for column in COLUMNS}
+EXPORT_FIELDS = tuple(column.field for column in COLUMNS)
+choice_code = tabular_choice_code  # the demo reads its choices with it
 
 
-def choice_code(choices, text: str) -> str | None:
-    """The code for a Chinese label or a code (any case); None if unknown."""
-    key = clean_header(text)
-    for value, label in choices.choices:
-        if key == label or key.lower() == value:
-            return value
-    return None
+class _CatalogueImport:
+    """The rules across cells and rows, and the write, of one catalogue import."""
 
+    def __init__(self, user):
+        self.user = user
+        self.seen: dict[tuple[str, str], int] = {}
+        self.existing: set[tuple[str, str]] = set()
 
-def _clean_row(row: Row, report: ImportReport, header_of: dict[str, str]) -> dict:
-    def fail(field: str, message: str) -> None:
-        report.error(row.number, header_of.get(field, COLUMN_LABELS[field]), message)
-
-    cleaned: dict = {"row": row.number}
-    for field in REQUIRED:
-        if not row.get(field):
-            fail(field, f"{COLUMN_LABELS[field]}不能为空")
-    for field in ("title", "document_number", "issuer", "summary", "link"):
-        value = row.get(field, "")
-        limit = Regulation._meta.get_field(field).max_length
-        if limit and len(value) > limit:
-            fail(field, f"不能超过{limit}个字（现有{len(value)}个）")
-        cleaned[field] = value
-    for field, choices in CHOICES.items():
-        text = row.get(field, "")
-        if not text:
-            cleaned[field] = Status.IN_FORCE if field == "status" else ""
-            continue
-        code = choice_code(choices, text)
-        if code is None:
-            allowed = "、".join(label for _, label in choices.choices)
-            fail(field, f"未知的{COLUMN_LABELS[field]}“{text}”，应为：{allowed}")
-        cleaned[field] = code or ""
-    for field in ("published_on", "effective_on"):
-        text = row.get(field, "")
-        try:
-            cleaned[field] = parse_date(text)
-        except ValueError:
-            cleaned[field] = None
-            fail(
-                field,
-                f"日期“{text}”无法识别，请写作 2019-08-30、2019/8/30 或 2019年8月30日",
+    def prepare(self, rows: list[Row]) -> None:
+        # One query for every duplicate against the catalogue.
+        titles = {row.get("title", "") for row in rows} - {""}
+        self.existing = set(
+            Regulation.objects.filter(title__in=titles, is_deleted=False).values_list(
+                "title", "document_number"
             )
-    if cleaned["link"]:
+        )
+
+    def check_row(self, row: CleanRow):
+        published, effective = row["published_on"], row["effective_on"]
+        if published and effective and effective < published:
+            yield "effective_on", "施行日期早于发布日期"
+        if not row["title"]:
+            return
+        key = (row["title"], row["document_number"])
+        first = self.seen.setdefault(key, row.number)
+        if first != row.number:
+            yield "title", f"与第{first}行重复（名称、文号相同）"
+        if key in self.existing:
+            yield "title", "目录中已有同名称、同文号的法规"
+
+    def write(self, rows: list[CleanRow]) -> int:
+        user = self.user
         try:
-            Regulation._meta.get_field("link").run_validators(cleaned["link"])
-        except ValidationError:
-            fail("link", "原文链接不是有效的网址")
-    if (
-        cleaned["published_on"]
-        and cleaned["effective_on"]
-        and cleaned["effective_on"] < cleaned["published_on"]
-    ):
-        fail("effective_on", "施行日期早于发布日期")
-    return cleaned
+            for row in rows:
+                regulation = Regulation(created_by=user if user and user.pk else None)
+                for field in EXPORT_FIELDS:
+                    setattr(regulation, field, row[field])
+                regulation._history_user = _actor(user)
+                regulation._change_reason = "导入"
+                regulation.save()
+        except IntegrityError as exc:
+            # Someone added one of these titles between the check and the write.
+            raise DomainError(
+                "导入时目录已被他人修改，出现重复的法规，请重新导入"
+            ) from exc
+        return len(rows)
 
 
 def regulation_import(*, rows: list[Row], user, commit: bool) -> ImportReport:
     """Check every row of an uploaded table; write all of them or none.
 
     `rows` come from `config.tabular.read_rows` (Chinese or English headers, see
-    IMPORT_COLUMNS). Each bad row is reported with its number in the file, its
-    column and the reason: missing name, duplicate in the file or in the catalogue
-    (same 名称 and 文号), a date that cannot be read, an unknown level/form/branch/
-    status. Side effects: only when `commit` and no row is bad, one transaction
-    creates every row (each with a history row by `user`). Otherwise nothing.
+    COLUMNS). Each bad row is reported with its number in the file, its column
+    and the reason: missing name, duplicate in the file or in the catalogue (same
+    名称 and 文号), a date that cannot be read, an unknown level/form/branch/status.
+    Side effects: only when `commit` and no row is bad, one transaction creates
+    every row (each with a history row by `user`). Otherwise nothing.
     """
-    report = ImportReport()
-    header_of: dict[str, str] = {}
-    lookup = {clean_header(k).lower(): v for k, v in IMPORT_COLUMNS.items()}
-    for header in rows[0].keys() if rows else ():
-        field = lookup.get(clean_header(header).lower())
-        if field and field not in header_of:
-            header_of[field] = header
-    if not rows:
-        report.error(1, "", "文件中没有数据行")
-        return report
-    missing = [COLUMN_LABELS[f] for f in REQUIRED if f not in header_of]
-    if missing:
-        report.error(1, "", f"缺少必填列：{'、'.join(missing)}")
-        return report
-
-    seen: dict[tuple[str, str], int] = {}
-    for raw in rows:
-        row = Row(number=raw.number)
-        for header, value in raw.items():
-            field = lookup.get(clean_header(header).lower())
-            if field and field not in row:
-                row[field] = value
-        cleaned = _clean_row(row, report, header_of)
-        report.rows.append(cleaned)
-        key = (cleaned["title"], cleaned["document_number"])
-        if cleaned["title"]:
-            if key in seen:
-                report.error(
-                    row.number,
-                    header_of["title"],
-                    f"与第{seen[key]}行重复（名称、文号相同）",
-                )
-            else:
-                seen[key] = row.number
-
-    # One query for all duplicates against the catalogue.
-    titles = {title for title, _ in seen}
-    existing = set(
-        Regulation.objects.filter(title__in=titles, is_deleted=False).values_list(
-            "title", "document_number"
-        )
+    catalogue = _CatalogueImport(user)
+    return import_rows(
+        rows,
+        COLUMNS,
+        commit=commit,
+        prepare=catalogue.prepare,
+        check_row=catalogue.check_row,
+        write=catalogue.write,
+        missing_columns="list",
     )
-    for cleaned in report.rows:
-        if (cleaned["title"], cleaned["document_number"]) in existing:
-            report.error(
-                cleaned["row"],
-                header_of["title"],
-                "目录中已有同名称、同文号的法规",
-            )
-    report.errors.sort(key=lambda e: e.row)
-
-    if not commit or not report.ok:
-        return report
-    try:
-        with transaction.atomic():
-            for cleaned in report.rows:
-                regulation = Regulation(created_by=user if user and user.pk else None)
-                for field in EXPORT_FIELDS:
-                    setattr(regulation, field, cleaned[field])
-                regulation._history_user = _actor(user)
-                regulation._change_reason = "导入"
-                regulation.save()
-    except IntegrityError as exc:
-        # Someone added one of these titles between the check and the write.
-        raise DomainError("导入时目录已被他人修改，出现重复的法规，请重新导入") from exc
-    report.created = len(report.rows)
-    report.committed = True
-    return report

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config.columns import export_table
 from config.errors import DomainError
 from config.pages import page_errors
 from config.tabular import read_rows, stash_upload, unstash_upload, xlsx_response
@@ -267,22 +268,6 @@ def _preview(request, form, report, filename):
 @reader_required
 def regulation_export(request):
     regulations = selectors.regulation_list(user=request.user, filters=request.GET)
-    headers = [services.COLUMN_LABELS[f] for f in services.EXPORT_FIELDS]
-    rows = (
-        [
-            r.title,
-            r.document_number,
-            r.issuer,
-            r.get_level_display(),
-            r.get_form_display(),
-            r.get_branch_display(),
-            r.get_status_display(),
-            r.published_on,
-            r.effective_on,
-            r.summary,
-            r.link,
-        ]
-        for r in regulations.iterator(chunk_size=500)
-    )
+    headers, rows = export_table(regulations.iterator(chunk_size=500), services.COLUMNS)
     today = timezone.localdate().isoformat()
     return xlsx_response(headers, rows, filename=f"法规目录-{today}.xlsx")

@@ -1,16 +1,16 @@
 """Excel/CSV import and xlsx export of the four responsibility lists.
 
-An import is all-or-nothing: every row is checked first (unknown department or
-regulation, a bad type value, a duplicate in the file or in the list), and only a
-file without a single bad row is written, in one transaction.
+Each list's table is declared once as `config.tabular.Column`s (COLUMN_SPECS): the
+export writes those columns and the import reads them back. An import is
+all-or-nothing: every row is checked first (unknown department or regulation, a
+bad type value, a duplicate in the file or in the list), and only a file without
+a single bad row is written, in one transaction.
 """
 
-import re
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from config.tabular import ImportReport, Row, map_headers
+from config.columns import CleanRow, Column, export_table, import_rows
+from config.tabular import ImportReport, Row
 from org.models import Department
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
@@ -23,57 +23,12 @@ from responsibilities.services.lists import (
 
 Kind = ResponsibilityList.Kind
 
-# (column header, field key) per kind, in file order; export writes the same.
-COLUMNS = {
-    Kind.LEAD: [
-        ("法规名称", "regulation"),
-        ("牵头部门", "department"),
-        ("配合部门", "partner_departments"),
-        ("主要职责", "duty"),
-        ("分管区领导", "leader_in_charge"),
-        ("适用范围", "scope"),
-        ("默认流程", "default_flow"),
-    ],
-    Kind.DRIVER: [
-        ("机制名称", "mechanism"),
-        ("机制类型", "driver_type"),
-        ("责任部门", "department"),
-        ("配合部门", "partner_departments"),
-        ("相关法规", "regulation"),
-        ("主要内容", "duty"),
-        ("频次", "frequency"),
-    ],
-    Kind.SAFEGUARD: [
-        ("要素类型", "element_type"),
-        ("保障要求", "requirement"),
-        ("责任部门", "department"),
-        ("配合部门", "partner_departments"),
-        ("相关法规", "regulation"),
-        ("主要内容", "duty"),
-    ],
-    Kind.SUPERVISION: [
-        ("派驻纪检组", "inspection_group"),
-        ("被监督牵头部门", "department"),
-        ("法规名称", "regulation"),
-        ("监督重点", "focus"),
-        ("监督方式", "method"),
-        ("监督周期", "period"),
-        ("备注", "duty"),
-    ],
-}
-REQUIRED_COLUMNS = {
-    Kind.LEAD: ["regulation", "department"],
-    Kind.DRIVER: ["mechanism", "driver_type", "department"],
-    Kind.SAFEGUARD: ["element_type", "requirement", "department"],
-    Kind.SUPERVISION: ["inspection_group", "department", "regulation"],
-}
 # Other spellings people use for the same column.
-EXTRA_ALIASES = {
-    "regulation": ["法规", "党内法规", "法规名称", "相关法规"],
-    "department": ["责任单位", "责任部门", "牵头部门", "牵头执行部门", "被监督部门"],
-    "partner_departments": ["配合部门", "配合单位"],
-    "duty": ["主要职责", "职责", "主要内容", "内容"],
-}
+REGULATION_ALIASES = ("法规", "党内法规", "法规名称", "相关法规")
+DEPARTMENT_ALIASES = ("责任单位", "责任部门", "牵头部门", "牵头执行部门", "被监督部门")
+PARTNER_ALIASES = ("配合部门", "配合单位")
+DUTY_ALIASES = ("主要职责", "职责", "主要内容", "内容")
+
 FLOW_WORDS = {
     "": ResponsibilityList.Flow.GENERAL,
     "general": ResponsibilityList.Flow.GENERAL,
@@ -85,38 +40,152 @@ FLOW_WORDS = {
     "简易流程": ResponsibilityList.Flow.SIMPLE,
     "三步法": ResponsibilityList.Flow.SIMPLE,
 }
-_SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 
-def _choice_lookup(choices) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices.choices:
-        lookup[value] = value
-        lookup[label] = value
-    return lookup
+def _flow(text: str) -> str:
+    flow = FLOW_WORDS.get(text.strip())
+    if flow is None:
+        raise ValueError(f"“{text}”不是有效值（一般、简易）")
+    return flow
 
 
-def _aliases(kind: str) -> dict[str, str]:
-    aliases = {}
-    for header, key in COLUMNS[kind]:
-        aliases[header] = key
-        aliases[key] = key
-    for key, names in EXTRA_ALIASES.items():
-        if key in dict(COLUMNS[kind]).values():
-            for name in names:
-                aliases.setdefault(name, key)
-    return aliases
+def _flow_label(row: ResponsibilityList) -> str:
+    return "简易" if row.default_flow == ResponsibilityList.Flow.SIMPLE else "一般"
 
 
-def _header_of(kind: str) -> dict[str, str]:
-    return {key: header for header, key in COLUMNS[kind]}
+def _regulation_title(row: ResponsibilityList) -> str:
+    return row.regulation.title if row.regulation_id else ""
+
+
+def _department_name(row: ResponsibilityList) -> str:
+    return row.department.name if row.department_id else ""
+
+
+def _group_name(row: ResponsibilityList) -> str:
+    return row.inspection_group.name if row.inspection_group_id else ""
+
+
+def _partner_names(row: ResponsibilityList) -> str:
+    return "、".join(p.name for p in row.partner_departments.all())
+
+
+def _regulation(header: str, **kwargs) -> Column:
+    return Column(
+        header,
+        "regulation",
+        aliases=REGULATION_ALIASES,
+        lookup="regulation",
+        default=None,
+        export=_regulation_title,
+        **kwargs,
+    )
+
+
+def _department(header: str) -> Column:
+    return Column(
+        header,
+        "department",
+        aliases=DEPARTMENT_ALIASES,
+        required=True,
+        lookup="department",
+        default=None,
+        export=_department_name,
+    )
+
+
+PARTNERS = Column(
+    "配合部门",
+    "partner_departments",
+    aliases=PARTNER_ALIASES,
+    lookup="department",
+    many=True,
+    export=_partner_names,
+)
+
+
+def _duty(header: str) -> Column:
+    return Column(header, "duty", aliases=DUTY_ALIASES)
+
+
+# Each list's columns in file order; the export writes the same.
+COLUMN_SPECS: dict[str, tuple[Column, ...]] = {
+    Kind.LEAD: (
+        _regulation("法规名称", required=True),
+        _department("牵头部门"),
+        PARTNERS,
+        _duty("主要职责"),
+        Column("分管区领导", "leader_in_charge"),
+        Column("适用范围", "scope"),
+        Column(
+            "默认流程",
+            "default_flow",
+            parse=_flow,
+            default=ResponsibilityList.Flow.GENERAL,
+            export=_flow_label,
+        ),
+    ),
+    Kind.DRIVER: (
+        Column("机制名称", "mechanism", required=True),
+        Column(
+            "机制类型",
+            "driver_type",
+            required=True,
+            choices=ResponsibilityList.DriverType,
+        ),
+        _department("责任部门"),
+        PARTNERS,
+        _regulation("相关法规"),
+        _duty("主要内容"),
+        Column("频次", "frequency"),
+    ),
+    Kind.SAFEGUARD: (
+        Column(
+            "要素类型",
+            "element_type",
+            required=True,
+            choices=ResponsibilityList.SafeguardType,
+        ),
+        Column("保障要求", "requirement", required=True),
+        _department("责任部门"),
+        PARTNERS,
+        _regulation("相关法规"),
+        _duty("主要内容"),
+    ),
+    Kind.SUPERVISION: (
+        Column(
+            "派驻纪检组",
+            "inspection_group",
+            required=True,
+            lookup="department",
+            default=None,
+            export=_group_name,
+        ),
+        _department("被监督牵头部门"),
+        _regulation("法规名称", required=True),
+        Column("监督重点", "focus"),
+        Column("监督方式", "method"),
+        Column("监督周期", "period"),
+        Column("备注", "duty", aliases=DUTY_ALIASES),
+    ),
+}
+# (column header, field key) and the required keys per kind, for the pages.
+COLUMNS = {
+    kind: [(c.header, c.field) for c in spec] for kind, spec in COLUMN_SPECS.items()
+}
+REQUIRED_COLUMNS = {
+    kind: [c.field for c in spec if c.required] for kind, spec in COLUMN_SPECS.items()
+}
 
 
 class _Lookups:
     """Departments and regulations the file names, loaded with a few queries."""
 
-    def __init__(self, rows: list[Row]):
+    def __init__(self):
         self.departments: dict[str, Department] = {}
+        self.ambiguous: set[str] = set()
+        self.regulations: dict[str, list[Regulation]] = {}
+
+    def prepare(self, rows: list[Row]) -> None:
         by_name: dict[str, list[Department]] = {}
         for department in Department.objects.filter(is_active=True):
             self.departments[department.code] = department
@@ -127,28 +196,87 @@ class _Lookups:
             if name not in self.ambiguous:
                 self.departments.setdefault(name, found[0])
         titles = {row.get("regulation", "") for row in rows} - {""}
-        self.regulations: dict[str, list[Regulation]] = {}
         for regulation in Regulation.objects.filter(title__in=titles, is_deleted=False):
             self.regulations.setdefault(regulation.title, []).append(regulation)
 
-    def department(self, text: str) -> Department | None:
-        return self.departments.get(text.strip())
-
-    def department_error(self, text: str) -> str:
+    def department(self, text: str) -> Department:
+        """The active unit of that code or (unshared) name; ValueError if none."""
+        found = self.departments.get(text.strip())
+        if found is not None:
+            return found
         if text.strip() in self.ambiguous:
-            return f"有多个名为“{text.strip()}”的单位，请填写单位编码"
-        return f"没有名称或编码为“{text.strip()}”的单位"
+            raise ValueError(f"有多个名为“{text.strip()}”的单位，请填写单位编码")
+        raise ValueError(f"没有名称或编码为“{text.strip()}”的单位")
 
-    def regulation(self, title: str) -> tuple[Regulation | None, str]:
-        """The regulation of that title, preferring the one in force; or a reason."""
+    def regulation(self, title: str) -> Regulation:
+        """The regulation of that title, preferring the one in force."""
         found = self.regulations.get(title.strip(), [])
         if not found:
-            return None, f"法规目录中没有“{title}”"
+            raise ValueError(f"法规目录中没有“{title}”")
         in_force = [r for r in found if r.status == Regulation.Status.IN_FORCE]
         candidates = in_force or found
         if len(candidates) > 1:
-            return None, f"法规目录中有多部“{title}”，请先在目录中区分"
-        return candidates[0], ""
+            raise ValueError(f"法规目录中有多部“{title}”，请先在目录中区分")
+        return candidates[0]
+
+
+class _ListImport:
+    """The rules across cells and rows, and the write, of one list's import."""
+
+    def __init__(self, kind: str, user):
+        self.kind = kind
+        self.user = user
+        self.lookups = _Lookups()
+        self.seen: dict[tuple, int] = {}
+        self.existing: set[tuple] = set()
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.lookups.prepare(rows)
+        self.existing = {
+            tuple(sorted(duplicate_filter(r).items()))
+            for r in ResponsibilityList.objects.filter(kind=self.kind, is_active=True)
+        }
+
+    def check_row(self, row: CleanRow):
+        if not row.valid:
+            return  # a cell was refused: the checks below would only repeat it
+        fields = {k: v for k, v in row.items() if k != "partner_departments"}
+        candidate = ResponsibilityList(kind=self.kind, **fields)
+        partners = row.get("partner_departments", [])
+        try:
+            responsibility_validate(
+                candidate,
+                partner_departments=partners,
+                check_duplicates=False,
+                require_in_force=True,
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                yield from ((key, message) for message in messages)
+            return
+        yield from self._check_duplicate(row, candidate)
+        row.instance = (candidate, partners)
+
+    def _check_duplicate(self, row: CleanRow, candidate: ResponsibilityList):
+        identity = tuple(sorted(duplicate_filter(candidate).items()))
+        first = self.seen.setdefault(identity, row.number)
+        if first != row.number:
+            yield "", f"与第{first}行重复"
+        elif identity in self.existing and self.kind == Kind.LEAD:
+            yield "regulation", "该法规已有牵头执行部门"
+        elif identity in self.existing:
+            yield "", "清单中已有相同的条目"
+
+    def preview(self, row: CleanRow) -> dict:
+        return {header: row.raw.get(key, "") for header, key in COLUMNS[self.kind]} | {
+            "_row": row.number
+        }
+
+    def write(self, rows: list[CleanRow]) -> int:
+        for row in rows:
+            candidate, partners = row.instance
+            _save_row(candidate, partner_departments=partners, user=self.user)
+        return len(rows)
 
 
 def responsibility_import(
@@ -163,141 +291,20 @@ def responsibility_import(
     _require_office(user)
     if kind not in Kind.values:
         raise ValidationError({"kind": [f"未知的清单类别“{kind}”。"]})
-    header_of = _header_of(kind)
-    rows = map_headers(rows, _aliases(kind))
-    report = ImportReport()
-    present = set().union(*(row.keys() for row in rows)) if rows else set()
-    for key in REQUIRED_COLUMNS[kind]:
-        if key not in present:
-            report.error(1, header_of[key], "缺少该列")
-    if not rows:
-        report.error(1, "", "文件中没有数据行")
-    if report.errors:
-        return report
-
-    lookups = _Lookups(rows)
-    driver_types = _choice_lookup(ResponsibilityList.DriverType)
-    element_types = _choice_lookup(ResponsibilityList.SafeguardType)
-    existing = {
-        tuple(sorted(duplicate_filter(r).items()))
-        for r in ResponsibilityList.objects.filter(kind=kind, is_active=True)
-    }
-    seen_in_file: dict[tuple, int] = {}
-    prepared: list[tuple[ResponsibilityList, list[Department]]] = []
-
-    for row in rows:
-        errors_before = len(report.errors)
-
-        def bad(key, message, row=row):
-            report.error(row.number, header_of.get(key, ""), message)
-
-        fields = {}
-        department_text = row.get("department", "")
-        department = lookups.department(department_text) if department_text else None
-        if department_text and department is None:
-            bad("department", lookups.department_error(department_text))
-        partners = []
-        for name in _SEPARATORS.split(row.get("partner_departments", "")):
-            if not name.strip():
-                continue
-            partner = lookups.department(name)
-            if partner is None:
-                bad("partner_departments", lookups.department_error(name))
-            elif partner not in partners:
-                partners.append(partner)
-        title = row.get("regulation", "")
-        if title:
-            regulation, reason = lookups.regulation(title)
-            if regulation is None:
-                bad("regulation", reason)
-            fields["regulation"] = regulation
-        group_text = row.get("inspection_group", "")
-        if group_text:
-            group = lookups.department(group_text)
-            if group is None:
-                bad("inspection_group", lookups.department_error(group_text))
-            fields["inspection_group"] = group
-        if "driver_type" in row and row["driver_type"]:
-            value = driver_types.get(row["driver_type"])
-            if value is None:
-                allowed = "、".join(ResponsibilityList.DriverType.labels)
-                bad("driver_type", f"“{row['driver_type']}”不是有效值（{allowed}）")
-            fields["driver_type"] = value or ""
-        if "element_type" in row and row["element_type"]:
-            value = element_types.get(row["element_type"])
-            if value is None:
-                allowed = "、".join(ResponsibilityList.SafeguardType.labels)
-                bad("element_type", f"“{row['element_type']}”不是有效值（{allowed}）")
-            fields["element_type"] = value or ""
-        if kind == Kind.LEAD:
-            flow = FLOW_WORDS.get(row.get("default_flow", "").strip())
-            if flow is None:
-                bad("default_flow", f"“{row['default_flow']}”不是有效值（一般、简易）")
-            fields["default_flow"] = flow or ResponsibilityList.Flow.GENERAL
-        for key in ("duty", "leader_in_charge", "scope", "mechanism", "frequency"):
-            if key in header_of:
-                fields[key] = row.get(key, "")
-        for key in ("requirement", "focus", "method", "period"):
-            if key in header_of:
-                fields[key] = row.get(key, "")
-        if len(report.errors) > errors_before:
-            continue  # lookups failed: the field checks below would only repeat it
-
-        candidate = ResponsibilityList(kind=kind, department=department, **fields)
-        try:
-            responsibility_validate(
-                candidate,
-                partner_departments=partners,
-                check_duplicates=False,
-                require_in_force=True,
-            )
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                for message in messages:
-                    bad(key, message)
-            continue
-        identity = tuple(sorted(duplicate_filter(candidate).items()))
-        if identity in seen_in_file:
-            bad("", f"与第{seen_in_file[identity]}行重复")
-            continue
-        seen_in_file[identity] = row.number
-        if identity in existing:
-            if kind == Kind.LEAD:
-                bad("regulation", "该法规已有牵头执行部门")
-            else:
-                bad("", "清单中已有相同的条目")
-            continue
-        prepared.append((candidate, partners))
-
-    report.rows = [
-        {header: row.get(key, "") for header, key in COLUMNS[kind]}
-        | {"_row": row.number}
-        for row in rows
-    ]
-    if report.ok and commit:
-        with transaction.atomic():
-            for candidate, partners in prepared:
-                _save_row(candidate, partner_departments=partners, user=user)
-        report.created = len(prepared)
-        report.committed = True
-    return report
-
-
-def _display(row: ResponsibilityList, key: str) -> str:
-    if key == "regulation":
-        return row.regulation.title if row.regulation_id else ""
-    if key in {"department", "inspection_group"}:
-        value = getattr(row, key)
-        return value.name if value else ""
-    if key == "partner_departments":
-        return "、".join(p.name for p in row.partner_departments.all())
-    if key == "default_flow":
-        return "简易" if row.default_flow == ResponsibilityList.Flow.SIMPLE else "一般"
-    if key == "driver_type":
-        return row.get_driver_type_display() if row.driver_type else ""
-    if key == "element_type":
-        return row.get_element_type_display() if row.element_type else ""
-    return getattr(row, key) or ""
+    run = _ListImport(kind, user)
+    return import_rows(
+        rows,
+        COLUMN_SPECS[kind],
+        commit=commit,
+        lookups={
+            "department": run.lookups.department,
+            "regulation": run.lookups.regulation,
+        },
+        prepare=run.prepare,
+        check_row=run.check_row,
+        preview=run.preview,
+        write=run.write,
+    )
 
 
 def responsibility_export_table(*, kind: str, rows) -> tuple[list[str], list[list]]:
@@ -305,6 +312,5 @@ def responsibility_export_table(*, kind: str, rows) -> tuple[list[str], list[lis
 
     `rows` should come from selectors.responsibility_list (related rows preloaded).
     """
-    headers = [header for header, _ in COLUMNS[kind]]
-    values = [[_display(row, key) for _, key in COLUMNS[kind]] for row in rows]
-    return headers, values
+    headers, values = export_table(rows, COLUMN_SPECS[kind])
+    return headers, list(values)

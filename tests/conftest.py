@@ -115,6 +115,35 @@ def api_client_user(db):
     return factories.make_user(Role.API_CLIENT, None, username="api-credit-system")
 
 
+@pytest.fixture
+def project_factory(db):
+    """Execution projects: project_factory(lead_department=dept_a, partners=[...])."""
+    return factories.ExecutionProjectFactory
+
+
+@pytest.fixture
+def step_factory(db):
+    """Steps: step_factory(project=p, department=d, due_on=..., approved_on=...)."""
+    return factories.StepFactory
+
+
+@pytest.fixture
+def receipt_factory(db):
+    return factories.ReceiptFactory
+
+
+@pytest.fixture
+def notice_factory(db):
+    """Notices (warnings by default): notice_factory(step=s, level=2)."""
+    return factories.NoticeFactory
+
+
+@pytest.fixture
+def round_factory(db):
+    """Draft evaluation rounds with the current standards: round_factory(year=...)."""
+    return factories.EvaluationRoundFactory
+
+
 @pytest.fixture(autouse=True)
 def _default_flows_after_flush(request):
     """Transactional tests flush every table between tests, which drops the default

@@ -3,12 +3,21 @@
 Each app's issue may append factories here for its own models.
 """
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from evaluation.models import EvaluationRound
+from evaluation.services.standards import standard_ensure_default
+from notices.models import Notice
 from org.models import Department, Membership, Role
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
+from workflows.flows import DEFAULT_FLOWS
+from workflows.models import Event, ExecutionProject, FlowTemplate, Receipt, Step
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -63,3 +72,165 @@ class ResponsibilityFactory(factory.django.DjangoModelFactory):
     regulation = factory.SubFactory(RegulationFactory)
     department = factory.SubFactory(DepartmentFactory)
     duty = "牵头抓好贯彻执行"
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    """Noon of `day` in the local time zone (a time no working-day rule is near)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def flow_template(code: str) -> FlowTemplate:
+    """The flow of that code; a transactional test may have flushed the seeded one."""
+    flow, _ = FlowTemplate.objects.get_or_create(
+        code=code, defaults={"name": DEFAULT_FLOWS[code]["name"]}
+    )
+    return flow
+
+
+def _step_name(flow: str, code: str) -> str:
+    names = {step[0]: step[1] for step in DEFAULT_FLOWS.get(flow, {}).get("steps", ())}
+    return names.get(code, code)
+
+
+class ExecutionProjectFactory(factory.django.DjangoModelFactory):
+    """A project as launched, without its steps: add them with StepFactory.
+
+    `partners=[...]` sets the partner departments.
+    """
+
+    class Meta:
+        model = ExecutionProject
+        skip_postgeneration_save = True
+
+    regulation = factory.SubFactory(RegulationFactory)
+    year = 2026
+    flow = FlowTemplate.Code.GENERAL
+    flow_template = factory.LazyAttribute(lambda o: flow_template(o.flow))
+    lead_department = factory.SubFactory(DepartmentFactory)
+    starts_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 2))
+
+    @factory.post_generation
+    def partners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.partner_departments.set(extracted)
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    """One department's step with the record a scan or a score reads.
+
+    Open unless `approved_on` (a date) is given: then approved at noon that day.
+    With `record` (default) the step's history is written too: one return event
+    per `return_count` and an approve event when approved.
+    """
+
+    class Meta:
+        model = Step
+        skip_postgeneration_save = True
+
+    class Params:
+        approved_on = None
+
+    project = factory.SubFactory(ExecutionProjectFactory)
+    department = factory.LazyAttribute(lambda o: o.project.lead_department)
+    code = "launch"
+    name = factory.LazyAttribute(lambda o: _step_name(o.project.flow, o.code))
+    order = 1
+    duration_days = 5
+    base_points = Decimal("10")
+    high_points = Decimal("12")
+    due_on = datetime.date(2026, 3, 2)
+    starts_on = factory.LazyAttribute(lambda o: o.due_on - datetime.timedelta(days=7))
+    status = factory.LazyAttribute(
+        lambda o: Step.Status.APPROVED if o.approved_on else Step.Status.OPEN
+    )
+    approved_at = factory.LazyAttribute(
+        lambda o: at_noon(o.approved_on) if o.approved_on else None
+    )
+    return_count = 0
+
+    @factory.post_generation
+    def record(obj, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        for _ in range(obj.return_count):
+            _event(obj, "return", "submitted", "returned", reason="材料不全")
+        if obj.approved_at:
+            _event(obj, "approve", "submitted", "approved")
+
+
+def _event(step: Step, action: str, from_status: str, to_status: str, **kwargs):
+    return Event.objects.create(
+        project=step.project,
+        step=step,
+        department=step.department,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        **kwargs,
+    )
+
+
+class ReceiptFactory(factory.django.DjangoModelFactory):
+    """A department's receipt of its part of a project; `confirmed=True` signs it."""
+
+    class Meta:
+        model = Receipt
+
+    class Params:
+        confirmed = factory.Trait(
+            confirmed_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+        )
+
+    project = factory.SubFactory(ExecutionProjectFactory)
+    department = factory.LazyAttribute(lambda o: o.project.lead_department)
+    due_on = factory.LazyAttribute(lambda o: o.project.starts_on)
+    confirmed_at = None
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """A notice (a warning by default) as a scan raised it, not yet delivered.
+
+    Given a `step`, it concerns that step's department and project.
+    """
+
+    class Meta:
+        model = Notice
+
+    step = None
+    project = factory.LazyAttribute(lambda o: o.step.project if o.step else None)
+    department = factory.Maybe(
+        "step",
+        yes_declaration=factory.LazyAttribute(lambda o: o.step.department),
+        no_declaration=factory.SubFactory(DepartmentFactory),
+    )
+    kind = Notice.Kind.WARNING
+    year = factory.LazyAttribute(lambda o: o.project.year if o.project else 2026)
+    level = 1
+    title = factory.LazyAttribute(lambda o: f"{Notice.Kind(o.kind).label}{o.level}")
+
+
+class EvaluationRoundFactory(factory.django.DjangoModelFactory):
+    """A draft round of a year (quarter 0) using the current standards of both
+    flows (seeded from the flow templates when there are none)."""
+
+    class Meta:
+        model = EvaluationRound
+        skip_postgeneration_save = True
+
+    year = 2026
+    quarter = EvaluationRound.Quarter.YEAR
+    name = factory.LazyAttribute(
+        lambda o: f"{o.year}年{EvaluationRound.Quarter(o.quarter).label}执规评价"
+    )
+    status = EvaluationRound.Status.DRAFT
+
+    @factory.post_generation
+    def standards(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = [
+                standard_ensure_default(flow_code=code)
+                for code in FlowTemplate.Code.values
+            ]
+        obj.standards.set(extracted)

@@ -1,107 +1,35 @@
 """Builders for evaluation tests: projects and steps with a known record.
 
-Rows are written straight to the tables (not through launch/submit/approve) so a
-test fixes every date and count that the scoring rules read.
+Rows are written straight to the tables by tests/factories.py (not through
+launch/submit/approve) so a test fixes every date and count that the scoring
+rules read.
 """
 
 import datetime
-from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from notices.models import Notice
 from tests import factories
-from workflows.models import Event, ExecutionProject, FlowTemplate, Step
 
 
 def make_project(*, lead, partners=(), year=2026, flow="general", regulation=None):
-    project = ExecutionProject.objects.create(
-        regulation=regulation or factories.RegulationFactory(),
-        year=year,
-        flow=flow,
-        flow_template=FlowTemplate.objects.get(code=flow),
-        lead_department=lead,
-        starts_on=datetime.date(year, 3, 2),
+    extra = {"regulation": regulation} if regulation else {}
+    return factories.ExecutionProjectFactory(
+        lead_department=lead, partners=list(partners), year=year, flow=flow, **extra
     )
-    project.partner_departments.set(partners)
-    return project
-
-
-def at_noon(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
-def make_step(
-    project,
-    department,
-    code,
-    *,
-    order=1,
-    base=Decimal("10"),
-    high=Decimal("12"),
-    due_on=datetime.date(2026, 3, 2),
-    approved_on=None,
-    status=Step.Status.APPROVED,
-    return_count=0,
-):
-    step = Step.objects.create(
-        project=project,
-        department=department,
-        code=code,
-        name=code,
-        order=order,
-        duration_days=5,
-        base_points=base,
-        high_points=high,
-        starts_on=due_on - datetime.timedelta(days=7),
-        due_on=due_on,
-        status=status,
-        approved_at=at_noon(approved_on) if approved_on else None,
-        return_count=return_count,
-    )
-    for _ in range(return_count):
-        Event.objects.create(
-            project=project,
-            step=step,
-            department=department,
-            action="return",
-            from_status="submitted",
-            to_status="returned",
-            reason="材料不全",
-        )
-    if approved_on:
-        Event.objects.create(
-            project=project,
-            step=step,
-            department=department,
-            action="approve",
-            from_status="submitted",
-            to_status="approved",
-        )
-    return step
 
 
 def add_warnings(step, count):
     return [
-        Notice.objects.create(
-            kind=Notice.Kind.WARNING,
-            year=step.project.year,
-            level=level,
-            department=step.department,
-            project=step.project,
-            step=step,
-            title=f"警示单{level}",
-        )
-        for level in range(1, count + 1)
+        factories.NoticeFactory(step=step, level=level) for level in range(1, count + 1)
     ]
 
 
 def approved_on_time(project, department, code="launch", *, order=1, **kwargs):
-    return make_step(
-        project,
-        department,
-        code,
+    return factories.StepFactory(
+        project=project,
+        department=department,
+        code=code,
         order=order,
         approved_on=datetime.date(2026, 3, 2),
         **kwargs,

@@ -5,12 +5,7 @@ import pytest
 
 from evaluation import services
 from evaluation.models import Deduction, KeyIndicator, StepScore
-from tests.evaluation.conftest import (
-    add_warnings,
-    approved_on_time,
-    make_project,
-    make_step,
-)
+from tests.evaluation.conftest import add_warnings, approved_on_time, make_project
 from workflows.models import Event, Step
 
 pytestmark = pytest.mark.django_db
@@ -19,34 +14,34 @@ TODAY = datetime.date(2026, 3, 4)  # a Wednesday
 
 
 @pytest.fixture
-def record(dept_a, dept_b):
+def record(dept_a, dept_b, step_factory):
     """A general-flow project: dept_a leads (four steps), dept_b is a partner."""
     project = make_project(lead=dept_a, partners=[dept_b])
     launch = approved_on_time(project, dept_a, "launch", order=1)
-    training = make_step(
-        project,
-        dept_a,
-        "training",
+    training = step_factory(
+        project=project,
+        department=dept_a,
+        code="training",
         order=2,
         due_on=datetime.date(2026, 3, 2),  # Monday
         approved_on=datetime.date(2026, 3, 5),  # Thursday: 3 working days late
         return_count=1,
     )
     add_warnings(training, 2)
-    measures = make_step(
-        project,
-        dept_a,
-        "supporting_measures",
+    measures = step_factory(
+        project=project,
+        department=dept_a,
+        code="supporting_measures",
         order=3,
         due_on=datetime.date(2026, 3, 2),
         approved_on=datetime.date(2026, 3, 20),  # 14 working days late
         return_count=4,
     )
     add_warnings(measures, 4)
-    filing = make_step(
-        project,
-        dept_a,
-        "filing",
+    filing = step_factory(
+        project=project,
+        department=dept_a,
+        code="filing",
         order=4,
         due_on=datetime.date(2026, 3, 2),
         status=Step.Status.OPEN,  # not approved; 2 working days late by TODAY

@@ -185,11 +185,11 @@ def test_report_submit_bad_input_changes_nothing(assignment, liaison):
     assert not assignment.reports.exists()
 
 
-def test_report_not_for_reminders(project_a, dept_a, liaison):
+def test_report_not_for_reminders(project_a, dept_a, liaison, step_factory):
     from notices.services import scan_due
-    from tests.notices.conftest import TODAY, make_step
+    from tests.notices.conftest import TODAY
 
-    make_step(project_a, dept_a, due_on=TODAY)
+    step_factory(project=project_a, department=dept_a, due_on=TODAY)
     scan_due(today=TODAY)
     reminder = Notice.objects.get(kind=Notice.Kind.REMINDER)
     with pytest.raises(DomainError):

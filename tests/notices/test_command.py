@@ -4,12 +4,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from notices.models import Notice
-from tests.notices.conftest import TODAY, make_step
+from tests.notices.conftest import TODAY
 
 
-def test_scan_notices_command_prints_counts_and_runs_once(project_a, dept_a):
+def test_scan_notices_command_prints_counts_and_runs_once(
+    project_a, dept_a, step_factory
+):
     # given a step due today
-    make_step(project_a, dept_a, due_on=TODAY)
+    step_factory(project=project_a, department=dept_a, due_on=TODAY)
     out = io.StringIO()
     # when the command runs twice for that day
     call_command("scan_notices", "--date", TODAY.isoformat(), stdout=out)

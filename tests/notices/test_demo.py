@@ -4,18 +4,22 @@ from notices import demo
 from notices.models import ImplementationReport, Notice
 from org.models import Role
 from tests import factories
-from tests.notices.conftest import make_project, make_step
+from tests.notices.conftest import make_project
 from workflows.calendar import subtract_working_days
 
 
-def test_demo_seed_creates_notices_once(office_user, dept_a, dept_b, liaison):
+def test_demo_seed_creates_notices_once(
+    office_user, dept_a, dept_b, liaison, step_factory
+):
     # given an overdue step and a second department with a liaison
     from django.utils import timezone
 
     factories.make_user(Role.LIAISON, dept_b, username="liaison_b_demo")
     today = timezone.localdate()
     project = make_project(lead=dept_a, starts_on=today)
-    make_step(project, dept_a, due_on=subtract_working_days(today, 12))
+    step_factory(
+        project=project, department=dept_a, due_on=subtract_working_days(today, 12)
+    )
     # when the demo is seeded twice
     out = io.StringIO()
     demo.seed(stdout=out)

@@ -2,16 +2,25 @@ import datetime
 
 from notices.models import Notice, NoticeEvent
 from notices.services import assignment_issue, notification_send_for_launch
-from tests.notices.conftest import make_receipt, make_step
+from tests.notices.conftest import make_receipt
 
 
 def test_notification_send_for_launch_one_per_department(
-    project_a, dept_a, dept_b, office_user, django_capture_on_commit_callbacks
+    project_a,
+    dept_a,
+    dept_b,
+    office_user,
+    django_capture_on_commit_callbacks,
+    step_factory,
 ):
     # given a project with a lead (A) and a partner (B), their steps and receipts
     due = datetime.date(2026, 3, 16)
-    make_step(project_a, dept_a, due_on=datetime.date(2026, 3, 20))
-    make_step(project_a, dept_b, due_on=datetime.date(2026, 3, 27))
+    step_factory(
+        project=project_a, department=dept_a, due_on=datetime.date(2026, 3, 20)
+    )
+    step_factory(
+        project=project_a, department=dept_b, due_on=datetime.date(2026, 3, 27)
+    )
     receipt_a = make_receipt(project_a, dept_a, due_on=due)
     make_receipt(project_a, dept_b, due_on=due)
     # when the launch sends the notifications (twice, as a retried launch would)

@@ -171,7 +171,9 @@ def test_detail_constant_queries_with_history(
     client.force_login(office_user)
     # when the office opens it / then a bounded number of queries
     with django_assert_max_num_queries(20):
-        page = client.get(f"/notices/{notice.pk}/").content.decode()
+        response = client.get(f"/notices/{notice.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert page.count("退回原因") >= 4
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from notices.models import Notice
 from notices.services import assignment_issue, rule_update, scan_due
-from tests.notices.conftest import TODAY, make_receipt, make_step
+from tests.notices.conftest import TODAY, make_receipt
 from workflows.calendar import add_working_days
 from workflows.models import Step
 
@@ -15,10 +15,12 @@ def _kinds(**filters):
     return sorted(Notice.objects.filter(**filters).values_list("kind", "level"))
 
 
-def test_scan_due_step_yields_one_reminder_then_one_warning(project_a, dept_a):
+def test_scan_due_step_yields_one_reminder_then_one_warning(
+    project_a, dept_a, step_factory
+):
     # given a step due in two working days (default: remind 3 days before)
     due = add_working_days(TODAY, 2)
-    step = make_step(project_a, dept_a, due_on=due)
+    step = step_factory(project=project_a, department=dept_a, due_on=due)
     # when the scan runs twice today
     first = scan_due(today=TODAY)
     second = scan_due(today=TODAY)
@@ -38,12 +40,17 @@ def test_scan_due_step_yields_one_reminder_then_one_warning(project_a, dept_a):
     assert warning.due_on == add_working_days(late, 5)
 
 
-def test_scan_due_skips_far_and_finished_steps(project_a, dept_a):
+def test_scan_due_skips_far_and_finished_steps(project_a, dept_a, step_factory):
     # given a step due far away, and an overdue one already approved
-    make_step(project_a, dept_a, due_on=add_working_days(TODAY, 10), code="a")
-    make_step(
-        project_a,
-        dept_a,
+    step_factory(
+        project=project_a,
+        department=dept_a,
+        due_on=add_working_days(TODAY, 10),
+        code="a",
+    )
+    step_factory(
+        project=project_a,
+        department=dept_a,
         due_on=TODAY - datetime.timedelta(days=5),
         status=Step.Status.APPROVED,
         code="b",
@@ -60,13 +67,13 @@ def test_scan_due_skips_far_and_finished_steps(project_a, dept_a):
 
 
 def test_scan_due_escalates_at_second_and_third_warning(
-    project_a, dept_a, inspection_group
+    project_a, dept_a, inspection_group, step_factory
 ):
     # given an overdue step of A (leader 张三, supervised by the inspection group)
     dept_a.leader_name = "张三"
     dept_a.save()
     due = TODAY - datetime.timedelta(days=1)
-    step = make_step(project_a, dept_a, due_on=due)
+    step = step_factory(project=project_a, department=dept_a, due_on=due)
     scan_due(today=TODAY)
     first = Notice.objects.get(step=step, kind=W, level=1)
     assert first.cc_text == "" and not first.cc_departments.exists()
@@ -94,9 +101,13 @@ def test_scan_due_escalates_at_second_and_third_warning(
     assert Notice.objects.filter(step=step, kind=W).count() == 3
 
 
-def test_scan_due_rule_data_changes_reminder_horizon(project_a, dept_a, office_user):
+def test_scan_due_rule_data_changes_reminder_horizon(
+    project_a, dept_a, office_user, step_factory
+):
     # given a step due in 5 working days and the default 3-day horizon
-    step = make_step(project_a, dept_a, due_on=add_working_days(TODAY, 5))
+    step = step_factory(
+        project=project_a, department=dept_a, due_on=add_working_days(TODAY, 5)
+    )
     assert scan_due(today=TODAY)["reminders"] == 0
     # when the office sets reminders 5 working days ahead
     rule_update(actor=office_user, reminder_days_before=5)
@@ -136,18 +147,29 @@ def test_scan_due_warns_unanswered_assignment(dept_a, office_user):
 
 
 @pytest.mark.parametrize("status", [Step.Status.SUBMITTED, Step.Status.WAITING])
-def test_scan_due_no_warning_when_department_cannot_act(project_a, dept_a, status):
+def test_scan_due_no_warning_when_department_cannot_act(
+    project_a, dept_a, status, step_factory
+):
     # given an overdue step waiting for the office or for the step before
-    make_step(project_a, dept_a, due_on=TODAY - datetime.timedelta(3), status=status)
+    step_factory(
+        project=project_a,
+        department=dept_a,
+        due_on=TODAY - datetime.timedelta(3),
+        status=status,
+    )
     # when / then
     assert scan_due(today=TODAY)["warnings"] == 0
 
 
-def test_scan_due_third_warning_writes_workflows_flag_event(project_a, dept_a):
+def test_scan_due_third_warning_writes_workflows_flag_event(
+    project_a, dept_a, step_factory
+):
     # given a step overdue long enough for three warnings
     from workflows.models import Event
 
-    step = make_step(project_a, dept_a, due_on=TODAY - datetime.timedelta(days=1))
+    step = step_factory(
+        project=project_a, department=dept_a, due_on=TODAY - datetime.timedelta(days=1)
+    )
     # when the scans of three escalation days run
     day = TODAY
     for _ in range(3):

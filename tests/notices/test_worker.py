@@ -23,7 +23,7 @@ from config.celery import app as celery_app
 from notices.models import Delivery, Notice
 from notices.services import assignment_issue, sweep_undelivered
 from notices.tasks import scan_notices
-from tests.notices.conftest import make_project, make_step
+from tests.notices.conftest import make_project
 from tests.notices.webhook_server import WebhookServer
 from workflows.calendar import add_working_days, subtract_working_days
 
@@ -151,11 +151,15 @@ def _all_delivered():
     return not Notice.objects.filter(delivered_at__isnull=True).exists()
 
 
-def test_worker_due_step_one_reminder_then_one_warning(workers, dept_a, dept_b):
+def test_worker_due_step_one_reminder_then_one_warning(
+    workers, dept_a, dept_b, step_factory
+):
     # given a step due in two working days, and a running worker
     today = timezone.localdate()
     project = make_project(lead=dept_a, partners=[dept_b], starts_on=today)
-    step = make_step(project, dept_a, due_on=add_working_days(today, 2))
+    step = step_factory(
+        project=project, department=dept_a, due_on=add_working_days(today, 2)
+    )
     workers("w1")
     # when the scan task runs twice
     scan_notices.delay()
@@ -187,7 +191,9 @@ def test_worker_due_step_one_reminder_then_one_warning(workers, dept_a, dept_b):
     assert Notice.objects.filter(step=step).count() == 2
 
 
-def test_worker_two_workers_scan_concurrently_double_nothing(workers, dept_a, dept_b):
+def test_worker_two_workers_scan_concurrently_double_nothing(
+    workers, dept_a, dept_b, step_factory
+):
     # given 6 steps due soon and 6 overdue, in two departments
     today = timezone.localdate()
     project = make_project(lead=dept_a, partners=[dept_b], starts_on=today)
@@ -195,12 +201,17 @@ def test_worker_two_workers_scan_concurrently_double_nothing(workers, dept_a, de
     for i in range(6):
         dept = dept_a if i % 2 else dept_b
         soon.append(
-            make_step(project, dept, due_on=add_working_days(today, 1), code=f"s{i}")
+            step_factory(
+                project=project,
+                department=dept,
+                due_on=add_working_days(today, 1),
+                code=f"s{i}",
+            )
         )
         late.append(
-            make_step(
-                project,
-                dept,
+            step_factory(
+                project=project,
+                department=dept,
                 due_on=subtract_working_days(today, 2),
                 code=f"l{i}",
                 order=2,
@@ -276,7 +287,9 @@ def test_worker_killed_mid_delivery_loses_nothing(workers, dept_a, office_user):
     assert len(hook.requests) >= 1
 
 
-def test_worker_escalation_second_and_third_warning(workers, dept_a, inspection_group):
+def test_worker_escalation_second_and_third_warning(
+    workers, dept_a, inspection_group, step_factory
+):
     # given an overdue step of A (leader 张三), its inspection group has e-mail
     dept_a.leader_name = "张三"
     dept_a.save()
@@ -284,7 +297,9 @@ def test_worker_escalation_second_and_third_warning(workers, dept_a, inspection_
     inspection_group.save()
     today = timezone.localdate()
     project = make_project(lead=dept_a, starts_on=today)
-    step = make_step(project, dept_a, due_on=subtract_working_days(today, 1))
+    step = step_factory(
+        project=project, department=dept_a, due_on=subtract_working_days(today, 1)
+    )
     workers("w1")
     day2 = add_working_days(today, 5)
     day3 = add_working_days(day2, 5)

@@ -243,6 +243,7 @@ def test_regulations_api_list_query_count_is_constant(
     # when / then: membership, count, page: the same however many rows
     with django_assert_max_num_queries(4):
         response = api.get(LIST)
+    assert response.status_code == 200
     assert response.json()["count"] == rows
 
 
@@ -258,6 +259,7 @@ def test_regulations_api_detail_query_count_is_constant(
     # when / then
     with django_assert_max_num_queries(6):
         response = api.get(f"{LIST}{regulation.pk}/")
+    assert response.status_code == 200
     assert len(response.json()["responsibilities"]) == 10
     assert all(
         len(r["partner_departments"]) == 2 for r in response.json()["responsibilities"]

@@ -76,6 +76,7 @@ def test_regulation_list_paginates_with_constant_queries(
     client.force_login(liaison)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("regulations:list"))
+    assert response.status_code == 200
     assert response.context["page"].paginator.num_pages == 2
     assert client.get(reverse("regulations:list"), {"page": 2}).status_code == 200
 
