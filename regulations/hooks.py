@@ -1,6 +1,6 @@
 """What the apps above the catalogue add to it (see config/hooks.py).
 
-responsibilities registers in ResponsibilitiesConfig.ready().
+responsibilities and workflows register in their AppConfig.ready().
 """
 
 from config.hooks import Hook
@@ -11,3 +11,13 @@ from config.hooks import Hook
 regulation_responsibilities = Hook(
     "regulation_responsibilities", arguments=("regulation", "user")
 )
+
+# Inside a revision's transaction, when the office carries the old version's
+# work over: its active list rows move to the new version
+# (responsibilities.services.responsibility_carry_to_revision).
+carry_to_revision = Hook("carry_to_revision", arguments=("old", "new", "user"))
+
+# Why a regulation may not be deleted: each app answers a message while it still
+# uses the regulation, else None (responsibilities: active list rows; workflows:
+# execution projects).
+deletion_refusal = Hook("deletion_refusal", arguments=("regulation",))

@@ -17,6 +17,7 @@ from config.columns import choice_code as tabular_choice_code
 from config.errors import DomainError, InvalidTransition
 from config.statemachine import Move, StateMachine, register
 from config.tabular import ImportReport, Row, parse_date
+from regulations import hooks
 from regulations.models import Regulation
 
 Status = Regulation.Status
@@ -161,8 +162,8 @@ def regulation_revise(
     Regulation with `replaces=regulation`; the old one's status in_force -> amended
     with a history row; with `carry_responsibilities`, the old version's active
     rows of the four lists move to the new version (each with a history row), so
-    the new version keeps its lead department. Execution projects stay with the
-    version they executed.
+    the new version keeps its lead department (`regulations.hooks.carry_to_revision`).
+    Execution projects stay with the version they executed.
     """
     if regulation.is_deleted:
         raise DomainError("该法规已删除，不能修订")
@@ -190,11 +191,7 @@ def regulation_revise(
         new.status = Status.IN_FORCE
         _save(new, user=user, reason=f"修订：取代 #{regulation.pk}")
         if carry_responsibilities:
-            for row in regulation.responsibilities.filter(is_active=True):
-                row.regulation = new
-                row._history_user = _actor(user)
-                row._change_reason = "法规修订，转至新版本"
-                row.save(update_fields=["regulation", "updated_at"])
+            hooks.carry_to_revision(old=regulation, new=new, user=_actor(user))
     return new
 
 
@@ -217,16 +214,15 @@ def regulation_repeal(*, regulation: Regulation, user, reason: str = "") -> Regu
 def regulation_delete(*, regulation: Regulation, user) -> Regulation:
     """Remove a regulation from the catalogue: a soft delete, nothing is erased.
 
-    Refused while responsibilities or execution projects point to it (mark it
-    repealed instead). Side effects: is_deleted=True and a history row.
+    Refused while an app above still uses it (active list rows, execution
+    projects: `regulations.hooks.deletion_refusal`); mark it repealed instead.
+    Side effects: is_deleted=True and a history row.
     """
     if regulation.is_deleted:
         return regulation
-    if regulation.responsibilities.filter(is_active=True).exists():
-        raise DomainError("该法规已列入责任清单，不能删除；如已失效，请标记为“已废止”")
-    projects = getattr(regulation, "projects", None)
-    if projects is not None and projects.exists():
-        raise DomainError("该法规已有执行项目，不能删除；如已失效，请标记为“已废止”")
+    for refusal in hooks.deletion_refusal(regulation=regulation):
+        if refusal:
+            raise DomainError(refusal)
     regulation.is_deleted = True
     regulation._history_user = _actor(user)
     regulation._change_reason = "删除"

@@ -56,6 +56,15 @@ def regulation_responsibilities(*, regulation: Regulation, user) -> QuerySet:
     return responsibility_list(user=user, regulation=regulation.pk)
 
 
+def regulation_deletion_refusal(*, regulation: Regulation) -> str | None:
+    """Why the catalogue may not delete this regulation, if a list row uses it."""
+    if ResponsibilityList.objects.filter(
+        regulation=regulation, is_active=True
+    ).exists():
+        return "该法规已列入责任清单，不能删除；如已失效，请标记为“已废止”"
+    return None
+
+
 def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
     """List rows where the department is responsible (or supervised) or a partner."""
     through = ResponsibilityList.partner_departments.through

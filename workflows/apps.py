@@ -6,4 +6,11 @@ class WorkflowsConfig(AppConfig):
     verbose_name = "执行流程"
 
     def ready(self):
+        # Imported here, not at the top: these modules read models, and Django
+        # imports every apps.py before any model can be loaded. signals connects
+        # the calendar receivers.
+        from regulations import hooks
         from workflows import signals  # noqa: F401
+        from workflows.selectors import regulation_deletion_refusal
+
+        hooks.deletion_refusal.register(regulation_deletion_refusal)

@@ -152,6 +152,13 @@ def project_list(*, user, filters: dict | None = None, today=None):
     return _apply(ProjectFilter, qs, filters).order_by("-year", "id")
 
 
+def regulation_deletion_refusal(*, regulation) -> str | None:
+    """Why the catalogue may not delete this regulation, if a project executes it."""
+    if ExecutionProject.objects.filter(regulation=regulation).exists():
+        return "该法规已有执行项目，不能删除；如已失效，请标记为“已废止”"
+    return None
+
+
 def project_get(*, user, pk) -> ExecutionProject:
     """One project the user may see, else ExecutionProject.DoesNotExist."""
     qs = ExecutionProject.objects.select_related(

@@ -27,6 +27,8 @@ def delivery_schedule(notice_id: int) -> None:
     """
 
     def _send():
+        # Imported at call time: notices.tasks imports these services (a task
+        # loads by id and calls a service), so a top-level import would be a cycle.
         from notices.tasks import deliver_notice
 
         try:

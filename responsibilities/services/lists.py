@@ -230,3 +230,18 @@ def responsibility_deactivate(
     responsibility._history_user = user
     responsibility.save(update_fields=["is_active", "updated_at"])
     return responsibility
+
+
+def responsibility_carry_to_revision(*, old, new, user) -> int:
+    """Move a revised regulation's active rows to its new version (called by
+    regulations.services.regulation_revise inside its transaction).
+
+    Side effects: each row's regulation changes, with a history row.
+    """
+    rows = list(ResponsibilityList.objects.filter(regulation=old, is_active=True))
+    for row in rows:
+        row.regulation = new
+        row._history_user = user
+        row._change_reason = "法规修订，转至新版本"
+        row.save(update_fields=["regulation", "updated_at"])
+    return len(rows)

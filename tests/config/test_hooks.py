@@ -8,8 +8,13 @@ from notices.services import (
     notification_send_for_launch,
 )
 from regulations import hooks as regulation_hooks
+from responsibilities.selectors import (
+    regulation_deletion_refusal as responsibilities_refusal,
+)
 from responsibilities.selectors import regulation_responsibilities
+from responsibilities.services.lists import responsibility_carry_to_revision
 from workflows import hooks as workflow_hooks
+from workflows.selectors import regulation_deletion_refusal as workflows_refusal
 
 
 def test_hook_calls_registered_functions_once_each_in_order():
@@ -58,11 +63,19 @@ def test_hook_lets_errors_through_so_a_transaction_rolls_back():
 
 
 def test_hooks_are_filled_in_by_the_apps_above():
-    # then: notices and responsibilities registered their services at start
+    # then: the apps above registered their services at start
     assert workflow_hooks.project_launched._functions == [notification_send_for_launch]
     assert workflow_hooks.receipt_confirmed._functions == [
         notification_confirm_for_receipt
     ]
     assert regulation_hooks.regulation_responsibilities._functions == [
         regulation_responsibilities
+    ]
+    assert regulation_hooks.carry_to_revision._functions == [
+        responsibility_carry_to_revision
+    ]
+    # list rows are checked before projects, as the office reads the refusal
+    assert regulation_hooks.deletion_refusal._functions == [
+        responsibilities_refusal,
+        workflows_refusal,
     ]
