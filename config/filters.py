@@ -7,6 +7,7 @@ filters).
 """
 
 import django_filters
+import django_filters.widgets
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
@@ -86,3 +87,38 @@ def filter_invalid(filterset_class, data) -> list[str]:
     if not data:
         return []
     return list(filterset_class(data=data, queryset=None).errors)
+
+
+class _FlagWidget(django_filters.widgets.BooleanWidget):
+    """true/false, 1/0, yes/no and a checked checkbox's "on"; anything else is
+    no filter."""
+
+    VALUES = {"1": True, "true": True, "yes": True, "on": True}
+    VALUES |= {"0": False, "false": False, "no": False}
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, bool):
+            return value
+        return self.VALUES.get(str(value).lower()) if value is not None else None
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    """A yes/no query parameter (see _FlagWidget)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _FlagWidget())
+        super().__init__(*args, **kwargs)
+
+
+class IdOrNothingFilter(django_filters.CharFilter):
+    """An id where a value that is no id (`abc`, `1e23`) matches nothing rather
+    than being a 400: the notices API has always answered so."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        number = query_int(value)
+        if number is None:
+            return qs.none()
+        return qs.filter(**{self.field_name: number})
