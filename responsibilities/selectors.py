@@ -6,6 +6,8 @@ what a role may see is decided here once.
 
 from django.db.models import Q, QuerySet
 
+from config.filters import filter_apply
+from responsibilities.filters import DepartmentFilter, ResponsibilityFilter
 from responsibilities.models import Department, Membership, Role
 
 ALL_SEEING_ROLES = {Role.OFFICE, Role.LEADER}
@@ -98,11 +100,11 @@ def can_act_for(user, department_id: int | None) -> bool:
     )
 
 
-def department_list(*, user, kind: str | None = None) -> QuerySet[Department]:
-    qs = visible_departments(user).select_related("parent")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+def department_list(*, user, filters=None, strict: bool = True) -> QuerySet[Department]:
+    """Departments the user may see; `filters` (query parameters) through
+    DepartmentFilter, see filter_apply."""
+    qs = visible_departments(user).select_related("parent", "inspection_group")
+    return filter_apply(DepartmentFilter, qs, filters, strict=strict)
 
 
 # --- the four responsibility lists ------------------------------------------------
@@ -113,14 +115,16 @@ def responsibility_list(
     user,
     kind: str | None = None,
     regulation: int | None = None,
-    department: int | None = None,
     include_inactive: bool = False,
+    filters=None,
+    strict: bool = True,
 ) -> QuerySet:
-    """Rows of the four lists the user may see, ready to serialize.
+    """Rows of the four lists the user may see, ready to serialize; `filters`
+    (query parameters) through ResponsibilityFilter, see filter_apply.
 
     A row is visible when its department, one of its partners or its inspection
-    group is a department the user may see. `department` keeps the rows where that
-    department leads/is responsible or is a partner.
+    group is a department the user may see. The `department` filter keeps the
+    rows where that department leads/is responsible or is a partner.
     """
     from responsibilities.models import ResponsibilityList
 
@@ -143,26 +147,10 @@ def responsibility_list(
         qs = qs.filter(kind=kind)
     if regulation:
         qs = qs.filter(regulation_id=regulation)
-    if department:
-        qs = involving_department(qs, department_id=department)
+    qs = filter_apply(ResponsibilityFilter, qs, filters, strict=strict)
     return qs.select_related(
         "regulation", "department", "inspection_group"
     ).prefetch_related("partner_departments")
-
-
-def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
-    """List rows where the department is responsible (or supervised) or a partner."""
-    from responsibilities.models import ResponsibilityList
-
-    through = ResponsibilityList.partner_departments.through
-    return queryset.filter(
-        Q(department_id=department_id)
-        | Q(
-            pk__in=through.objects.filter(department_id=department_id).values(
-                "responsibilitylist_id"
-            )
-        )
-    )
 
 
 def lead_for_regulation(*, regulation_id: int):
