@@ -7,7 +7,10 @@ filters).
 """
 
 import django_filters
+import django_filters.widgets
 from django import forms
+from django.core.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
 
 # Primary keys are BigAutoField: signed 64-bit on SQLite and PostgreSQL.
 MAX_ID = 2**63 - 1
@@ -44,3 +47,78 @@ def query_int(value, *, low: int = 1, high: int = MAX_ID, default=None):
     except (TypeError, ValueError):
         return default
     return number if low <= number <= high else default
+
+
+def filter_apply(filterset_class, queryset, data, *, strict: bool = True, **kwargs):
+    """Apply a FilterSet to `queryset`: the one way lists are filtered.
+
+    Selectors call this with the request's query parameters. `strict` (the API)
+    raises a ValidationError naming each bad parameter (a 400); otherwise (the
+    pages) a value that does not validate is ignored and the other filters apply.
+    """
+    if not data:
+        return queryset
+    filterset = filterset_class(data=data, queryset=queryset, **kwargs)
+    if filterset.is_valid():
+        return filterset.qs
+    if strict:
+        raise ValidationError(
+            {
+                name: [str(m) for m in errors]
+                for name, errors in filterset.errors.items()
+            }
+        )
+    usable = data.copy()
+    for name in filterset.errors:
+        usable.pop(name, None)
+    return filterset_class(data=usable, queryset=queryset, **kwargs).qs
+
+
+class SelectorFilterBackend(DjangoFilterBackend):
+    """Documents a view's `filterset_class` in the OpenAPI schema but filters
+    nothing: the view's selector applies the FilterSet (see filter_apply)."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+
+def filter_invalid(filterset_class, data) -> list[str]:
+    """The parameters a page ignored because their values do not validate."""
+    if not data:
+        return []
+    return list(filterset_class(data=data, queryset=None).errors)
+
+
+class _FlagWidget(django_filters.widgets.BooleanWidget):
+    """true/false, 1/0, yes/no and a checked checkbox's "on"; anything else is
+    no filter."""
+
+    VALUES = {"1": True, "true": True, "yes": True, "on": True}
+    VALUES |= {"0": False, "false": False, "no": False}
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if isinstance(value, bool):
+            return value
+        return self.VALUES.get(str(value).lower()) if value is not None else None
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    """A yes/no query parameter (see _FlagWidget)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _FlagWidget())
+        super().__init__(*args, **kwargs)
+
+
+class IdOrNothingFilter(django_filters.CharFilter):
+    """An id where a value that is no id (`abc`, `1e23`) matches nothing rather
+    than being a 400: the notices API has always answered so."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        number = query_int(value)
+        if number is None:
+            return qs.none()
+        return qs.filter(**{self.field_name: number})

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import with_files
-from config.filters import query_int
 from notices import selectors, services
 from notices.models import ImplementationReport, Notice
 from org.models import Department
@@ -125,19 +124,6 @@ class ReportSerializer(serializers.ModelSerializer):
         return [{"name": f.original_name, "size": f.size} for f in obj.files.all()]
 
 
-def _flag(value):
-    if value is None or value == "":
-        return None
-    return str(value).lower() in {"1", "true", "yes"}
-
-
-def _int(value):
-    """An id filter value; anything that is not an id matches nothing."""
-    if value in (None, ""):
-        return None
-    return query_int(value, default=-1)
-
-
 LIST_PARAMETERS = [
     OpenApiParameter(
         "kind", str, description="reminder / notification / assignment / warning"
@@ -160,15 +146,8 @@ class NoticeListCreate(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        params = self.request.query_params
         return selectors.notice_list(
-            user=self.request.user,
-            kind=params.get("kind") or None,
-            status=params.get("status") or None,
-            department=_int(params.get("department")),
-            project=_int(params.get("project")),
-            overdue=_flag(params.get("overdue")),
-            unconfirmed=_flag(params.get("unconfirmed")),
+            user=self.request.user, filters=self.request.query_params
         )
 
     @extend_schema(request=AssignmentInSerializer, responses={201: NoticeSerializer})

@@ -2,16 +2,12 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from config.filters import filter_apply
+from notices.filters import UNCONFIRMED, NoticeFilter
 from notices.models import ImplementationReport, Notice, ReportFile
 from org.models import Department, Role
 from org.selectors import department_of, role_of, sees_everything, visible_departments
-
-S = Notice.Status
-UNCONFIRMED = [S.PENDING, S.SENT]
-# A 落实表 is owed and not (yet) in the office's hands.
-AWAITING_ANSWER = [S.PENDING, S.SENT, S.CONFIRMED, S.RETURNED]
 
 
 def _scoped(user) -> QuerySet[Notice]:
@@ -29,40 +25,13 @@ def _scoped(user) -> QuerySet[Notice]:
     return qs.filter(Q(department__in=visible_departments(user)) | Exists(cc))
 
 
-def notice_list(
-    *,
-    user,
-    kind: str | None = None,
-    status: str | None = None,
-    department: int | None = None,
-    project: int | None = None,
-    overdue: bool | None = None,
-    unconfirmed: bool | None = None,
-) -> QuerySet[Notice]:
-    """Notices the user may read, newest first, with what a list row shows."""
+def notice_list(*, user, filters=None, strict: bool = True) -> QuerySet[Notice]:
+    """Notices the user may read, newest first, with what a list row shows;
+    `filters` (query parameters) through NoticeFilter, see filter_apply."""
     qs = _scoped(user).select_related("department", "project__regulation", "step")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if department:
-        qs = qs.filter(department_id=department)
-    if project:
-        qs = qs.filter(project_id=project)
-    if overdue is not None:
-        late = Q(
-            kind__in=[Notice.Kind.ASSIGNMENT, Notice.Kind.WARNING],
-            due_on__lt=timezone.localdate(),
-            status__in=AWAITING_ANSWER,
-        )
-        qs = qs.filter(late) if overdue else qs.exclude(late)
-    if unconfirmed is not None:
-        qs = (
-            qs.filter(status__in=UNCONFIRMED)
-            if unconfirmed
-            else qs.exclude(status__in=UNCONFIRMED)
-        )
-    return qs.order_by("-created_at", "-id")
+    return filter_apply(NoticeFilter, qs, filters, strict=strict).order_by(
+        "-created_at", "-id"
+    )
 
 
 def notice_get(*, user, pk) -> Notice:

@@ -37,7 +37,7 @@ def inbox(request):
     if tab not in INBOX_TABS:
         tab = "todo"
     own = department_of(request.user)
-    qs = selectors.notice_list(user=request.user, **INBOX_TABS[tab][1])
+    qs = selectors.notice_list(user=request.user, filters=INBOX_TABS[tab][1])
     return render(
         request,
         "notices/inbox.html",
@@ -53,18 +53,8 @@ def inbox(request):
 
 @role_required({Role.OFFICE, Role.LEADER})
 def register(request):
-    form = RegisterFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "kind": data["kind"] or None,
-            "status": data["status"] or None,
-            "department": data["department"].pk if data["department"] else None,
-            "overdue": True if data["overdue"] else None,
-            "unconfirmed": True if data["unconfirmed"] else None,
-        }
-    qs = selectors.notice_list(user=request.user, **filters)
+    form = RegisterFilterForm(request.GET or None)  # shows the chosen filters
+    qs = selectors.notice_list(user=request.user, filters=request.GET, strict=False)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -6,6 +6,8 @@ what a role may see is decided here once.
 
 from django.db.models import Q, QuerySet
 
+from config.filters import filter_apply
+from org.filters import DepartmentFilter
 from org.models import Department, Membership, Role
 
 ALL_SEEING_ROLES = {Role.OFFICE, Role.LEADER}
@@ -98,8 +100,8 @@ def can_act_for(user, department_id: int | None) -> bool:
     )
 
 
-def department_list(*, user, kind: str | None = None) -> QuerySet[Department]:
-    qs = visible_departments(user).select_related("parent")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs
+def department_list(*, user, filters=None, strict: bool = True) -> QuerySet[Department]:
+    """Departments the user may see; `filters` (query parameters) through
+    DepartmentFilter, see filter_apply."""
+    qs = visible_departments(user).select_related("parent", "inspection_group")
+    return filter_apply(DepartmentFilter, qs, filters, strict=strict)

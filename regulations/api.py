@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from config.filters import SelectorFilterBackend
 from org.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations import selectors, services
 from regulations.filters import RegulationFilter
@@ -72,12 +73,13 @@ class RegulationListCreateApi(generics.ListCreateAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
     serializer_class = RegulationSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
     filterset_class = RegulationFilter
 
     def get_queryset(self):
-        return selectors.regulation_list(user=self.request.user).order_by(
-            *Regulation._meta.ordering
-        )
+        return selectors.regulation_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by(*Regulation._meta.ordering)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.db.models import QuerySet
 from django.http import Http404
 
+from config.filters import filter_apply
 from regulations import hooks
 from regulations.filters import RegulationFilter
 from regulations.models import Regulation
@@ -22,20 +23,14 @@ def regulation_queryset() -> QuerySet[Regulation]:
     return Regulation.objects.filter(is_deleted=False)
 
 
-def regulation_list(*, user, filters: Mapping | None = None) -> QuerySet[Regulation]:
-    """The catalogue filtered by search/level/form/branch/status/issuer/year.
-
-    Unknown or invalid filter values are ignored rather than failing the page.
-    """
+def regulation_list(
+    *, user, filters: Mapping | None = None, strict: bool = True
+) -> QuerySet[Regulation]:
+    """The catalogue filtered by search/level/form/branch/status/issuer/year
+    through RegulationFilter (see filter_apply): the pages ignore a value that
+    does not validate (e.g. year=abc), the API (`strict`) answers 400."""
     qs = regulation_queryset().select_related("replaces")
-    if not filters:
-        return qs
-    filterset = RegulationFilter(data=filters, queryset=qs)
-    if filterset.is_valid():
-        return filterset.qs
-    # Keep the valid filters, drop the bad ones (e.g. year=abc).
-    good = {k: v for k, v in filters.items() if k not in filterset.errors}
-    return RegulationFilter(data=good, queryset=qs).qs
+    return filter_apply(RegulationFilter, qs, filters, strict=strict)
 
 
 def regulation_get(*, user, pk) -> Regulation:

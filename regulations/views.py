@@ -40,7 +40,9 @@ def regulation_list(request):
     for field in filterset.form.fields.values():
         field.widget.attrs["class"] = "form-select"
         field.widget.attrs["aria-label"] = field.label
-    regulations = selectors.regulation_list(user=request.user, filters=request.GET)
+    regulations = selectors.regulation_list(
+        user=request.user, filters=request.GET, strict=False
+    )
     page = Paginator(regulations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -267,7 +269,9 @@ def _preview(request, form, report, filename):
 
 @reader_required
 def regulation_export(request):
-    regulations = selectors.regulation_list(user=request.user, filters=request.GET)
+    regulations = selectors.regulation_list(
+        user=request.user, filters=request.GET, strict=False
+    )
     headers, rows = export_table(regulations.iterator(chunk_size=500), services.COLUMNS)
     today = timezone.localdate().isoformat()
     return xlsx_response(headers, rows, filename=f"法规目录-{today}.xlsx")

@@ -3,19 +3,19 @@
 Thin: check permission, validate, call one service or selector, serialize.
 """
 
-import django_filters
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from config.filters import IdFilter
+from config.filters import SelectorFilterBackend
 from org import selectors as org_selectors
+from org.filters import DepartmentFilter
 from org.models import Department
 from org.permissions import API_AUTHENTICATION, OfficeWritesRoleHoldersRead
 from regulations.models import Regulation
 from responsibilities import selectors, services
+from responsibilities.filters import ResponsibilityFilter
 from responsibilities.models import ResponsibilityList
 
 # --- departments ------------------------------------------------------------------
@@ -35,29 +35,17 @@ class DepartmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DepartmentFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=Department.Kind.choices)
-    parent = IdFilter(field_name="parent_id")
-    search = django_filters.CharFilter(method="filter_search")
-
-    class Meta:
-        model = Department
-        fields = ["kind", "parent"]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
-
-
 class DepartmentListApi(generics.ListAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
     serializer_class = DepartmentSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
     filterset_class = DepartmentFilter
 
     def get_queryset(self):
-        return org_selectors.visible_departments(self.request.user).order_by(
-            "sort_order", "code"
-        )
+        return org_selectors.department_list(
+            user=self.request.user, filters=self.request.query_params
+        ).order_by("sort_order", "code")
 
 
 # --- the four lists ----------------------------------------------------------------
@@ -119,19 +107,6 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
         return data
 
 
-class ResponsibilityFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=ResponsibilityList.Kind.choices)
-    regulation = IdFilter(field_name="regulation_id")
-    department = IdFilter(method="filter_department", label="责任单位或配合部门")
-
-    class Meta:
-        model = ResponsibilityList
-        fields = ["kind", "regulation", "department"]
-
-    def filter_department(self, queryset, name, value):
-        return selectors.involving_department(queryset, department_id=value)
-
-
 def _write_fields(validated: dict) -> dict:
     fields = dict(validated)
     fields.pop("kind", None)
@@ -142,10 +117,13 @@ class ResponsibilityListApi(generics.ListCreateAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
     serializer_class = ResponsibilitySerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
     filterset_class = ResponsibilityFilter
 
     def get_queryset(self):
-        return selectors.responsibility_list(user=self.request.user)
+        return selectors.responsibility_list(
+            user=self.request.user, filters=self.request.query_params
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -2,9 +2,11 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from config.filters import filter_apply
 from org.models import Department
 from org.selectors import sees_everything, visible_departments
 from regulations.models import Regulation
+from responsibilities.filters import ResponsibilityFilter
 from responsibilities.models import ResponsibilityList
 
 # --- the four responsibility lists ------------------------------------------------
@@ -15,14 +17,16 @@ def responsibility_list(
     user,
     kind: str | None = None,
     regulation: int | None = None,
-    department: int | None = None,
     include_inactive: bool = False,
+    filters=None,
+    strict: bool = True,
 ) -> QuerySet:
-    """Rows of the four lists the user may see, ready to serialize.
+    """Rows of the four lists the user may see, ready to serialize; `filters`
+    (query parameters) through ResponsibilityFilter, see filter_apply.
 
     A row is visible when its department, one of its partners or its inspection
-    group is a department the user may see. `department` keeps the rows where that
-    department leads/is responsible or is a partner.
+    group is a department the user may see. The `department` filter keeps the
+    rows where that department leads/is responsible or is a partner.
     """
     qs = ResponsibilityList.objects.all()
     if not include_inactive:
@@ -43,39 +47,10 @@ def responsibility_list(
         qs = qs.filter(kind=kind)
     if regulation:
         qs = qs.filter(regulation_id=regulation)
-    if department:
-        qs = involving_department(qs, department_id=department)
+    qs = filter_apply(ResponsibilityFilter, qs, filters, strict=strict)
     return qs.select_related(
         "regulation", "department", "inspection_group"
     ).prefetch_related("partner_departments")
-
-
-def regulation_responsibilities(*, regulation: Regulation, user) -> QuerySet:
-    """The rows of the four lists for this regulation that the user may see
-    (the catalogue shows them through regulations.hooks)."""
-    return responsibility_list(user=user, regulation=regulation.pk)
-
-
-def regulation_deletion_refusal(*, regulation: Regulation) -> str | None:
-    """Why the catalogue may not delete this regulation, if a list row uses it."""
-    if ResponsibilityList.objects.filter(
-        regulation=regulation, is_active=True
-    ).exists():
-        return "该法规已列入责任清单，不能删除；如已失效，请标记为“已废止”"
-    return None
-
-
-def involving_department(queryset: QuerySet, *, department_id: int) -> QuerySet:
-    """List rows where the department is responsible (or supervised) or a partner."""
-    through = ResponsibilityList.partner_departments.through
-    return queryset.filter(
-        Q(department_id=department_id)
-        | Q(
-            pk__in=through.objects.filter(department_id=department_id).values(
-                "responsibilitylist_id"
-            )
-        )
-    )
 
 
 def lead_for_regulation(*, regulation_id: int):
@@ -118,3 +93,18 @@ def departments_leading_most(*, limit: int = 15) -> QuerySet[Department]:
         .filter(lead_count__gt=0)
         .order_by("-lead_count", "sort_order", "code")[:limit]
     )
+
+
+def regulation_responsibilities(*, regulation: Regulation, user) -> QuerySet:
+    """The rows of the four lists for this regulation that the user may see
+    (the catalogue shows them through regulations.hooks)."""
+    return responsibility_list(user=user, regulation=regulation.pk)
+
+
+def regulation_deletion_refusal(*, regulation: Regulation) -> str | None:
+    """Why the catalogue may not delete this regulation, if a list row uses it."""
+    if ResponsibilityList.objects.filter(
+        regulation=regulation, is_active=True
+    ).exists():
+        return "该法规已列入责任清单，不能删除；如已失效，请标记为“已废止”"
+    return None

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import with_files
+from config.filters import SelectorFilterBackend
 from org.models import Department
 from org.permissions import (
     API_AUTHENTICATION,
@@ -23,6 +24,7 @@ from org.permissions import (
 from org.selectors import role_of
 from regulations.models import Regulation
 from workflows import selectors, services
+from workflows.filters import ProjectFilter, StepFilter
 from workflows.models import ExecutionProject, FlowTemplate, Step
 
 
@@ -129,6 +131,8 @@ class ProjectListApi(generics.ListCreateAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
     serializer_class = ProjectSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
+    filterset_class = ProjectFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -179,6 +183,8 @@ class StepListApi(generics.ListAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
     serializer_class = StepSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
+    filterset_class = StepFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
@@ -25,6 +24,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from config.filters import filter_apply
 from org.models import Department
 from org.selectors import (
     department_of,
@@ -66,17 +66,6 @@ def light_case(prefix: str = "", *, today: datetime.date | None = None) -> Case:
     )
 
 
-def _apply(filterset_class, queryset, filters):
-    if not filters:
-        return queryset
-    filterset = filterset_class(data=filters, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(
-            {k: [str(m) for m in v] for k, v in filterset.errors.items()}
-        )
-    return filterset.qs
-
-
 def _receipt(field: str):
     return Subquery(
         Receipt.objects.filter(
@@ -85,15 +74,16 @@ def _receipt(field: str):
     )
 
 
-def step_list(*, user, filters: dict | None = None, today=None) -> QuerySet[Step]:
-    """Steps the user may see, with `light` and `receipt_confirmed_at`."""
+def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySet[Step]:
+    """Steps the user may see, with `light` and `receipt_confirmed_at`;
+    `filters` (query parameters) through StepFilter, see filter_apply."""
     qs = scope_to_user(Step.objects.all(), user=user)
     qs = qs.select_related("project__regulation", "department").annotate(
         light=light_case(today=today),
         receipt_confirmed_at=_receipt("confirmed_at"),
         receipt_pk=_receipt("pk"),
     )
-    return _apply(StepFilter, qs, filters).order_by(
+    return filter_apply(StepFilter, qs, filters, strict=strict).order_by(
         "due_on", "project_id", "order", "id"
     )
 
@@ -104,8 +94,9 @@ def _visible_project_ids(user):
     )
 
 
-def project_list(*, user, filters: dict | None = None, today=None):
-    """Projects the user may see, with step counts and the worst light.
+def project_list(*, user, filters=None, strict: bool = True, today=None):
+    """Projects the user may see, with step counts and the worst light;
+    `filters` (query parameters) through ProjectFilter, see filter_apply.
 
     Counts cover the steps the user may see (all of them for office staff).
     """
@@ -149,7 +140,9 @@ def project_list(*, user, filters: dict | None = None, today=None):
             output_field=IntegerField(),
         ),
     )
-    return _apply(ProjectFilter, qs, filters).order_by("-year", "id")
+    return filter_apply(ProjectFilter, qs, filters, strict=strict).order_by(
+        "-year", "id"
+    )
 
 
 def regulation_deletion_refusal(*, regulation) -> str | None:

@@ -1,7 +1,6 @@
 """The department tree and its forms."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from config.pages import page_errors
@@ -13,17 +12,9 @@ from responsibilities.forms import DepartmentForm
 
 @reader_required
 def department_tree_page(request):
-    departments = (
-        selectors.visible_departments(request.user)
-        .select_related("inspection_group")
-        .order_by("path")
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        departments = departments.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    kind = request.GET.get("kind", "")
-    if kind in Department.Kind.values:
-        departments = departments.filter(kind=kind)
+    departments = selectors.department_list(
+        user=request.user, filters=request.GET, strict=False
+    ).order_by("path")
     nodes = []
     by_id = {}
     for department in departments:

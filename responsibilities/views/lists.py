@@ -5,7 +5,6 @@ Thin: check role, validate a form, call one service or selector, render.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,32 +42,15 @@ def _id_param(value) -> int | None:
 
 
 def _filtered_rows(request, kind: str):
-    """The list rows the user may see, with the page's filters applied."""
-    department_id = _id_param(request.GET.get("department"))
+    """The list rows the user may see, with the page's filters applied (a value
+    that does not validate is ignored)."""
     rows = selectors.responsibility_list(
         user=request.user,
         kind=kind,
-        department=department_id,
         include_inactive=request.GET.get("inactive") == "1",
+        filters=request.GET,
+        strict=False,
     )
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(
-            Q(regulation__title__icontains=q)
-            | Q(mechanism__icontains=q)
-            | Q(duty__icontains=q)
-            | Q(requirement__icontains=q)
-            | Q(focus__icontains=q)
-            | Q(department__name__icontains=q)
-        )
-    flow = request.GET.get("flow", "")
-    if kind == Kind.LEAD and flow in ResponsibilityList.Flow.values:
-        rows = rows.filter(default_flow=flow)
-    type_ = request.GET.get("type", "")
-    if kind == Kind.DRIVER and type_ in ResponsibilityList.DriverType.values:
-        rows = rows.filter(driver_type=type_)
-    if kind == Kind.SAFEGUARD and type_ in ResponsibilityList.SafeguardType.values:
-        rows = rows.filter(element_type=type_)
     return rows.order_by("department__sort_order", "department__code", "id")
 
 

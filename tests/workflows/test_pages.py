@@ -283,3 +283,15 @@ def test_receipt_confirm_next_stays_on_this_site(
     # then: a local path is followed, anything a browser would take off-site is not
     assert response.status_code == 302
     assert response["Location"] == expected
+
+
+def test_overview_page_ignores_a_year_int_cannot_read(client, office_user, project_a):
+    # given: "²" passes str.isdigit() but int() refuses it (was a 500)
+    client.force_login(office_user)
+    # when
+    response = client.get("/workflows/?year=²&department=1e23&page=abc")
+    # then: the bad filters are ignored, the rest of the page is there
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "筛选条件无效" in page
+    assert project_a.regulation.title in page

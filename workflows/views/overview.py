@@ -1,35 +1,29 @@
 """Overview, review queue and the liaison's inbox."""
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from config.filters import filter_invalid, query_int
 from org.models import Department
 from org.permissions import office_required, reader_required
 from org.selectors import is_office, sees_everything
 from workflows import selectors
-from workflows.filters import LIGHT_CHOICES
+from workflows.filters import LIGHT_CHOICES, ProjectFilter
 from workflows.models import ExecutionProject, FlowTemplate
 from workflows.views.common import liaison_required
 
 
 @reader_required
 def overview_page(request):
-    today = timezone.localdate()
-    filters = {
-        key: request.GET.get(key, "")
-        for key in ["year", "flow", "status", "light", "department"]
-    }
-    if not filters["year"]:
-        filters["year"] = str(today.year)
-    applied = {k: v for k, v in filters.items() if v}
-    try:
-        projects = selectors.project_list(user=request.user, filters=applied)
-        error = ""
-    except ValidationError:  # invalid filter values: say so, show nothing
-        projects = ExecutionProject.objects.none()
-        error = "筛选条件无效，请重新选择。"
+    filters = request.GET.copy()
+    if not filters.get("year"):
+        filters["year"] = str(timezone.localdate().year)
+    # A value that does not validate is ignored (and said so), never a 500.
+    projects = selectors.project_list(user=request.user, filters=filters, strict=False)
+    ignored = filter_invalid(ProjectFilter, filters)
+    error = "部分筛选条件无效，已忽略。" if ignored else ""
+    year = None if "year" in ignored else query_int(filters["year"], high=9999)
     page = Paginator(projects, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -50,9 +44,7 @@ def overview_page(request):
         ),
         "query": request.GET.copy(),
         "light_counts": (
-            selectors.step_light_counts(user=request.user, year=int(filters["year"]))
-            if filters["year"].isdigit()
-            else None
+            selectors.step_light_counts(user=request.user, year=year) if year else None
         ),
     }
     context["query"].pop("page", None)

@@ -1,0 +1,38 @@
+"""FilterSets of the notices; applied by the selectors (config.filters.filter_apply)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from config.filters import FlagFilter, IdOrNothingFilter
+from notices.models import Notice
+
+S = Notice.Status
+UNCONFIRMED = [S.PENDING, S.SENT]
+# A 落实表 is owed and not (yet) in the office's hands.
+AWAITING_ANSWER = [S.PENDING, S.SENT, S.CONFIRMED, S.RETURNED]
+
+
+class NoticeFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Notice.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=Notice.Status.choices)
+    department = IdOrNothingFilter(field_name="department_id")
+    project = IdOrNothingFilter(field_name="project_id")
+    overdue = FlagFilter(method="filter_overdue")
+    unconfirmed = FlagFilter(method="filter_unconfirmed")
+
+    class Meta:
+        model = Notice
+        fields = ["kind", "status", "department", "project", "overdue", "unconfirmed"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(
+            kind__in=[Notice.Kind.ASSIGNMENT, Notice.Kind.WARNING],
+            due_on__lt=timezone.localdate(),
+            status__in=AWAITING_ANSWER,
+        )
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_unconfirmed(self, queryset, name, value):
+        unconfirmed = Q(status__in=UNCONFIRMED)
+        return queryset.filter(unconfirmed) if value else queryset.exclude(unconfirmed)

@@ -1,0 +1,25 @@
+"""FilterSet of departments; applied by org.selectors.department_list
+(config.filters.filter_apply), for the pages and the API alike."""
+
+import django_filters
+from django.db.models import Q
+
+from config.filters import IdFilter
+from org.models import Department
+
+
+class DepartmentFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Department.Kind.choices)
+    parent = IdFilter(field_name="parent_id")
+    search = django_filters.CharFilter(method="filter_search")
+    q = django_filters.CharFilter(method="filter_search", label="搜索(同 search)")
+
+    class Meta:
+        model = Department
+        fields = ["kind", "parent"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
