@@ -1,11 +1,15 @@
 """Settings read from the environment (django-environ).
 
-Defaults give the embedded mode used by `make run` and the plain test run: a SQLite
-file and Celery on kombu's filesystem transport under var/, so no server is needed.
-DATABASE_URL=postgres://... and REDIS_URL=redis://... switch to the real services.
-DJANGO_DEBUG=false is production: DJANGO_SECRET_KEY then has no default.
+Fail closed: without DJANGO_DEBUG=true this is production, where DJANGO_SECRET_KEY
+and DATABASE_URL have no default and a missing one stops the start with a message.
+`make run`, `make test` and pytest (pyproject's [tool.pytest_env]) set DJANGO_DEBUG=true,
+which gives the embedded mode: a SQLite file and Celery on kombu's filesystem
+transport under var/, so no server is needed. DATABASE_URL=postgres://... and
+REDIS_URL=redis://... switch to the real services. README "Operations" lists every
+variable.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -17,14 +21,33 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+
+def _required(name: str, why: str) -> str:
+    """A production setting without default: stop the start with a clear message
+    (not a traceback) so the operator sees at once what to set."""
+    value = env(name, default="")
+    if not value:
+        sys.exit(
+            f"执规通 cannot start: {name} is not set. {why}\n"
+            "Production (DJANGO_DEBUG unset or false) has no default for it; "
+            "see README.md, Operations. For local development use `make run` "
+            "(or set DJANGO_DEBUG=true)."
+        )
+    return value
+
+
 if DEBUG:
     SECRET_KEY = env(
         "DJANGO_SECRET_KEY", default="dev-only-insecure-key-not-for-production"
     )
 else:
-    # No default: a production start without a secret must fail loudly.
-    SECRET_KEY = env("DJANGO_SECRET_KEY")
+    SECRET_KEY = _required(
+        "DJANGO_SECRET_KEY",
+        "Set it to a long random string, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+    )
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -57,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself (no CDN, no nginx needed for them).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,9 +112,13 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-}
+if DEBUG:
+    _database_url = env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+else:
+    _database_url = _required(
+        "DATABASE_URL", "Set it to postgres://user:password@host:5432/name."
+    )
+DATABASES = {"default": env.db_url_config(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the Celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {})
@@ -97,15 +126,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
+    # Persistent connections, checked before reuse so a PostgreSQL restart costs
+    # one failed check, not a 500. Each gunicorn thread and Celery process holds at
+    # most one: connections per node = WEB_CONCURRENCY * GUNICORN_THREADS + worker
+    # concurrency + beat (README, Operations: pool sizing and PgBouncer).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+# The cache may live elsewhere than the broker (CACHE_URL); either way a Redis
+# outage falls back to local memory (config/cache.py) so pages keep working.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "config.cache.FallbackRedisCache",
+            "LOCATION": CACHE_URL,
         }
     }
 else:
@@ -128,6 +165,35 @@ STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Evidence and 落实表 files: the local disk (one node, or a shared volume mounted
+# at DJANGO_MEDIA_ROOT on every node) or S3-compatible object storage
+# (DJANGO_FILE_STORAGE=s3, needs `pip install boto3`; AWS_* variables below).
+# Files are always served through the app's views, which check the user's scope.
+_file_storage = env("DJANGO_FILE_STORAGE", default="local")
+if _file_storage == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME", default=""),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    # Hashed, compressed names in production (collectstatic); plain in development
+    # so tests and `make run` need no collectstatic.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 # Evidence uploads: limits checked by the services, in bytes.
 EVIDENCE_MAX_FILE_SIZE = env.int("EVIDENCE_MAX_FILE_SIZE", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -225,8 +291,27 @@ CELERY_BEAT_SCHEDULE = {
     # it every few minutes (and after a restart) is safe.
     "notices-scan": {"task": "notices.tasks.scan_notices", "schedule": 300.0},
     # Re-queue notices whose delivery never completed (broker down, worker killed).
-    "notices-sweep": {"task": "notices.tasks.sweep_undelivered", "schedule": 120.0},
+    # Every minute, so notices queued while the broker was down go out within a
+    # minute of its return; the delivery claim keeps a notice queued twice single.
+    "notices-sweep": {
+        "task": "notices.tasks.sweep_undelivered",
+        "schedule": env.float("NOTICE_SWEEP_SECONDS", default=60.0),
+    },
+    # Proof that beat and a worker run: /readyz reads the age of this row.
+    "beat-heartbeat": {"task": "config.tasks.beat_heartbeat", "schedule": 30.0},
 }
+# A broker that is down must not hold a request for long: the notice stays in
+# the outbox and the sweep queues it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# /readyz: beat is late when its heartbeat is older than this.
+READYZ_BEAT_MAX_AGE_SECONDS = env.int("READYZ_BEAT_MAX_AGE_SECONDS", default=180)
 
 # --- production hardening (checked by `manage.py check --deploy`) ---------------
 if not DEBUG:
@@ -238,6 +323,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Load balancers probe these over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 LOGGING = {
     "version": 1,
@@ -247,3 +334,7 @@ LOGGING = {
     # Django's own default handler would print each request error a second time.
     "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+
+# WhiteNoise: development serves straight from the finders (no collectstatic).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
