@@ -2,7 +2,7 @@
 
 Fail closed: without DJANGO_DEBUG=true this is production, where DJANGO_SECRET_KEY
 and DATABASE_URL have no default and a missing one stops the start with a message.
-`make run`, `make test` and pytest (pyproject's [tool.pytest_env]) set DJANGO_DEBUG=true,
+`make run`, `make test` and pytest (pyproject: env) set DJANGO_DEBUG=true,
 which gives the embedded mode: a SQLite file and Celery on kombu's filesystem
 transport under var/, so no server is needed. DATABASE_URL=postgres://... and
 REDIS_URL=redis://... switch to the real services. README "Operations" lists every
