@@ -291,11 +291,12 @@ CELERY_BEAT_SCHEDULE = {
     # it every few minutes (and after a restart) is safe.
     "notices-scan": {"task": "notices.tasks.scan_notices", "schedule": 300.0},
     # Re-queue notices whose delivery never completed (broker down, worker killed).
-    # Every minute, so notices queued while the broker was down go out within a
-    # minute of its return; the delivery claim keeps a notice queued twice single.
+    # Twice a minute, so notices queued while the broker was down go out within
+    # a minute of its return (a worker's reconnect takes some seconds too); the
+    # delivery claim keeps a notice queued twice single.
     "notices-sweep": {
         "task": "notices.tasks.sweep_undelivered",
-        "schedule": env.float("NOTICE_SWEEP_SECONDS", default=60.0),
+        "schedule": env.float("NOTICE_SWEEP_SECONDS", default=30.0),
     },
     # Proof that beat and a worker run: /readyz reads the age of this row.
     "beat-heartbeat": {"task": "config.tasks.beat_heartbeat", "schedule": 30.0},
