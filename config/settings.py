@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "bootstrap",
+    "axes",
+    "csp",
     "config",
     "responsibilities",
     "regulations",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,9 +152,40 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Django's validators with Chinese messages (config/passwords.py), applied in the
+# UI, the admin and `manage.py add_user` alike.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "config.passwords.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "config.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "config.passwords.CommonPasswordValidator"},
+    {"NAME": "config.passwords.NumericPasswordValidator"},
 ]
+# django-axes: the login form, /admin/login/ and the token endpoint all go
+# through authenticate(), so one lockout covers them. Locked per user AND
+# address: a stranger guessing cannot lock a colleague out from another desk.
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked until the office unlocks (用户 → 登录安全), or this many hours pass.
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=1.0)
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "config.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+# Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For entries
+# are trusted for the client address; 0 trusts none (REMOTE_ADDR only).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+# API tokens stop working this many days after they were issued (0: never);
+# a password change revokes them at once (config/auth.py).
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+# A browser session lasts one working day unless used longer.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -217,7 +252,7 @@ RECEIPT_DUE_WORKING_DAYS = env.int("RECEIPT_DUE_WORKING_DAYS", default=3)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "no credentials" a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -333,7 +368,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     # Django's own default handler would print each request error a second time.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # One line per failed login is enough (axes logs three at INFO).
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # WhiteNoise: development serves straight from the finders (no collectstatic).
