@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL, NaN, deep JSON, dates out of range -> 400; API 500 -> JSON.
+    "config.inputs.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -233,6 +235,13 @@ STORAGES = {
 EVIDENCE_MAX_FILE_SIZE = env.int("EVIDENCE_MAX_FILE_SIZE", default=20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+
+# Input limits (config/inputs.py).
+INPUT_MAX_JSON_DEPTH = env.int("INPUT_MAX_JSON_DEPTH", default=32)
+INPUT_DATE_MIN_YEAR = 2000
+INPUT_DATE_MAX_YEAR = 2100
+# A regulation may be older than 2000: its catalogue dates take any year.
+INPUT_DATE_ANY_YEAR_FIELDS = ["published_on", "effective_on"]
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
