@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a lockout into its answer.
@@ -384,6 +385,24 @@ LOGGING = {
         # One line per failed login is enough (axes logs three at INFO).
         "axes": {"level": "WARNING"},
     },
+}
+
+# Content-Security-Policy (django-csp): every asset is the app's own (no CDN),
+# and no script runs inline (behaviour lives in static/js/zhigui.js). Inline
+# style attributes stay allowed: the print layouts and htmx's indicator use them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
 }
 
 # WhiteNoise: development serves straight from the finders (no collectstatic).
