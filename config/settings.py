@@ -139,6 +139,11 @@ else:
     # concurrency + beat (README, Operations: pool sizing and PgBouncer).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode, `.iterator()`'s server-side cursors
+    # would outlive the transaction: set DATABASE_PGBOUNCER=true there.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_PGBOUNCER", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
