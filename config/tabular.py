@@ -171,7 +171,46 @@ def _rows_from_matrix(matrix: Iterable[Iterable]) -> list[Row]:
     return rows
 
 
+# A zip bomb is small on the wire and huge in memory: its parts' sizes are
+# checked in the zip directory before openpyxl inflates anything.
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+XLSX_MAX_SHARED_STRINGS = 200_000
+XLSX_MAX_PARTS = 1_000
+_SST_COUNT = re.compile(rb'uniqueCount="(\d+)"|count="(\d+)"')
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    too_big = DomainError(
+        "该 Excel 文件解压后过大，请删除多余的工作表、格式或空行后再导入"
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DomainError("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏") from exc
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > XLSX_MAX_PARTS:
+            raise too_big
+        if sum(part.file_size for part in parts) > XLSX_MAX_UNCOMPRESSED:
+            raise too_big
+        for part in parts:
+            if not part.filename.lower().endswith("sharedstrings.xml"):
+                continue
+            if part.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
+                raise too_big
+            try:
+                with archive.open(part) as stream:
+                    head = stream.read(1024)
+            except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+                raise DomainError("无法读取该 Excel 文件，请确认未损坏") from exc
+            for match in _SST_COUNT.finditer(head):
+                if int(match.group(1) or match.group(2)) > XLSX_MAX_SHARED_STRINGS:
+                    raise too_big
+
+
 def _read_xlsx(data: bytes) -> list[Row]:
+    _check_xlsx_size(data)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
@@ -287,6 +326,10 @@ def parse_date(value) -> dt.date | None:
     raise ValueError(f"unrecognised date {value!r}")
 
 
+# Cells that spreadsheet programs would run as formulas (formula injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_xlsx(
     headers: list[str], rows: Iterable[Iterable], *, title: str = ""
 ) -> bytes:
@@ -311,6 +354,11 @@ def write_xlsx(
                 # Excel has no time zones: write the local wall-clock time.
                 cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
                 cell.number_format = "yyyy-mm-dd hh:mm"
+                cells.append(cell)
+            elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+                # A title like "=HYPERLINK(...)" stays text, never a live formula.
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
                 cells.append(cell)
             else:
                 cells.append("" if value is None else value)

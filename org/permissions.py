@@ -17,9 +17,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from config.auth import ExpiringTokenAuthentication
 from org.models import Role
 from org.selectors import role_of
 
@@ -29,7 +30,7 @@ READER_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON
 
 # Token first: DRF answers 401 with `WWW-Authenticate: Token` only when the first
 # authenticator names a scheme; with the session first it would answer 403.
-API_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
+API_AUTHENTICATION = [ExpiringTokenAuthentication, SessionAuthentication]
 
 
 class OfficeWritesRoleHoldersRead(BasePermission):

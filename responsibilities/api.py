@@ -6,8 +6,10 @@ Thin: check permission, validate, call one service or selector, serialize.
 from django.shortcuts import get_object_or_404
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config.auth import lockout_response, token_for_login
 from config.filters import SelectorFilterBackend
 from org import selectors as org_selectors
 from org.filters import DepartmentFilter
@@ -170,7 +172,19 @@ class ResponsibilityDetailApi(generics.RetrieveUpdateAPIView):
 
 
 class TokenLoginApi(ObtainAuthToken):
-    """`{"username", "password"}` -> `{"token"}`; 400 with field errors otherwise."""
+    """`{"username", "password"}` -> `{"token"}`; 400 with field errors otherwise;
+    429 once django-axes locked the user at this address. An expired token is
+    replaced by a new one."""
 
     authentication_classes = []
     permission_classes = []
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # axes marks DRF's request, which its middleware does not see.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise ValidationError(serializer.errors)
+        token = token_for_login(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

@@ -42,5 +42,16 @@ urlpatterns = [
         name="password_change",
     ),
     path("tokens/issue/", views.token_issue_page, name="token_issue"),
+    path("security/", views.security_page, name="security"),
+    path(
+        "security/lockouts/<int:pk>/clear/",
+        views.lockout_clear_page,
+        name="lockout_clear",
+    ),
+    path(
+        "security/tokens/revoke/",
+        views.user_token_revoke_page,
+        name="user_token_revoke",
+    ),
     path("tokens/<int:pk>/revoke/", views.token_revoke_page, name="token_revoke"),
 ]

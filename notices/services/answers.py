@@ -2,12 +2,12 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
+from config.uploads import check_uploads
 from notices.models import ImplementationReport, Notice, ReportFile
 from notices.services.transitions import NOTICE_MACHINE, transition
 from org.selectors import can_act_for, is_office
@@ -50,14 +50,7 @@ def notice_confirm(*, notice: Notice, actor) -> Notice:
 
 
 def _check_files(files) -> None:
-    limit = settings.EVIDENCE_MAX_FILE_SIZE
-    for upload in files:
-        if upload.size > limit:
-            raise DomainError(
-                f"文件“{upload.name}”超过{limit // (1024 * 1024)}MB，请压缩后再上传。"
-            )
-        if upload.size == 0:
-            raise DomainError(f"文件“{upload.name}”是空文件。")
+    check_uploads(files)
 
 
 def report_submit(

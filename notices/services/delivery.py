@@ -11,6 +11,7 @@ import logging
 import smtplib
 import urllib.error
 import urllib.request
+import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -32,6 +33,19 @@ RESULT = Delivery.Result
 # delivery task's hard time limit so a live worker never loses its claim.
 CLAIM_LEASE = datetime.timedelta(minutes=5)
 WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+# Namespace of the webhook idempotency keys (X-Zhigui-Delivery).
+_DELIVERY_NAMESPACE = uuid.UUID("6f1c1f43-6a57-4c1e-9d53-7a1d2b0c5e21")
+
+
+def delivery_key(notice: Notice, url: str) -> str:
+    """The idempotency key of one notice's message to one webhook: the same on
+    every retry and re-queue (a worker killed after the POST sends it again), so
+    the receiver can drop a repeat. Derived, not stored: notice id, its creation
+    time (ids repeat across databases) and the address."""
+    name = f"{notice.pk}:{notice.created_at.isoformat()}:{url}"
+    return str(uuid.uuid5(_DELIVERY_NAMESPACE, name))
 
 
 class TemporaryDeliveryError(Exception):
@@ -84,7 +98,10 @@ def _send_webhook(notice: Notice, url: str) -> None:
         url,
         data=data,
         method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8"},
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "X-Zhigui-Delivery": delivery_key(notice, url),
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as resp:
@@ -190,7 +207,10 @@ def sweep_undelivered(
     *,
     # Long enough for a backlog in a slow broker (the embedded filesystem one
     # polls once a second) to drain, so the sweep does not pile up duplicates.
-    stale_after: datetime.timedelta = datetime.timedelta(minutes=10),
+    # Short: the sweep runs every minute so a notice queued while the broker was
+    # down goes out within a minute of its return. A notice still waiting in a
+    # slow queue may be queued twice; its claim makes the second task a no-op.
+    stale_after: datetime.timedelta = datetime.timedelta(seconds=15),
     lease: datetime.timedelta = CLAIM_LEASE,
     limit: int = 500,
 ) -> int:

@@ -17,6 +17,11 @@ from responsibilities.views.lists import (
     responsibility_edit_page,
     responsibility_list_page,
 )
+from responsibilities.views.security import (
+    lockout_clear_page,
+    security_page,
+    user_token_revoke_page,
+)
 from responsibilities.views.users import (
     token_issue_page,
     token_revoke_page,
@@ -27,6 +32,9 @@ from responsibilities.views.users import (
 )
 
 __all__ = [
+    "lockout_clear_page",
+    "security_page",
+    "user_token_revoke_page",
     "coverage_page",
     "department_create_page",
     "department_edit_page",

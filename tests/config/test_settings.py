@@ -24,9 +24,27 @@ def _manage(*args, **env):
 def test_settings_production_refuses_to_start_without_secret_key():
     # when
     result = _manage("check", DJANGO_DEBUG="false")
+    # then a one-line reason, not a traceback
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_settings_without_debug_is_production_by_default():
+    # given no DJANGO_DEBUG at all (the variable forgotten)
+    # when
+    result = _manage("check")
+    # then the start fails closed instead of running with the dev key and SQLite
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_production_refuses_to_start_without_database_url():
+    # when
+    result = _manage("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60)
     # then
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "DATABASE_URL is not set" in result.stderr
 
 
 def test_settings_production_passes_check_deploy():
@@ -40,6 +58,7 @@ def test_settings_production_passes_check_deploy():
         "WARNING",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secret,
+        DATABASE_URL=os.environ.get("DATABASE_URL", "sqlite:////tmp/zhigui-deploy.db"),
     )
     # then
     assert result.returncode == 0, result.stderr + result.stdout

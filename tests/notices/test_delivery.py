@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
@@ -68,6 +69,9 @@ def test_notice_deliver_temporary_error_retries_then_succeeds(dept_a, office_use
     ]
     notice.refresh_from_db()
     assert notice.delivered_at is not None and notice.status == Notice.Status.SENT
+    # and both attempts carry one idempotency key, a UUID
+    first, second = hook.delivery_keys
+    assert first == second and uuid.UUID(first)
 
 
 def test_notice_deliver_temporary_error_raises_and_releases_claim(dept_a, office_user):

@@ -11,6 +11,7 @@ class WebhookServer:
 
     def __init__(self, status=200):
         self.requests = []
+        self.delivery_keys = []  # X-Zhigui-Delivery of each request
         self.status = status
         self.hold = None
         self.arrived = threading.Event()
@@ -27,6 +28,7 @@ class WebhookServer:
                 if isinstance(status, list):
                     status = status.pop(0) if len(status) > 1 else status[0]
                 server.requests.append(payload)
+                server.delivery_keys.append(self.headers.get("X-Zhigui-Delivery"))
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()

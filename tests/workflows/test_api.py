@@ -159,7 +159,7 @@ def test_api_step_actions_full_cycle(api, project_a, dept_a, liaison, office_use
     assert response.json()["detail"]
     # submit with a file
     api.force_authenticate(liaison)
-    upload = SimpleUploadedFile("方案.docx", b"docx-bytes")
+    upload = SimpleUploadedFile("方案.docx", b"PK\x03\x04docx-bytes")
     response = api.post(
         f"{base}/submit/", {"text": "执行方案", "files[]": [upload]}, format="multipart"
     )

@@ -101,7 +101,7 @@ def test_step_page_upload_review_and_download(
     client.force_login(liaison)
     page = client.get(f"/workflows/steps/{step.pk}/").content.decode()
     assert "提交佐证材料" in page
-    upload = SimpleUploadedFile("签到表.xlsx", b"xlsx-bytes")
+    upload = SimpleUploadedFile("签到表.xlsx", b"PK\x03\x04xlsx-bytes")
     client.post(
         f"/workflows/steps/{step.pk}/submit/", {"text": "已培训", "files": [upload]}
     )
@@ -119,7 +119,7 @@ def test_step_page_upload_review_and_download(
     # downloads are permission-checked
     response = client.get(f"/workflows/evidence/files/{record.pk}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"xlsx-bytes"
+    assert b"".join(response.streaming_content) == b"PK\x03\x04xlsx-bytes"
     client.force_login(outsider)
     assert client.get(f"/workflows/evidence/files/{record.pk}/").status_code == 404
     # and the file is not served as public media

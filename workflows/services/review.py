@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
+from config.uploads import ALLOWED_EXTENSIONS, check_uploads
 from org.selectors import can_act_for, is_office
 from workflows import hooks
 from workflows.models import (
@@ -23,10 +23,8 @@ from workflows.models import (
 from workflows.services.launch import stages_of
 from workflows.services.transitions import _transition
 
-ALLOWED_EVIDENCE_EXTENSIONS = frozenset(
-    {"pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png", "txt", "zip"}
-)
-MAX_FILES_PER_SUBMISSION = 20
+# The upload policy is shared with 落实表 files (config/uploads.py).
+ALLOWED_EVIDENCE_EXTENSIONS = ALLOWED_EXTENSIONS
 
 
 def _confirm(receipt: Receipt, actor) -> bool:
@@ -71,33 +69,7 @@ def receipt_for_step(step: Step) -> Receipt | None:
 
 
 def _validate_files(files) -> None:
-    if len(files) > MAX_FILES_PER_SUBMISSION:
-        raise DomainError(
-            f"一次最多上传{MAX_FILES_PER_SUBMISSION}个文件。", code="invalid_file"
-        )
-    limit = settings.EVIDENCE_MAX_FILE_SIZE
-    for upload in files:
-        name = os.path.basename(upload.name or "")
-        ext = os.path.splitext(name)[1].lower().lstrip(".")
-        if ext not in ALLOWED_EVIDENCE_EXTENSIONS:
-            allowed = "、".join(sorted(ALLOWED_EVIDENCE_EXTENSIONS))
-            raise DomainError(
-                f"文件“{name}”的类型不允许上传，只能上传：{allowed}。",
-                code="invalid_file",
-            )
-        if upload.size > limit:
-            raise DomainError(
-                f"文件“{name}”超过大小限制(每个文件最大{_size_label(limit)})。",
-                code="invalid_file",
-            )
-        if upload.size == 0:
-            raise DomainError(f"文件“{name}”是空文件。", code="invalid_file")
-
-
-def _size_label(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g}MB"
-    return f"{size / 1024:g}KB"
+    check_uploads(files)
 
 
 def step_submit(*, step: Step, actor, text: str = "", files=()) -> Evidence:

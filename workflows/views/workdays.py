@@ -24,7 +24,7 @@ def calendar_page(request):
         if not 1900 <= year <= 2100:  # date() and the month links need room
             raise ValueError(year)
         first = datetime.date(year, month, 1)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         year, month, first = today.year, today.month, today.replace(day=1)
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
