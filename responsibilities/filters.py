@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 
 from config.filters import IdFilter
-from responsibilities.models import Department, ResponsibilityList
+from responsibilities.models import Department, ResponsibilityList, Role
 
 L = ResponsibilityList
 
@@ -77,3 +77,22 @@ class ResponsibilityFilter(django_filters.FilterSet):
     def filter_type(self, queryset, name, value):
         # 动力机制 rows carry a driver type, 保障要素 rows an element type.
         return queryset.filter(Q(driver_type=value) | Q(element_type=value))
+
+
+class UserFilter(django_filters.FilterSet):
+    """The office's user list: search by name or department, one role."""
+
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
+    role = django_filters.ChoiceFilter(
+        field_name="membership__role", choices=Role.choices, label="角色"
+    )
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(membership__department__name__icontains=value)
+        )
