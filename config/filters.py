@@ -11,11 +11,15 @@ import django_filters.widgets
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
 # Primary keys are BigAutoField: signed 64-bit on SQLite and PostgreSQL.
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(
+    {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+)
 class IdFilter(django_filters.NumberFilter):
     """A primary-key (or foreign-key) value: a whole number from 1 to MAX_ID."""
 
@@ -27,6 +31,7 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer"})
 class YearFilter(django_filters.NumberFilter):
     """A calendar year a date can have (1..9999); `__year` lookups fail outside."""
 

@@ -16,8 +16,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
-from config.filters import MAX_ID
+from config.filters import SelectorFilterBackend
 from evaluation import selectors
+from evaluation.filters import CreditFilter, ScoreFilter
 from evaluation.models import CreditRecord, Evaluation
 from org.models import Department, Role
 from org.permissions import API_AUTHENTICATION, READER_ROLES
@@ -102,14 +103,10 @@ class ScoreSerializer(serializers.ModelSerializer):
         return "published" if obj.round.status == "published" else "draft"
 
 
-class ScoreFilter(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    status = serializers.ChoiceField(choices=["draft", "published"], required=False)
-
-
 class RankingFilter(serializers.Serializer):
+    """The parameters of a computed ranking (no queryset to filter): validated
+    like a request body, so a bad `year` is a 400."""
+
     year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
@@ -118,11 +115,6 @@ class RankingFilter(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=[Department.Kind.DISTRICT, Department.Kind.TOWN], required=False
     )
-
-
-class CreditFilter(serializers.Serializer):
-    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
 class RankingSerializer(serializers.Serializer):
@@ -194,15 +186,18 @@ class _CachedList(ListAPIView):
         return response
 
 
-@extend_schema(parameters=[ScoreFilter])
 class ScoreListApi(_CachedList):
     """Score sheets: published only for everyone but the office."""
 
     serializer_class = ScoreSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
+    filterset_class = ScoreFilter
+    queryset = Evaluation.objects.none()  # the schema's model; rows() reads
 
     def rows(self, request):
-        params = _params(ScoreFilter, request)
-        return selectors.evaluation_list(user=request.user, **params)
+        return selectors.evaluation_list(
+            user=request.user, filters=request.query_params
+        )
 
 
 @extend_schema(parameters=[RankingFilter])
@@ -224,10 +219,13 @@ class RankingListApi(_CachedList):
         return super().list(request, *args, **kwargs)
 
 
-@extend_schema(parameters=[CreditFilter])
 class CreditRecordListApi(_CachedList):
     serializer_class = CreditRecordSerializer
+    filter_backends = [SelectorFilterBackend]  # the selector applies it
+    filterset_class = CreditFilter
+    queryset = CreditRecord.objects.none()  # the schema's model; rows() reads
 
     def rows(self, request):
-        params = _params(CreditFilter, request)
-        return selectors.credit_record_list(user=request.user, **params)
+        return selectors.credit_record_list(
+            user=request.user, filters=request.query_params
+        )

@@ -12,6 +12,8 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from config.filters import filter_apply
+from evaluation.filters import CreditFilter, InspectionFilter, ScoreFilter
 from evaluation.models import (
     Accountability,
     CreditRecord,
@@ -73,27 +75,14 @@ def evaluation_queryset(
 
 
 def evaluation_list(
-    *,
-    user,
-    year=None,
-    department=None,
-    project=None,
-    status=None,
-    round_id=None,
+    *, user, filters=None, strict: bool = True, round_id=None
 ) -> QuerySet[Evaluation]:
+    """Sheets the user may read; `filters` (query parameters) through
+    ScoreFilter, see filter_apply. A round's own list includes superseded."""
     qs = evaluation_queryset(user=user, include_superseded=bool(round_id))
-    if year:
-        qs = qs.filter(round__year=year)
-    if department:
-        qs = qs.filter(department_id=department)
-    if project:
-        qs = qs.filter(project_id=project)
     if round_id:
         qs = qs.filter(round_id=round_id)
-    if status == "published":
-        qs = qs.filter(round__status=S.PUBLISHED)
-    elif status == "draft":
-        qs = qs.filter(round__status__in=[S.DRAFT, S.REVIEWED])
+    qs = filter_apply(ScoreFilter, qs, filters, strict=strict)
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
 
 
@@ -205,14 +194,14 @@ def published_years() -> list[int]:
     )
 
 
-def credit_record_list(*, user, department=None, year=None):
+def credit_record_list(*, user, filters=None, strict: bool = True, department=None):
+    """Credit records the user may read; `filters` through CreditFilter."""
     qs = scope_to_user(
         CreditRecord.objects.select_related("department", "source_round"), user=user
     )
     if department:
         qs = qs.filter(department_id=department)
-    if year:
-        qs = qs.filter(year=year)
+    qs = filter_apply(CreditFilter, qs, filters, strict=strict)
     return qs.order_by("department__sort_order", "department_id", "-year")
 
 
@@ -242,7 +231,8 @@ def last_published_at(*, user):
 # --- supervision -------------------------------------------------------------
 
 
-def inspection_list(*, user, department=None) -> QuerySet[Inspection]:
+def inspection_list(*, user, filters=None, strict: bool = True) -> QuerySet[Inspection]:
+    """Inspections the user may read; `filters` through InspectionFilter."""
     role = role_of(user)
     qs = Inspection.objects.select_related(
         "department", "regulation", "project", "inspection_group"
@@ -253,8 +243,7 @@ def inspection_list(*, user, department=None) -> QuerySet[Inspection]:
     if role not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
         return qs.none()
     qs = scope_to_user(qs, user=user)
-    if department:
-        qs = qs.filter(department_id=department)
+    qs = filter_apply(InspectionFilter, qs, filters, strict=strict)
     return qs.order_by("-inspected_on", "-id")
 
 

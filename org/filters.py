@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Q
 
 from config.filters import IdFilter
-from org.models import Department
+from org.models import Department, Role
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -23,3 +23,22 @@ class DepartmentFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+class UserFilter(django_filters.FilterSet):
+    """The office's user list: search by name or department, one role."""
+
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
+    role = django_filters.ChoiceFilter(
+        field_name="membership__role", choices=Role.choices, label="角色"
+    )
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=value)
+            | Q(first_name__icontains=value)
+            | Q(membership__department__name__icontains=value)
+        )

@@ -4,10 +4,11 @@ Every other app scopes its reads with `visible_departments` / `scope_to_user`, s
 what a role may see is decided here once.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from config.filters import filter_apply
-from org.filters import DepartmentFilter
+from org.filters import DepartmentFilter, UserFilter
 from org.models import Department, Membership, Role
 
 ALL_SEEING_ROLES = {Role.OFFICE, Role.LEADER}
@@ -105,3 +106,14 @@ def department_list(*, user, filters=None, strict: bool = True) -> QuerySet[Depa
     DepartmentFilter, see filter_apply."""
     qs = visible_departments(user).select_related("parent", "inspection_group")
     return filter_apply(DepartmentFilter, qs, filters, strict=strict)
+
+
+def user_list(*, filters=None, strict: bool = True) -> QuerySet:
+    """People (not machine clients), active first; `filters` through UserFilter."""
+    users = (
+        get_user_model()
+        .objects.select_related("membership__department")
+        .exclude(membership__role=Role.API_CLIENT)
+        .order_by("-is_active", "username")
+    )
+    return filter_apply(UserFilter, users, filters, strict=strict)

@@ -69,7 +69,9 @@ def rankings(request):
 @role_required(READERS)
 def credit_list(request):
     year = _int(request.GET.get("year"))
-    records = selectors.credit_record_list(user=request.user, year=year)
+    records = selectors.credit_record_list(
+        user=request.user, filters=request.GET, strict=False
+    )
     page = Paginator(records, 100).get_page(request.GET.get("page"))
     years = (
         CreditRecord.objects.values_list("year", flat=True).distinct().order_by("-year")

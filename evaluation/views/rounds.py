@@ -192,7 +192,7 @@ def sheet_indicator_miss(request, pk):
 def my_scores(request):
     """Published sheets of the user's departments (all, for office/leader)."""
     sheets = selectors.evaluation_list(
-        user=request.user, year=_int(request.GET.get("year"))
+        user=request.user, filters=request.GET, strict=False
     )
     page = Paginator(sheets, 50).get_page(request.GET.get("page"))
     return render(request, "evaluation/score_list.html", {"page": page})

@@ -28,7 +28,7 @@ def _may_record(user) -> bool:
 @role_required(SUPERVISORS)
 def inspection_list(request):
     inspections = selectors.inspection_list(
-        user=request.user, department=_int(request.GET.get("department"))
+        user=request.user, filters=request.GET, strict=False
     )
     page = Paginator(inspections, 50).get_page(request.GET.get("page"))
     return render(

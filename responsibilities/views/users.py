@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from config.pages import page_errors
-from org import services
+from org import selectors, services
 from org.models import Role
 from org.permissions import office_required
 from responsibilities.forms import (
@@ -28,21 +28,7 @@ _NEW_TOKEN_KEY = "responsibilities_new_token"
 
 @office_required
 def user_list_page(request):
-    q = request.GET.get("q", "").strip()
-    users = (
-        User.objects.select_related("membership__department")
-        .exclude(membership__role=Role.API_CLIENT)
-        .order_by("-is_active", "username")
-    )
-    if q:
-        users = users.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(membership__department__name__icontains=q)
-        )
-    role = request.GET.get("role", "")
-    if role in Role.values:
-        users = users.filter(membership__role=role)
+    users = selectors.user_list(filters=request.GET, strict=False)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     clients = (
         User.objects.filter(membership__role=Role.API_CLIENT)

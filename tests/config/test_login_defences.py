@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from org.models import Role
 from org import services
+from org.models import Role
 
 PASSWORD = "pass-12345"  # tests.factories.UserFactory
 LIMIT = 30

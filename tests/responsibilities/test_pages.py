@@ -454,3 +454,17 @@ def test_user_pages_refuse_switching_off_oneself(client, office_user):
     assert "不能停用自己或取消自己的区委办角色" in response.content.decode()
     office_user.refresh_from_db()
     assert office_user.is_active and office_user.membership.role == "office"
+
+
+def test_users_page_filters_through_the_selector(client, office_user, liaison, leader):
+    client.force_login(office_user)
+    url = reverse("responsibilities:users")
+    # when: one role; then a name; then a bad role value (ignored)
+    by_role = client.get(url, {"role": "leader"}).context["page"].object_list
+    by_name = client.get(url, {"q": liaison.username}).context["page"].object_list
+    ignored = client.get(url, {"role": "zzz"})
+    # then
+    assert list(by_role) == [leader]
+    assert list(by_name) == [liaison]
+    assert ignored.status_code == 200
+    assert {office_user, liaison, leader} <= set(ignored.context["page"].object_list)

@@ -1,0 +1,44 @@
+"""FilterSets of score sheets, credit records and inspections; applied by the
+selectors (config.filters.filter_apply), for the pages and the API alike."""
+
+import django_filters
+
+from config.filters import IdFilter, YearFilter
+from evaluation.models import CreditRecord, Evaluation, EvaluationRound, Inspection
+
+S = EvaluationRound.Status
+
+
+class ScoreFilter(django_filters.FilterSet):
+    year = YearFilter(field_name="round__year", min_value=2000, max_value=2100)
+    department = IdFilter(field_name="department_id")
+    project = IdFilter(field_name="project_id")
+    status = django_filters.ChoiceFilter(
+        method="filter_status", choices=[("draft", "draft"), ("published", "published")]
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["year", "department", "project", "status"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "published":
+            return queryset.filter(round__status=S.PUBLISHED)
+        return queryset.filter(round__status__in=[S.DRAFT, S.REVIEWED])
+
+
+class CreditFilter(django_filters.FilterSet):
+    department = IdFilter(field_name="department_id")
+    year = YearFilter(min_value=2000, max_value=2100)
+
+    class Meta:
+        model = CreditRecord
+        fields = ["department", "year"]
+
+
+class InspectionFilter(django_filters.FilterSet):
+    department = IdFilter(field_name="department_id")
+
+    class Meta:
+        model = Inspection
+        fields = ["department"]
