@@ -16,6 +16,8 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from org.models import Department, Role
 from tests import factories
+from workflows.flows import seed_default_flows
+from workflows.models import FlowTemplate, StepTemplate
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"  # browser-marked tests drive this (tests/e2e)
@@ -156,7 +158,5 @@ def _default_flows_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    from workflows.flows import seed_default_flows
-    from workflows.models import FlowTemplate, StepTemplate
 
     seed_default_flows(FlowTemplate, StepTemplate)

@@ -20,7 +20,11 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
+from notices.services import assignment_issue
 from tests import factories
+from workflows import services as workflow_services
+from workflows.flows import seed_default_flows
+from workflows.models import FlowTemplate, StepTemplate
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +49,6 @@ def _keep_test_connection():
 @pytest.fixture
 def world(office_user, liaison, dept_a, dept_b):
     """A little of everything, so generated ids hit real rows sometimes."""
-    from notices.services import assignment_issue
-    from workflows import services as workflow_services
-    from workflows.flows import seed_default_flows
-    from workflows.models import FlowTemplate, StepTemplate
-
     regulation = factories.RegulationFactory()
     row = factories.ResponsibilityFactory(regulation=regulation, department=dept_a)
     seed_default_flows(FlowTemplate, StepTemplate)

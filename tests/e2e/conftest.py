@@ -15,6 +15,9 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories import RegulationFactory
+from workflows import calendar, services
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -151,9 +154,6 @@ def media_root(settings, tmp_path):
 def launch_project(office_user, dept_a, dept_b):
     """launch_project() -> a general-flow project led by dept_a (dept_b partners),
     started today; launching also issues one 告知单 per department."""
-    from tests.factories import RegulationFactory
-    from workflows import calendar, services
-
     # The flows the flush removed are re-seeded by tests/conftest.py.
     calendar.reset_local_cache()
 

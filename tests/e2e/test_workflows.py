@@ -2,6 +2,7 @@
 
 import pytest
 
+from workflows import services
 from workflows.models import Event, Receipt, Step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,8 +109,6 @@ def test_step_return_needs_a_reason(
     open_tab, expect, launch_project, liaison, office_user, dept_a, media_root
 ):
     # given a submitted step
-    from workflows import services
-
     project = launch_project()
     step = _first_open_step(project, dept_a)
     services.step_submit(step=step, actor=liaison, text="材料一份")

@@ -2,6 +2,7 @@ import pytest
 
 from evaluation import services
 from evaluation.models import Adjustment, StepScore
+from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
 
 pytestmark = pytest.mark.django_db
@@ -133,8 +134,6 @@ def test_published_round_page_refuses_edits(client, office_user, published):
 
 
 def _grow(office_user, count, year):
-    from tests import factories
-
     for _ in range(count):
         department = factories.DepartmentFactory()
         approved_on_time(make_project(lead=department, year=year), department)

@@ -8,12 +8,15 @@ from notices.models import ImplementationReport, Notice, NoticeEvent
 from notices.services import (
     assignment_issue,
     notice_confirm,
+    notification_send_for_launch,
     report_accept,
     report_return,
     report_submit,
+    scan_due,
 )
-from tests.notices.conftest import make_receipt
+from tests.notices.conftest import TODAY, make_receipt
 from workflows.models import Receipt
+from workflows.services import receipt_confirm
 
 S = Notice.Status
 
@@ -69,8 +72,6 @@ def test_notice_confirm_of_notification_confirms_the_receipt(
     project_a, dept_a, liaison, office_user
 ):
     # given a 告知单 linked to A's receipt
-    from notices.services import notification_send_for_launch
-
     receipt = make_receipt(project_a, dept_a, due_on=datetime.date(2026, 3, 20))
     notice = notification_send_for_launch(project=project_a, actor=office_user)[0]
     # when A confirms the notice
@@ -84,9 +85,6 @@ def test_receipt_confirmed_in_workflows_confirms_the_notification(
     project_a, dept_a, liaison, office_user, django_capture_on_commit_callbacks
 ):
     # given a 告知单 linked to A's receipt
-    from notices.services import notification_send_for_launch
-    from workflows.services import receipt_confirm
-
     receipt = make_receipt(project_a, dept_a, due_on=datetime.date(2026, 3, 20))
     notice = notification_send_for_launch(project=project_a, actor=office_user)[0]
     # when A confirms the receipt on the workflows side
@@ -186,8 +184,6 @@ def test_report_submit_bad_input_changes_nothing(assignment, liaison):
 
 
 def test_report_not_for_reminders(project_a, dept_a, liaison, step_factory):
-    from notices.services import scan_due
-    from tests.notices.conftest import TODAY
 
     step_factory(project=project_a, department=dept_a, due_on=TODAY)
     scan_due(today=TODAY)

@@ -9,6 +9,8 @@ from notices.models import Delivery, Notice, NoticeEvent
 from notices.services import (
     TemporaryDeliveryError,
     assignment_issue,
+    notice_confirm,
+    notice_create,
     notice_deliver,
     sweep_undelivered,
 )
@@ -114,8 +116,6 @@ def test_notice_deliver_claimed_by_other_worker_skips(dept_a, office_user):
 def test_notice_deliver_third_warning_reaches_inspection_group(
     dept_a, inspection_group, office_user
 ):
-    from notices.services import notice_create
-
     inspection_group.email = "jjz@example.org"
     inspection_group.save()
     notice = notice_create(
@@ -152,8 +152,6 @@ def test_sweep_undelivered_requeues_stuck_and_stale(
 
 def test_notice_deliver_after_confirm_keeps_confirmed(dept_a, office_user, liaison):
     # given the liaison confirmed from the inbox before the delivery task ran
-    from notices.services import notice_confirm
-
     notice = _notice(dept_a, office_user)
     notice_confirm(notice=notice, actor=liaison)
     # when the delivery runs

@@ -1,5 +1,7 @@
 import io
 
+from django.utils import timezone
+
 from notices import demo
 from notices.models import ImplementationReport, Notice
 from org.models import Role
@@ -12,8 +14,6 @@ def test_demo_seed_creates_notices_once(
     office_user, dept_a, dept_b, liaison, step_factory
 ):
     # given an overdue step and a second department with a liaison
-    from django.utils import timezone
-
     factories.make_user(Role.LIAISON, dept_b, username="liaison_b_demo")
     today = timezone.localdate()
     project = make_project(lead=dept_a, starts_on=today)

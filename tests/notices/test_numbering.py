@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 
 from notices.models import Notice, NoticeCounter
-from notices.services import number_allocate, number_format
+from notices.services import assignment_issue, number_allocate, number_format
 
 
 def test_number_format_office_style(settings):
@@ -48,8 +48,6 @@ def test_number_allocate_outside_transaction_refused():
 @pytest.mark.django_db(transaction=True)
 def test_number_allocate_concurrent_threads_no_repeat_no_gap(dept_a, office_user):
     # given 8 threads issuing 5 assignments each at the same time
-    from notices.services import assignment_issue
-
     barrier = threading.Barrier(8)
     errors = []
 

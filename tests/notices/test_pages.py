@@ -3,7 +3,12 @@ import datetime
 import pytest
 
 from notices.models import Notice, NoticeRule
-from notices.services import assignment_issue
+from notices.services import (
+    assignment_issue,
+    notice_confirm,
+    report_return,
+    report_submit,
+)
 
 
 def _issue(department, actor, n=1):
@@ -154,8 +159,6 @@ def test_detail_constant_queries_with_history(
     client, office_user, liaison, dept_a, django_assert_max_num_queries
 ):
     # given a notice with a long history (confirm, several report rounds)
-    from notices.services import notice_confirm, report_return, report_submit
-
     notice = _issue(dept_a, office_user)[0]
     notice_confirm(notice=notice, actor=liaison)
     for i in range(4):

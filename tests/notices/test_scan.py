@@ -6,7 +6,7 @@ from notices.models import Notice
 from notices.services import assignment_issue, rule_update, scan_due
 from tests.notices.conftest import TODAY, make_receipt
 from workflows.calendar import add_working_days
-from workflows.models import Step
+from workflows.models import Event, Step
 
 W = Notice.Kind.WARNING
 
@@ -165,7 +165,6 @@ def test_scan_due_third_warning_writes_workflows_flag_event(
     project_a, dept_a, step_factory
 ):
     # given a step overdue long enough for three warnings
-    from workflows.models import Event
 
     step = step_factory(
         project=project_a, department=dept_a, due_on=TODAY - datetime.timedelta(days=1)

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -243,8 +244,6 @@ def test_worker_two_workers_scan_concurrently_double_nothing(
 def test_worker_killed_mid_delivery_loses_nothing(workers, dept_a, office_user):
     with WebhookServer() as hook:
         # given a department with a webhook bot that hangs on the first request
-        import threading
-
         hook.hold = threading.Event()
         dept_a.webhook_url = hook.url
         dept_a.save()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from config.tabular import read_rows, write_xlsx
 from responsibilities.models import ResponsibilityList
 from responsibilities.spreadsheets import responsibility_import
+from tests import factories
 
 
 def _xlsx(headers, rows, name="清单.xlsx"):
@@ -152,8 +153,6 @@ def test_export_then_import_roundtrip_reports_duplicates(client, office_user, le
 
 def test_import_ambiguous_department_name_needs_code(office_user, reg_a, dept_a):
     # given: two villages share a name in different towns
-    from tests import factories
-
     factories.DepartmentFactory(code="V1", name="新民村", kind="village")
     factories.DepartmentFactory(code="V2", name="新民村", kind="village")
     rows = read_rows(

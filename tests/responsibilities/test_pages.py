@@ -2,9 +2,11 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from org.models import Department, Role
 from responsibilities.models import ResponsibilityList
 from tests import factories
 
@@ -190,8 +192,6 @@ def test_export_page_xlsx_scoped(client, outsider, world):
 
 
 def test_users_page_office_creates_and_deactivates_user(client, office_user, dept_a):
-    from django.contrib.auth import get_user_model
-
     client.force_login(office_user)
     response = client.post(
         reverse("responsibilities:user_create"),
@@ -265,8 +265,6 @@ def test_token_pages_refused_for_leader(client, leader):
 def test_department_pages_office_creates_and_moves(
     client, office_user, dept_a, dept_a_child, dept_b
 ):
-    from org.models import Department
-
     client.force_login(office_user)
     # when: create under dept_a
     response = client.post(
@@ -326,8 +324,6 @@ def test_department_pages_refuse_cycle_and_non_office(
 def test_users_and_department_pages_constant_queries(
     client, office_user, dept_a, django_assert_max_num_queries
 ):
-    from org.models import Role
-
     client.force_login(office_user)
     client.get(reverse("responsibilities:users"))
     counts = []

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from rest_framework.authtoken.models import Token
@@ -181,8 +182,6 @@ def test_admin_moving_a_department_repaths_its_subtree(
     client, db, dept_a, dept_a_child, dept_b
 ):
     # given: a superuser in the admin, a grandchild under dept_a_child
-    from django.contrib.auth import get_user_model
-
     admin_user = get_user_model().objects.create_superuser("root", "", "root-pass-1")
     grandchild = factories.DepartmentFactory(parent=dept_a_child)
     client.force_login(admin_user)

@@ -1,6 +1,11 @@
+import datetime
+
 import pytest
 
-from workflows import calendar
+from tests.factories import RegulationFactory
+from workflows import calendar, services
+from workflows.flows import seed_default_flows
+from workflows.models import FlowTemplate, StepTemplate
 
 
 @pytest.fixture(autouse=True)
@@ -13,20 +18,12 @@ def _fresh_calendar():
 
 @pytest.fixture
 def regulation(db):
-    from tests.factories import RegulationFactory
-
     return RegulationFactory()
 
 
 @pytest.fixture
 def launch(db, office_user, regulation, dept_a, dept_b):
     """Launch a project (dept_a leads, dept_b partners) and return it."""
-    import datetime
-
-    from workflows import services
-    from workflows.flows import seed_default_flows
-    from workflows.models import FlowTemplate, StepTemplate
-
     # A transactional test elsewhere may have flushed the migration's data.
     seed_default_flows(FlowTemplate, StepTemplate)
 

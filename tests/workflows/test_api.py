@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import RegulationFactory
@@ -213,9 +215,6 @@ def test_api_lists_constant_query_count(
     api.force_authenticate(office_user)
 
     def measure(url):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             assert api.get(url).status_code == 200
         return len(ctx.captured_queries)

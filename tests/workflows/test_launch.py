@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from config.errors import DomainError, NotAllowed
+from notices.models import Notice
 from responsibilities.models import ResponsibilityList
 from tests.factories import DepartmentFactory, RegulationFactory, ResponsibilityFactory
 from workflows import calendar, services
@@ -58,8 +59,6 @@ def test_project_launch_sends_one_notification_per_department(launch):
     # given / when
     project = launch()
     # then
-    from notices.models import Notice
-
     notices = Notice.objects.filter(project=project, kind="notification")
     assert notices.count() == 2
     assert all(n.receipt_id for n in notices)

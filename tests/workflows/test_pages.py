@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import RegulationFactory, ResponsibilityFactory
+from tests.factories import DepartmentFactory, RegulationFactory, ResponsibilityFactory
 from workflows import services
 from workflows.models import CalendarDay, ExecutionProject, Receipt, Step
 
@@ -218,8 +218,6 @@ def test_list_pages_constant_query_count(
 def test_project_page_constant_query_count(
     client, launch, office_user, django_assert_max_num_queries
 ):
-    from tests.factories import DepartmentFactory
-
     client.force_login(office_user)
     few = launch(partner_departments=DepartmentFactory.create_batch(1))
     many = launch(

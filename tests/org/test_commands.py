@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -60,9 +62,6 @@ def test_add_user_refuses_unknown_role_or_department(dept_a, args, message):
 
 
 def test_add_user_unknown_role_exits_nonzero(dept_a):
-    import subprocess
-    import sys
-
     # A real process: the exit status is what operators' scripts check.
     result = subprocess.run(
         [
