@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workflows",
     "notices",
     "evaluation",
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("notices/", include("notices.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

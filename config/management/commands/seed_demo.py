@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "workflows.demo",
     "notices.demo",
     "evaluation.demo",
+    "supervision.demo",
 ]
 
 

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
-from evaluation.models import Accountability, Inspection, Problem, SupervisionEvent
 from responsibilities.models import Role
 from responsibilities.selectors import role_of, visible_departments
+from supervision.models import Accountability, Inspection, Problem, SupervisionEvent
 
 P = Problem.Status
 

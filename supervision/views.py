@@ -1,0 +1,178 @@
+"""Browser pages of the supervision app: thin (check role, validate, one
+service)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from config.errors import DomainError
+from config.filters import MAX_ID, query_int
+from config.permissions import role_required
+from responsibilities.models import Role
+from supervision import selectors, services
+from supervision.forms import (
+    AccountabilityForm,
+    InspectionForm,
+    ProblemForm,
+    ProblemStatusForm,
+)
+
+SUPERVISORS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
+
+
+def _int(value, default=None):
+    """A whole number from the request, `default` for anything else."""
+    return query_int(value, low=-MAX_ID, default=default)
+
+
+def _run(request, action, success: str) -> bool:
+    """Call a service; a refused rule becomes a Chinese error message."""
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _may_record(user) -> bool:
+    from responsibilities.selectors import role_of
+
+    return role_of(user) in {Role.OFFICE, Role.INSPECTOR}
+
+
+@role_required(SUPERVISORS)
+def inspection_list(request):
+    inspections = selectors.inspection_list(
+        user=request.user, department=_int(request.GET.get("department"))
+    )
+    page = Paginator(inspections, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/inspection_list.html",
+        {
+            "page": page,
+            "may_record": _may_record(request.user),
+            "accountabilities": selectors.accountability_list(user=request.user)[:20],
+        },
+    )
+
+
+@role_required({Role.OFFICE, Role.INSPECTOR})
+def inspection_create(request):
+    form = InspectionForm(
+        request.POST or None,
+        user=request.user,
+        initial={"inspected_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            inspection = services.inspection_record(actor=request.user, **data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记检查记录。")
+            return redirect("supervision:inspection_detail", pk=inspection.pk)
+    return render(
+        request, "supervision/form.html", {"form": form, "title": "登记明察暗访"}
+    )
+
+
+@role_required(SUPERVISORS)
+def inspection_detail(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    problems = inspection.problems.select_related("assignment").order_by("id")
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "problems": problems,
+            "may_record": _may_record(request.user),
+            "problem_form": ProblemForm(),
+            "status_form": ProblemStatusForm(),
+            "accountabilities": inspection.department.accountabilities.filter(
+                problem__inspection=inspection
+            ).select_related("problem"),
+        },
+    )
+
+
+@role_required({Role.OFFICE, Role.INSPECTOR})
+@require_POST
+def problem_create(request, pk):
+    inspection = selectors.inspection_get(user=request.user, pk=pk)
+    form = ProblemForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.problem_record(
+                actor=request.user, inspection=inspection, **form.cleaned_data
+            ),
+            "已登记问题。",
+        )
+    else:
+        messages.error(request, "请填写问题描述，整改时限须为有效日期。")
+    return redirect("supervision:inspection_detail", pk=pk)
+
+
+@role_required({Role.OFFICE, Role.INSPECTOR})
+@require_POST
+def problem_action(request, pk, action):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    if action == "assign":
+        _run(
+            request,
+            lambda: services.problem_raise_assignment(
+                actor=request.user, problem=problem
+            ),
+            "已下发交办单。",
+        )
+    elif action == "status":
+        form = ProblemStatusForm(request.POST)
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.problem_set_status(
+                    actor=request.user,
+                    problem=problem,
+                    to=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                ),
+                "整改状态已更新。",
+            )
+        else:
+            messages.error(request, "整改状态不正确。")
+    else:
+        raise Http404
+    return redirect("supervision:inspection_detail", pk=problem.inspection_id)
+
+
+@role_required({Role.OFFICE, Role.INSPECTOR})
+def accountability_create(request):
+    initial = {"decided_on": timezone.localdate()}
+    problem_id = _int(request.GET.get("problem"))
+    if problem_id:
+        problem = selectors.problem_get(user=request.user, pk=problem_id)
+        initial.update(
+            problem=problem,
+            department=problem.inspection.department,
+            project=problem.inspection.project,
+        )
+    form = AccountabilityForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accountability_record(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已登记追责问责。")
+            return redirect("supervision:inspections")
+    return render(
+        request, "supervision/form.html", {"form": form, "title": "登记追责问责"}
+    )
