@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("workflows.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("evaluation.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [

@@ -23,3 +23,11 @@ class InspectionAdmin(admin.ModelAdmin):
 class AccountabilityAdmin(admin.ModelAdmin):
     list_display = ["decided_on", "action", "person", "department"]
     list_select_related = ["department"]
+
+
+@admin.register(models.SupervisingUnit)
+class SupervisingUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "department", "is_active"]
+    list_filter = ["kind"]
+    list_select_related = ["department"]
+    filter_horizontal = ["covers_units", "covers_departments"]

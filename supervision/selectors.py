@@ -4,9 +4,14 @@ responsibilities.selectors): an inspector sees what their unit supervises."""
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from responsibilities.models import Role
-from responsibilities.selectors import role_of, scope_to_user
-from supervision.models import Accountability, Inspection, Problem
+from responsibilities.models import Department, Role
+from responsibilities.selectors import (
+    department_of,
+    group_scope,
+    role_of,
+    scope_to_user,
+)
+from supervision.models import Accountability, Inspection, Problem, SupervisingUnit
 
 
 def inspection_list(*, user, department=None) -> QuerySet[Inspection]:
@@ -53,3 +58,79 @@ def accountability_list(*, user) -> QuerySet[Accountability]:
         Accountability.objects.select_related("department", "project__regulation"),
         user=user,
     ).order_by("-decided_on", "-id")
+
+
+# --- 室组地: what a supervising unit covers ----------------------------------
+
+
+def unit_scope(department: Department) -> Q:
+    """The one rule of what an inspector sees, as a condition on Department:
+    the union their unit (the unit whose node is `department`) covers.
+
+    组 (group): itself and the departments it supervises, with their subtrees
+    (Department.inspection_group, as before units existed).
+    地 (local): the villages and grid units under its town (not the town's own
+    records).
+    室 (room): the groups and locals assigned to it with all they cover, and the
+    towns assigned to it with their subtrees.
+    A department that is no unit's node keeps the group rule.
+    Registered into responsibilities.selectors.visible_departments by
+    SupervisionConfig.ready(), so every scoped read uses it.
+    """
+    unit = (
+        SupervisingUnit.objects.filter(department=department, is_active=True)
+        .prefetch_related("covers_departments", "covers_units__covers_departments")
+        .first()
+    )
+    if unit is None or unit.kind == SupervisingUnit.Kind.GROUP:
+        return group_scope(department)
+    condition = Q(pk=department.pk)
+    units = [unit]
+    if unit.kind == SupervisingUnit.Kind.ROOM:
+        units += [u for u in unit.covers_units.all() if u.is_active]
+    group_ids = []
+    for each in units:
+        condition |= Q(pk=each.department_id)
+        if each.kind == SupervisingUnit.Kind.GROUP:
+            group_ids.append(each.department_id)
+        for town in each.covers_departments.all():
+            subtree = Q(path__startswith=town.path)
+            if each.kind == SupervisingUnit.Kind.LOCAL:
+                subtree &= ~Q(pk=town.pk)
+            condition |= subtree
+    if group_ids:
+        paths = Department.objects.filter(inspection_group_id__in=group_ids)
+        for path in paths.values_list("path", flat=True):
+            condition |= Q(path__startswith=path)
+    return condition
+
+
+def unit_of(user) -> SupervisingUnit | None:
+    """The supervising unit an inspector belongs to (their department's)."""
+    if role_of(user) != Role.INSPECTOR:
+        return None
+    department = department_of(user)
+    if department is None:
+        return None
+    return SupervisingUnit.objects.filter(department=department).first()
+
+
+def supervising_unit_list(*, user, kind: str | None = None):
+    """Units the user may read: office and leaders all; an inspector their own
+    unit and the units it covers; anyone else none."""
+    qs = SupervisingUnit.objects.filter(is_active=True)
+    role = role_of(user)
+    if role in {Role.OFFICE, Role.LEADER}:
+        pass
+    elif role == Role.INSPECTOR:
+        own = unit_of(user)
+        if own is None:
+            return qs.none()
+        qs = qs.filter(Q(pk=own.pk) | Q(covered_by=own)).distinct()
+    else:
+        return qs.none()
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("department").prefetch_related(
+        "covers_units", "covers_departments", "department__supervised_departments"
+    )
