@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     "notices-scan": {"task": "notices.tasks.scan_notices", "schedule": 300.0},
     # Re-queue notices whose delivery never completed (broker down, worker killed).
     "notices-sweep": {"task": "notices.tasks.sweep_undelivered", "schedule": 120.0},
+    # The supervision scan (plans, overdue problems, duties): idempotent, hourly
+    # so a restart or a missed run is caught up the same day.
+    "supervision-scan": {
+        "task": "supervision.tasks.scan_supervision",
+        "schedule": 3600.0,
+    },
 }
 
 # --- production hardening (checked by `manage.py check --deploy`) ---------------

@@ -12,10 +12,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from config.filters import MAX_ID
 from config.permissions import API_AUTHENTICATION, READER_ROLES
 from responsibilities.selectors import role_of
 from supervision import selectors
-from supervision.models import SupervisingUnit
+from supervision.models import InspectionPlan, SupervisingUnit
 
 
 class ReadSupervision(BasePermission):
@@ -92,3 +93,51 @@ class SupervisingUnitListApi(_ReadList):
         return selectors.supervising_unit_list(
             user=self.request.user, kind=self.params().get("kind")
         ).prefetch_related("covers_units__department")
+
+
+# --- inspection-plans/ ----------------------------------------------------------
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    cycle = serializers.CharField(
+        help_text="monthly / quarterly / half_yearly / yearly"
+    )
+    status = serializers.CharField(help_text="planned / done / overdue")
+    light = serializers.CharField(help_text="green done / yellow planned / red overdue")
+    unit_name = serializers.CharField(source="unit.name")
+    department_name = serializers.CharField(source="department.name")
+
+    class Meta:
+        model = InspectionPlan
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "department",
+            "department_name",
+            "regulation",
+            "cycle",
+            "period_start",
+            "due_on",
+            "status",
+            "light",
+            "inspection",
+        ]
+
+
+class PlanFilter(serializers.Serializer):
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    status = serializers.ChoiceField(
+        choices=InspectionPlan.Status.values, required=False
+    )
+    due_before = serializers.DateField(required=False)
+
+
+@extend_schema(parameters=[PlanFilter])
+class InspectionPlanListApi(_ReadList):
+    serializer_class = PlanSerializer
+    filter_class = PlanFilter
+
+    def get_queryset(self):
+        return selectors.plan_list(user=self.request.user, **self.params())

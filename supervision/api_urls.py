@@ -8,4 +8,9 @@ urlpatterns = [
         api.SupervisingUnitListApi.as_view(),
         name="api-supervising-units",
     ),
+    path(
+        "inspection-plans/",
+        api.InspectionPlanListApi.as_view(),
+        name="api-inspection-plans",
+    ),
 ]

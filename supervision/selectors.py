@@ -134,3 +134,37 @@ def supervising_unit_list(*, user, kind: str | None = None):
     return qs.select_related("department").prefetch_related(
         "covers_units", "covers_departments", "department__supervised_departments"
     )
+
+
+# --- plans ---------------------------------------------------------------------
+
+
+def plan_list(
+    *,
+    user,
+    unit: int | None = None,
+    department: int | None = None,
+    status: str | None = None,
+    due_before=None,
+):
+    """Plans the user may read: office and leaders all; an inspector those of
+    the departments their unit covers (a room: its groups' plans). Plans may
+    announce an unannounced visit, so liaisons and API clients see none."""
+    from supervision.models import InspectionPlan
+
+    role = role_of(user)
+    qs = InspectionPlan.objects.select_related(
+        "unit", "department", "regulation", "inspection"
+    )
+    if role not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR}:
+        return qs.none()
+    qs = scope_to_user(qs, user=user)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if department:
+        qs = qs.filter(department_id=department)
+    if status:
+        qs = qs.filter(status=status)
+    if due_before:
+        qs = qs.filter(due_on__lt=due_before)
+    return qs.order_by("due_on", "id")

@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"
     ),
+    path("plans/", views.plan_list, name="plans"),
     path(
         "accountability/new/",
         views.accountability_create,

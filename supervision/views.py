@@ -176,3 +176,26 @@ def accountability_create(request):
     return render(
         request, "supervision/form.html", {"form": form, "title": "登记追责问责"}
     )
+
+
+# --- plans ---------------------------------------------------------------------
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR})
+def plan_list(request):
+    from supervision.models import InspectionPlan
+
+    status = request.GET.get("status", "")
+    if status not in InspectionPlan.Status.values:
+        status = ""
+    plans = selectors.plan_list(user=request.user, status=status or None)
+    page = Paginator(plans, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/plans.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": InspectionPlan.Status.choices,
+        },
+    )

@@ -9,6 +9,7 @@ from config.errors import DomainError, InvalidTransition, NotAllowed
 from responsibilities.models import Role
 from responsibilities.selectors import role_of, visible_departments
 from supervision.models import Accountability, Inspection, Problem, SupervisionEvent
+from supervision.services.plans import plan_fulfil
 
 P = Problem.Status
 
@@ -81,7 +82,8 @@ def inspection_record(
     project=None,
     summary: str = "",
 ) -> Inspection:
-    """Record an inspection (明察/暗访). Side effects: an Inspection row."""
+    """Record an inspection (明察/暗访). Side effects: an Inspection row; the
+    department's open plan, if any, fulfilled (supervision.services.plans)."""
     _ensure_supervises(actor, department.pk)
     _ensure_project_concerns(project, department)
     if kind not in Inspection.Kind.values:
@@ -95,7 +97,7 @@ def inspection_record(
         group = actor.membership.department
     else:
         group = department.inspection_group
-    return Inspection.objects.create(
+    inspection = Inspection.objects.create(
         kind=kind,
         inspected_on=inspected_on,
         inspectors=inspectors.strip(),
@@ -106,6 +108,8 @@ def inspection_record(
         summary=summary,
         recorded_by=actor,
     )
+    plan_fulfil(inspection=inspection, actor=actor)
+    return inspection
 
 
 @transaction.atomic
