@@ -9,14 +9,15 @@ its detail answers 404.
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import ListAPIView
+from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from config.filters import MAX_ID
 from config.permissions import API_AUTHENTICATION, READER_ROLES
+from responsibilities.models import Role
 from responsibilities.selectors import role_of
-from supervision import selectors
-from supervision.models import InspectionPlan, SupervisingUnit
+from supervision import rates, selectors
+from supervision.models import InspectionPlan, Problem, SupervisingUnit
 
 
 class ReadSupervision(BasePermission):
@@ -141,3 +142,112 @@ class InspectionPlanListApi(_ReadList):
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user, **self.params())
+
+
+# --- supervision-rates/ ---------------------------------------------------------
+
+
+def _rate_field(label):
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=f"{label} (0–100); null when nothing was due",
+    )
+
+
+class RateSerializer(serializers.Serializer):
+    department = serializers.IntegerField()
+    department_name = serializers.CharField()
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField(allow_null=True)
+    problem_on_time_rate = _rate_field("问题按期处置率")
+    problems_due = serializers.IntegerField()
+    problems_on_time = serializers.IntegerField()
+    receipt_on_time_rate = _rate_field("回执按时率")
+    receipts_due = serializers.IntegerField()
+    receipts_on_time = serializers.IntegerField()
+    step_on_time_rate = _rate_field("步骤按时完成率")
+    steps_due = serializers.IntegerField()
+    steps_on_time = serializers.IntegerField()
+    assignment_on_time_rate = _rate_field("交办单按期办结率")
+    assignments_due = serializers.IntegerField()
+    assignments_on_time = serializers.IntegerField()
+
+
+class RateFilter(serializers.Serializer):
+    year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        error_messages={"required": "必须提供年度参数 year。"},
+    )
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+
+class ReadRates(ReadSupervision):
+    roles = READER_ROLES | {Role.API_CLIENT}
+
+
+@extend_schema(parameters=[RateFilter])
+class SupervisionRateListApi(_ReadList):
+    """Per department (a town with its villages): the four on-time rates with
+    the counts behind each (definitions: supervision.rates.DEFINITIONS)."""
+
+    serializer_class = RateSerializer
+    filter_class = RateFilter
+    permission_classes = [ReadRates]
+
+    def get_queryset(self):
+        return rates.supervision_rates(user=self.request.user, **self.params())
+
+
+# --- problems/ ------------------------------------------------------------------
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    department = serializers.IntegerField(source="inspection.department_id")
+    department_name = serializers.CharField(source="inspection.department.name")
+    status = serializers.CharField(
+        help_text="open / assigned / answered / rectified / overdue / closed_unresolved"
+    )
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "department",
+            "department_name",
+            "inspection",
+            "description",
+            "due_on",
+            "status",
+            "rectified_on",
+            "assignment",
+        ]
+
+
+class ProblemFilter(serializers.Serializer):
+    department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    status = serializers.ChoiceField(choices=Problem.Status.values, required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+@extend_schema(parameters=[ProblemFilter])
+class ProblemListApi(_ReadList):
+    serializer_class = ProblemSerializer
+    filter_class = ProblemFilter
+
+    def get_queryset(self):
+        return selectors.problem_list(user=self.request.user, **self.params())
+
+
+class ProblemDetailApi(RetrieveAPIView):
+    serializer_class = ProblemSerializer
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [ReadSupervision]
+
+    def get_queryset(self):
+        return selectors.problem_list(user=self.request.user)

@@ -13,4 +13,13 @@ urlpatterns = [
         api.InspectionPlanListApi.as_view(),
         name="api-inspection-plans",
     ),
+    path(
+        "supervision-rates/",
+        api.SupervisionRateListApi.as_view(),
+        name="api-supervision-rates",
+    ),
+    path("problems/", api.ProblemListApi.as_view(), name="api-problems"),
+    path(
+        "problems/<int:pk>/", api.ProblemDetailApi.as_view(), name="api-problem-detail"
+    ),
 ]

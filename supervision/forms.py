@@ -80,7 +80,18 @@ class ProblemForm(_Bootstrap, forms.ModelForm):
 
 
 class ProblemStatusForm(_Bootstrap, forms.Form):
-    status = forms.ChoiceField(label="整改状态", choices=Problem.Status.choices)
+    # the statuses set by hand; the others follow the 交办单 and the scan
+    status = forms.ChoiceField(
+        label="整改状态",
+        choices=[
+            (s, Problem.Status(s).label)
+            for s in (
+                Problem.Status.RECTIFIED,
+                Problem.Status.CLOSED_UNRESOLVED,
+                Problem.Status.ASSIGNED,
+            )
+        ],
+    )
     reason = forms.CharField(label="说明", required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):

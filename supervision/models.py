@@ -70,9 +70,12 @@ class Problem(models.Model):
     """A problem found by an inspection, and its rectification (整改)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "待整改"  # found, not yet handed over or started
-        RECTIFYING = "rectifying", "整改中"  # handed over (交办单) or under way
-        RECTIFIED = "rectified", "已整改"  # checked and closed
+        OPEN = "open", "待交办"  # found, not yet handed over
+        ASSIGNED = "assigned", "整改中"  # handed over as a 交办单
+        ANSWERED = "answered", "已反馈"  # the department sent its 落实表
+        RECTIFIED = "rectified", "已整改"  # the 落实表 was accepted (or checked)
+        OVERDUE = "overdue", "逾期未整改"  # past due without acceptance (警示单)
+        CLOSED_UNRESOLVED = "closed_unresolved", "未整改销号"  # closed, not fixed
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="problems"
@@ -91,6 +94,9 @@ class Problem(models.Model):
         verbose_name="交办单",
     )
     rectified_at = models.DateTimeField("整改完成时间", null=True, blank=True)
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    # the day the scan warned the department (claimed once, see problems_expire)
+    warned_on = models.DateField("警示日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -367,3 +373,19 @@ class PlanEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class SupervisionRule(models.Model):
+    """The rectification rules (data the office edits; one current row)."""
+
+    problem_due_working_days = models.PositiveSmallIntegerField(
+        "问题整改时限(工作日)", default=20
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "整改规则"
+        verbose_name_plural = "整改规则"
+
+    def __str__(self):
+        return f"整改时限 {self.problem_due_working_days} 个工作日"

@@ -168,3 +168,31 @@ def plan_list(
     if due_before:
         qs = qs.filter(due_on__lt=due_before)
     return qs.order_by("due_on", "id")
+
+
+# --- problems ------------------------------------------------------------------
+
+
+def problem_list(
+    *,
+    user,
+    department: int | None = None,
+    status: str | None = None,
+    year: int | None = None,
+) -> QuerySet[Problem]:
+    """Problems the user may read (by the inspected department's scope: a
+    liaison sees their own department's); API clients none."""
+    if role_of(user) not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
+        return Problem.objects.none()
+    qs = scope_to_user(
+        Problem.objects.select_related("inspection__department", "assignment"),
+        user=user,
+        field="inspection__department",
+    )
+    if department:
+        qs = qs.filter(inspection__department_id=department)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(inspection__inspected_on__year=year)
+    return qs.order_by("-id")

@@ -13,6 +13,7 @@ urlpatterns = [
         "problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"
     ),
     path("plans/", views.plan_list, name="plans"),
+    path("rates/", views.rate_list, name="rates"),
     path(
         "accountability/new/",
         views.accountability_create,

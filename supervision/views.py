@@ -199,3 +199,33 @@ def plan_list(request):
             "statuses": InspectionPlan.Status.choices,
         },
     )
+
+
+# --- rates ---------------------------------------------------------------------
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def rate_list(request):
+    from supervision import rates
+
+    today = timezone.localdate()
+    year = query_int(request.GET.get("year"), low=2000, default=today.year)
+    if year > 2100:
+        year = today.year
+    quarter = query_int(request.GET.get("quarter"), low=0, default=0)
+    if quarter > 4:
+        quarter = 0
+    rows = rates.supervision_rates(
+        user=request.user, year=year, quarter=quarter or None
+    )
+    return render(
+        request,
+        "supervision/rates.html",
+        {
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "years": range(today.year - 4, today.year + 1),
+            "definitions": [rates.DEFINITIONS[name] for name in rates.RATES],
+        },
+    )

@@ -10,11 +10,19 @@ from supervision.services.plans import (  # noqa: F401
     plans_expire,
 )
 from supervision.services.records import (  # noqa: F401
+    HAND_MOVES,
+    PROBLEM_MACHINE,
     PROBLEM_TRANSITIONS,
     accountability_record,
     inspection_record,
     problem_raise_assignment,
     problem_record,
     problem_set_status,
+    rule_current,
+)
+from supervision.services.rectification import (  # noqa: F401
+    problem_answer_for_assignment,
+    problem_rectify_for_assignment,
+    problems_expire,
 )
 from supervision.services.scan import supervision_scan  # noqa: F401

@@ -5,19 +5,64 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from config.errors import DomainError, InvalidTransition, NotAllowed
+from config.errors import DomainError, NotAllowed
+from config.statemachine import Move, StateMachine, register
+from notices.services import assignment_issue
 from responsibilities.models import Role
 from responsibilities.selectors import role_of, visible_departments
-from supervision.models import Accountability, Inspection, Problem, SupervisionEvent
+from supervision.models import (
+    Accountability,
+    Inspection,
+    Problem,
+    SupervisionEvent,
+    SupervisionRule,
+)
 from supervision.services.plans import plan_fulfil
+from workflows.calendar import add_working_days
 
 P = Problem.Status
+OPEN_STATES = [P.OPEN, P.ASSIGNED, P.ANSWERED]
 
-# Allowed moves of a problem's rectification, as data.
+
+def _record_event(problem, action, from_status, to_status, actor, reason):
+    SupervisionEvent.objects.create(
+        problem=problem,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+# Allowed moves of a problem's rectification, as data (config.statemachine).
+PROBLEM_MACHINE = register(
+    StateMachine(
+        model=Problem,
+        moves={
+            "assign": Move([P.OPEN], P.ASSIGNED, "下发交办单"),
+            "answer": Move([P.ASSIGNED], P.ANSWERED, "报送落实表"),
+            "rectify": Move(OPEN_STATES + [P.OVERDUE], P.RECTIFIED, "确认整改"),
+            "expire": Move(OPEN_STATES, P.OVERDUE, "逾期"),
+            "close_unresolved": Move(
+                OPEN_STATES + [P.OVERDUE], P.CLOSED_UNRESOLVED, "未整改销号"
+            ),
+            # a check finds a rectified problem not fixed after all
+            "reopen": Move([P.RECTIFIED], P.ASSIGNED, "重新整改"),
+        },
+        record=_record_event,
+        noun="该问题",
+    )
+)
 PROBLEM_TRANSITIONS = {
-    P.OPEN: {P.RECTIFYING, P.RECTIFIED},
-    P.RECTIFYING: {P.RECTIFIED},
-    P.RECTIFIED: {P.RECTIFYING},  # reopened when a check finds it not fixed
+    status: {m.target for m in PROBLEM_MACHINE.moves.values() if status in m.sources}
+    for status in P.values
+}
+# The statuses an office or inspector may set by hand, and the move each takes.
+HAND_MOVES = {
+    P.RECTIFIED: "rectify",
+    P.CLOSED_UNRESOLVED: "close_unresolved",
+    P.ASSIGNED: "reopen",
 }
 
 
@@ -46,28 +91,18 @@ def _ensure_project_concerns(project, department) -> None:
     raise DomainError("所选执行项目与该单位无关，请重新选择。")
 
 
-def _problem_transition(problem: Problem, *, to: str, actor, action, reason=""):
-    current = problem.status
-    if to not in PROBLEM_TRANSITIONS.get(current, set()):
-        raise InvalidTransition(
-            f"问题当前为“{P(current).label}”，不能变为“{P(to).label}”。"
-        )
-    fields = {"status": to}
-    fields["rectified_at"] = timezone.now() if to == P.RECTIFIED else None
-    changed = Problem.objects.filter(pk=problem.pk, status=current).update(**fields)
-    if changed != 1:
-        raise InvalidTransition("问题状态已被他人修改，请刷新后重试。")
-    SupervisionEvent.objects.create(
-        problem=problem,
-        actor=actor,
-        action=action,
-        from_status=current,
-        to_status=to,
-        reason=reason,
+def _problem_move(problem: Problem, *, action: str, actor, reason="", on=None):
+    fields = {}
+    if action == "rectify":
+        fields = {
+            "rectified_at": timezone.now(),
+            "rectified_on": on or timezone.localdate(),
+        }
+    elif action == "reopen":
+        fields = {"rectified_at": None, "rectified_on": None}
+    return PROBLEM_MACHINE.apply(
+        problem, action=action, actor=actor, reason=reason, fields=fields
     )
-    for name, value in fields.items():
-        setattr(problem, name, value)
-    return problem
 
 
 @transaction.atomic
@@ -116,10 +151,16 @@ def inspection_record(
 def problem_record(
     *, actor, inspection: Inspection, description: str, due_on=None
 ) -> Problem:
-    """Record a problem found by an inspection. Side effects: Problem + event."""
+    """Record a problem found by an inspection. Its due date, unless given, is
+    the rule's working days after the inspection (SupervisionRule, data).
+    Side effects: Problem + event."""
     _ensure_supervises(actor, inspection.department_id)
     if not (description or "").strip():
         raise DomainError("请填写问题描述。")
+    if due_on is None:
+        due_on = add_working_days(
+            inspection.inspected_on, rule_current().problem_due_working_days
+        )
     problem = Problem.objects.create(
         inspection=inspection, description=description.strip(), due_on=due_on
     )
@@ -129,15 +170,20 @@ def problem_record(
     return problem
 
 
+def rule_current() -> SupervisionRule:
+    rule = SupervisionRule.objects.order_by("-id").first()
+    return rule or SupervisionRule.objects.create()
+
+
 @transaction.atomic
 def problem_set_status(*, actor, problem: Problem, to: str, reason: str = ""):
-    """Move a problem's rectification status. Side effects: SupervisionEvent."""
+    """Set a problem's status by hand: 已整改 (checked on site), 未整改销号, or
+    back to 整改中. Side effects: the move and its SupervisionEvent."""
     _ensure_supervises(actor, problem.inspection.department_id)
-    if to not in P.values:
+    action = HAND_MOVES.get(to)
+    if action is None:
         raise DomainError("整改状态不正确。")
-    return _problem_transition(
-        problem, to=to, actor=actor, action=f"set_{to}", reason=reason
-    )
+    return _problem_move(problem, action=action, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -145,10 +191,9 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     """Hand a problem to its department as a 交办单 (notices.assignment_issue).
 
     Side effects: a Notice of kind assignment (delivered by notices after commit),
-    the problem linked to it and moved to 整改中.
+    the problem linked to it and moved to 整改中. Accepting the 落实表 of that
+    交办单 rectifies the problem (see rectification.py).
     """
-    from notices.services import assignment_issue
-
     _ensure_supervises(actor, problem.inspection.department_id)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if problem.assignment_id:
@@ -173,11 +218,10 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     problem.assignment = notice
     problem.due_on = due_on
     if problem.status == P.OPEN:
-        _problem_transition(
+        _problem_move(
             problem,
-            to=P.RECTIFYING,
-            actor=actor,
             action="assign",
+            actor=actor,
             reason=f"下发交办单 {notice.number or notice.pk}",
         )
     return problem

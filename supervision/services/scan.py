@@ -9,13 +9,16 @@ import datetime
 from django.utils import timezone
 
 from supervision.services.plans import plans_create, plans_expire
+from supervision.services.rectification import problems_expire
 
 
 def supervision_scan(*, today: datetime.date | None = None) -> dict:
     """Plans of the current period (created, reminded), overdue plans (red, to
-    the 室). Returns counts of what this run did."""
+    the 室), overdue problems (逾期, a 警示单 each). Returns counts of what this
+    run did."""
     today = today or timezone.localdate()
     counts = {}
     counts.update(plans_create(today=today))
     counts.update(plans_expire(today=today))
+    counts.update(problems_expire(today=today))
     return counts

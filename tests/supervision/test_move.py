@@ -75,7 +75,7 @@ def test_supervision_move_keeps_rows_and_links():
     assert (moved.department_id, moved.inspection_group_id) == (dept.pk, group.pk)
     assert moved.summary == "抽查台账"
     found = Problem.objects.get(pk=problem.pk)
-    assert found.inspection_id == moved.pk and found.status == "rectifying"
+    assert found.inspection_id == moved.pk and found.status == "assigned"
     assert SupervisionEvent.objects.get(problem=found).action == "assign"
     assert Accountability.objects.get(problem=found).person == "分管负责人"
     from django.contrib.contenttypes.models import ContentType

@@ -110,12 +110,12 @@ def test_problem_raises_an_assignment(office_user, inspections, dept_a):
     assert notice.department == dept_a
     assert notice.project == project
     assert notice.due_on == datetime.date(2026, 6, 30)
-    assert problem.status == Problem.Status.RECTIFYING
+    assert problem.status == Problem.Status.ASSIGNED
     assert list(
         SupervisionEvent.objects.filter(problem=problem).values_list(
             "action", "to_status"
         )
-    ) == [("record", "open"), ("assign", "rectifying")]
+    ) == [("record", "open"), ("assign", "assigned")]
 
 
 def test_problem_status_and_accountability(office_user, inspections, dept_a):
