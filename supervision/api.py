@@ -17,7 +17,7 @@ from config.permissions import API_AUTHENTICATION, READER_ROLES
 from responsibilities.models import Role
 from responsibilities.selectors import role_of
 from supervision import rates, selectors
-from supervision.models import InspectionPlan, Problem, SupervisingUnit
+from supervision.models import Circular, InspectionPlan, Problem, SupervisingUnit
 
 
 class ReadSupervision(BasePermission):
@@ -251,3 +251,63 @@ class ProblemDetailApi(RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.problem_list(user=self.request.user)
+
+
+# --- circulars/ -----------------------------------------------------------------
+
+
+class CircularSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="evaluation / inspection / accountability")
+    status = serializers.CharField(help_text="draft / issued (API clients: issued)")
+    departments = serializers.SerializerMethodField(
+        help_text="the recipients' ids (every district department and town when "
+        "sent to all)"
+    )
+
+    class Meta:
+        model = Circular
+        fields = [
+            "id",
+            "kind",
+            "number",
+            "title",
+            "year",
+            "status",
+            "issued_on",
+            "to_all",
+            "departments",
+            "body",
+        ]
+
+    def get_departments(self, circular) -> list[int]:
+        if circular.to_all:
+            return []
+        return [d.pk for d in circular.departments.all()]
+
+
+class CircularFilter(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Circular.Kind.values, required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class ReadCirculars(ReadSupervision):
+    roles = READER_ROLES | {Role.API_CLIENT}
+
+
+@extend_schema(parameters=[CircularFilter])
+class CircularListApi(_ReadList):
+    serializer_class = CircularSerializer
+    filter_class = CircularFilter
+    permission_classes = [ReadCirculars]
+
+    def get_queryset(self):
+        return selectors.circular_list(user=self.request.user, **self.params())
+
+
+class CircularDetailApi(RetrieveAPIView):
+    serializer_class = CircularSerializer
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [ReadCirculars]
+
+    def get_queryset(self):
+        return selectors.circular_list(user=self.request.user)

@@ -22,4 +22,10 @@ urlpatterns = [
     path(
         "problems/<int:pk>/", api.ProblemDetailApi.as_view(), name="api-problem-detail"
     ),
+    path("circulars/", api.CircularListApi.as_view(), name="api-circulars"),
+    path(
+        "circulars/<int:pk>/",
+        api.CircularDetailApi.as_view(),
+        name="api-circular-detail",
+    ),
 ]

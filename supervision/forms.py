@@ -4,10 +4,11 @@ decide the rules."""
 from django import forms
 from django.db.models import Q
 
+from evaluation.models import EvaluationRound
 from regulations.models import Regulation
 from responsibilities.models import Department
 from responsibilities.selectors import visible_departments
-from supervision.models import Accountability, Inspection, Problem
+from supervision.models import Accountability, Circular, Inspection, Problem
 from workflows.models import ExecutionProject
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
@@ -122,3 +123,63 @@ class AccountabilityForm(_Bootstrap, forms.ModelForm):
             inspection__department__in=departments
         )
         self._style()
+
+
+class CircularDraftForm(_Bootstrap, forms.Form):
+    kind = forms.ChoiceField(label="通报类别", choices=Circular.Kind.choices)
+    round = forms.ModelChoiceField(
+        label="评价轮次(评价通报)",
+        queryset=EvaluationRound.objects.filter(
+            status=EvaluationRound.Status.PUBLISHED
+        ).order_by("-year", "-quarter"),
+        required=False,
+    )
+    inspections = forms.ModelMultipleChoiceField(
+        label="明察暗访(督查通报)",
+        queryset=Inspection.objects.select_related("department").order_by(
+            "-inspected_on"
+        )[:200],
+        required=False,
+    )
+    accountabilities = forms.ModelMultipleChoiceField(
+        label="追责问责(问责通报)",
+        queryset=Accountability.objects.select_related("department").order_by(
+            "-decided_on"
+        )[:200],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a sliced queryset cannot be filtered when validating: keep the slice
+        # for the choices, validate against the whole table
+        self.fields["inspections"].queryset = Inspection.objects.select_related(
+            "department"
+        ).order_by("-inspected_on")
+        self.fields[
+            "accountabilities"
+        ].queryset = Accountability.objects.select_related("department").order_by(
+            "-decided_on"
+        )
+        self._style()
+
+
+class CircularEditForm(_Bootstrap, forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(
+        label="正文", widget=forms.Textarea(attrs={"rows": 16}), required=False
+    )
+    to_all = forms.BooleanField(label="发至全部区级部门和镇街", required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label="发送单位(不发至全部时)",
+        queryset=Department.objects.filter(
+            is_active=True, kind__in=[Department.Kind.DISTRICT, Department.Kind.TOWN]
+        ).order_by("kind", "sort_order", "code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["to_all"].widget.attrs["class"] = "form-check-input"

@@ -196,3 +196,52 @@ def problem_list(
     if year:
         qs = qs.filter(inspection__inspected_on__year=year)
     return qs.order_by("-id")
+
+
+# --- circulars ---------------------------------------------------------------------
+
+
+def circular_list(*, user, kind: str | None = None, year: int | None = None):
+    """Circulars the user may read: the office all, drafts included; leaders,
+    inspectors and API clients the issued ones; a liaison the issued ones sent
+    to all or to their department."""
+    from supervision.models import Circular
+
+    role = role_of(user)
+    qs = Circular.objects.select_related("round")
+    if role == Role.OFFICE:
+        pass
+    elif role in {Role.LEADER, Role.INSPECTOR, Role.API_CLIENT}:
+        qs = qs.filter(status=Circular.Status.ISSUED)
+    elif role == Role.LIAISON:
+        own = department_of(user)
+        qs = qs.filter(status=Circular.Status.ISSUED).filter(
+            Q(to_all=True) | Q(departments=own)
+        )
+    else:
+        return qs.none()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(year=year)
+    return (
+        qs.prefetch_related("departments")
+        .distinct()
+        .order_by("-year", "-issued_on", "-id")
+    )
+
+
+def circular_get(*, user, pk: int):
+    circular = circular_list(user=user).filter(pk=pk).first()
+    if circular is None:
+        raise Http404("通报不存在")
+    return circular
+
+
+def circular_receipts(*, circular) -> list:
+    """Each recipient's 告知单 of an issued circular, with its confirmation."""
+    return list(
+        circular.notices.select_related("department").order_by(
+            "department__sort_order", "department__code"
+        )
+    )

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("plans/", views.plan_list, name="plans"),
     path("rates/", views.rate_list, name="rates"),
+    path("circulars/", views.circular_list, name="circulars"),
+    path("circulars/new/", views.circular_create, name="circular_create"),
+    path("circulars/<int:pk>/", views.circular_detail, name="circular_detail"),
+    path("circulars/<int:pk>/print/", views.circular_print, name="circular_print"),
+    path("circulars/<int:pk>/xlsx/", views.circular_xlsx, name="circular_xlsx"),
     path(
         "accountability/new/",
         views.accountability_create,

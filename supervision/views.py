@@ -12,6 +12,7 @@ from config.errors import DomainError
 from config.filters import MAX_ID, query_int
 from config.permissions import role_required
 from responsibilities.models import Role
+from responsibilities.selectors import role_of
 from supervision import selectors, services
 from supervision.forms import (
     AccountabilityForm,
@@ -228,4 +229,128 @@ def rate_list(request):
             "years": range(today.year - 4, today.year + 1),
             "definitions": [rates.DEFINITIONS[name] for name in rates.RATES],
         },
+    )
+
+
+# --- circulars (通报) ------------------------------------------------------------
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def circular_list(request):
+    from supervision.forms import CircularDraftForm
+
+    circulars = selectors.circular_list(user=request.user)
+    page = Paginator(circulars, 50).get_page(request.GET.get("page"))
+    office = role_of(request.user) == Role.OFFICE
+    return render(
+        request,
+        "supervision/circulars.html",
+        {"page": page, "draft_form": CircularDraftForm() if office else None},
+    )
+
+
+@role_required({Role.OFFICE})
+@require_POST
+def circular_create(request):
+    from supervision.forms import CircularDraftForm
+
+    form = CircularDraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择通报类别和来源。")
+        return redirect("supervision:circulars")
+    try:
+        circular = services.circular_draft(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("supervision:circulars")
+    messages.success(request, "已生成通报草稿，请修改后印发。")
+    return redirect("supervision:circular_detail", pk=circular.pk)
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def circular_detail(request, pk):
+    from supervision.forms import CircularEditForm
+
+    circular = selectors.circular_get(user=request.user, pk=pk)
+    office = role_of(request.user) == Role.OFFICE
+    editable = office and circular.status == circular.Status.DRAFT
+    form = None
+    if editable:
+        form = CircularEditForm(
+            request.POST or None,
+            initial={
+                "title": circular.title,
+                "body": circular.body,
+                "to_all": circular.to_all,
+                "departments": list(circular.departments.all()),
+            },
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            saved = _run(
+                request,
+                lambda: services.circular_update(
+                    actor=request.user, circular=circular, **data
+                ),
+                "通报已保存。",
+            )
+            if saved and "issue" in request.POST:
+                circular.refresh_from_db()
+                _run(
+                    request,
+                    lambda: services.circular_issue(
+                        actor=request.user, circular=circular
+                    ),
+                    "通报已印发，已向发送单位发出告知单。",
+                )
+            return redirect("supervision:circular_detail", pk=pk)
+    receipts = (
+        selectors.circular_receipts(circular=circular)
+        if office and circular.status == circular.Status.ISSUED
+        else []
+    )
+    return render(
+        request,
+        "supervision/circular_detail.html",
+        {"circular": circular, "form": form, "receipts": receipts},
+    )
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def circular_print(request, pk):
+    from supervision import rates
+
+    circular = selectors.circular_get(user=request.user, pk=pk)
+    quarter = circular.round.quarter if circular.round_id else None
+    rows = rates.supervision_rates(
+        user=request.user, year=circular.year, quarter=quarter or None
+    )
+    return render(
+        request,
+        "supervision/circular_print.html",
+        {
+            "circular": circular,
+            "recipients": services.circular_recipients(circular),
+            "rates": [r for r in rows if r["kind"] == "town"],
+        },
+    )
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def circular_xlsx(request, pk):
+    from config.tabular import xlsx_response
+
+    circular = selectors.circular_get(user=request.user, pk=pk)
+    rows = [
+        ("期号", circular.number or "草稿"),
+        ("类别", circular.get_kind_display()),
+        ("标题", circular.title),
+        ("印发日期", circular.issued_on or ""),
+        (),
+    ]
+    rows += [("正文", line) for line in circular.body.splitlines()]
+    return xlsx_response(
+        ["项目", "内容"],
+        rows,
+        filename=f"{circular.number or circular.title}.xlsx",
     )

@@ -1,5 +1,13 @@
 """Writes of the supervision app (see each module's docstrings)."""
 
+from supervision.services.circulars import (  # noqa: F401
+    CIRCULAR_MACHINE,
+    circular_draft,
+    circular_issue,
+    circular_issued_complete_bulletin_steps,
+    circular_recipients,
+    circular_update,
+)
 from supervision.services.plans import (  # noqa: F401
     PLAN_MACHINE,
     cycle_of,
