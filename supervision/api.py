@@ -175,6 +175,9 @@ class RateSerializer(serializers.Serializer):
     assignment_on_time_rate = _rate_field("交办单按期办结率")
     assignments_due = serializers.IntegerField()
     assignments_on_time = serializers.IntegerField()
+    duty_on_time_rate = _rate_field("日常执规完成率")
+    duties_due = serializers.IntegerField()
+    duties_on_time = serializers.IntegerField()
 
 
 class RateFilter(serializers.Serializer):

@@ -10,6 +10,7 @@ action.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from responsibilities import services as org_services
 from responsibilities.models import Department, Role
@@ -79,7 +80,11 @@ def _seed_supervision(actor, stdout) -> None:
         due_on=datetime.date(2026, 10, 30),
     )
     services.problem_set_status(
-        actor=actor, problem=fixed, to="rectified", reason="已补报备案并通过审查"
+        actor=actor,
+        problem=fixed,
+        to="rectified",
+        reason="已补报备案并通过审查",
+        rectified_on=datetime.date(2026, 10, 28),
     )
     services.accountability_record(
         actor=actor,
@@ -170,6 +175,184 @@ def _seed_units(stdout) -> None:
     )
 
 
+# (mechanism, cycle, month, day, count per quarter, for all departments, duty)
+DUTY_ROWS = [
+    ("党章学习日", "yearly", 7, 1, 1, True, "7月1日组织党员集中学习党章。"),
+    ("宪法学习日", "yearly", 12, 4, 1, True, "12月4日组织学习宪法和党内法规。"),
+    ("季度学法", "quarterly", None, None, 1, True, "每季度开展一次党内法规专题学习。"),
+    (
+        "会前学法",
+        "before_meeting",
+        None,
+        None,
+        2,
+        False,
+        "党委(党组)会议前学习党内法规。",
+    ),
+]
+
+
+def _seed_duty_rows(actor, stdout) -> None:
+    from responsibilities.models import ResponsibilityList
+    from supervision.models import RowSchedule
+
+    office = Department.objects.filter(kind=Department.Kind.OFFICE).first()
+    if actor is None or office is None:
+        return
+    made = 0
+    for mechanism, cycle, month, day, count, for_all, duty in DUTY_ROWS:
+        row = ResponsibilityList.objects.filter(
+            kind=ResponsibilityList.Kind.DRIVER, mechanism=mechanism
+        ).first()
+        if row is None:
+            row = org_services.responsibility_create(
+                kind=ResponsibilityList.Kind.DRIVER,
+                user=actor,
+                department=office,
+                mechanism=mechanism,
+                driver_type="study",
+                frequency=dict(
+                    yearly=f"每年{month}月{day}日",
+                    quarterly="每季度",
+                    before_meeting=f"会前(每季度{count}次)",
+                )[cycle],
+                duty=duty,
+            )
+        _, created = RowSchedule.objects.get_or_create(
+            row=row,
+            defaults={
+                "cycle": cycle,
+                "month": month,
+                "day": day,
+                "count_per_quarter": count,
+                "for_all_departments": for_all,
+            },
+        )
+        made += int(created)
+    if made:
+        stdout.write(
+            f"  监督：动力机制清单新增 {made} 项周期性日常执规事项"
+            "(党章学习日、宪法学习日、季度学法、会前学法)。"
+        )
+
+
+def _seed_circular(actor, stdout) -> None:
+    from evaluation.models import EvaluationRound
+    from supervision.models import Circular
+
+    if actor is None or Circular.objects.exists():
+        return
+    round_ = (
+        EvaluationRound.objects.filter(status=EvaluationRound.Status.PUBLISHED)
+        .order_by("-year", "-published_at")
+        .first()
+    )
+    if round_ is None:
+        return
+    circular = services.circular_draft(actor=actor, kind="evaluation", round=round_)
+    circular = services.circular_issue(actor=actor, circular=circular)
+    stdout.write(f"  监督：已印发{circular.get_kind_display()} {circular.number}。")
+
+
+def _seed_local_inspection(stdout) -> None:
+    """凤桥镇纪委 inspects a village: one problem fixed on time, one overdue."""
+    User = get_user_model()
+    inspector = User.objects.filter(username="inspector_fqz").first()
+    village = Department.objects.filter(code="FQZ-LF").first()
+    if inspector is None or village is None or village.inspections.exists():
+        return
+    inspection = services.inspection_record(
+        actor=inspector,
+        kind="open",
+        inspected_on=datetime.date(2026, 9, 15),
+        inspectors="凤桥镇纪委 沈洁",
+        department=village,
+        summary="检查村党组织学习贯彻《中国共产党农村基层组织工作条例》情况。",
+    )
+    fixed = services.problem_record(
+        actor=inspector,
+        inspection=inspection,
+        description="“三会一课”记录不规范",
+        due_on=datetime.date(2026, 10, 16),
+    )
+    services.problem_set_status(
+        actor=inspector,
+        problem=fixed,
+        to="rectified",
+        reason="已规范记录并复查",
+        rectified_on=datetime.date(2026, 10, 14),
+    )
+    services.problem_record(
+        actor=inspector,
+        inspection=inspection,
+        description="村务监督委员会未按期公开党务",
+        due_on=datetime.date(2026, 11, 13),
+    )
+    stdout.write("  监督：凤桥镇纪委已登记对联丰村的检查(问题 2 个，1 个按期整改)。")
+
+
+def _seed_done_duties(stdout) -> None:
+    """The demo liaisons did their 党章学习日 on time, with evidence."""
+    from supervision.models import Duty
+
+    done = 0
+    for username in ("liaison_zzb", "liaison_sfj", "liaison_nanhu"):
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            continue
+        for duty in Duty.objects.filter(
+            department=user.membership.department,
+            status__in=["open", "overdue"],
+            title__startswith="党章学习日",
+            due_on__lt=timezone.localdate(),
+        ):
+            services.duty_complete(
+                duty=duty,
+                actor=user,
+                text="组织全体党员集中学习党章，形成学习记录和签到表。",
+                today=duty.occurs_on,
+            )
+            done += 1
+    if done:
+        stdout.write(f"  监督：演示联络员已完成党章学习日事项 {done} 项。")
+
+
+def _closing_note(stdout) -> None:
+    from supervision import rates
+
+    actor = _office_user()
+    if actor is None:
+        return
+    year = timezone.localdate().year
+    rows = [
+        r for r in rates.supervision_rates(user=actor, year=year) if r["kind"] == "town"
+    ]
+
+    def shown(value):
+        return "—" if value is None else f"{value}%"
+
+    for row in rows:
+        stdout.write(
+            f"  执规率 {row['department_name']}：问题按期处置率"
+            f" {shown(row['problem_on_time_rate'])}，回执按时率"
+            f" {shown(row['receipt_on_time_rate'])}，步骤按时完成率"
+            f" {shown(row['step_on_time_rate'])}，日常执规完成率"
+            f" {shown(row['duty_on_time_rate'])}"
+        )
+
+
 def seed(*, stdout) -> None:
+    actor = _office_user()
     _seed_units(stdout)
-    _seed_supervision(_office_user(), stdout)
+    _seed_supervision(actor, stdout)
+    _seed_duty_rows(actor, stdout)
+    counts = services.supervision_scan()
+    stdout.write(
+        f"  监督：今日扫描生成监督计划 {counts['created']} 项、"
+        f"日常执规事项 {counts['duties_created']} 项。"
+    )
+    _seed_local_inspection(stdout)
+    _seed_done_duties(stdout)
+    services.supervision_scan()
+    _seed_circular(actor, stdout)
+    _closing_note(stdout)

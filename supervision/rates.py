@@ -9,6 +9,8 @@ Definitions (shown next to the numbers on the page, see DEFINITIONS):
   was (last) submitted by their due date.
 - 交办单按期办结率: 交办单 due in the period whose 落实表 was accepted by
   their due date.
+- 日常执规完成率: recurring duties due in the period done with evidence by
+  their due date.
 """
 
 import datetime
@@ -21,10 +23,11 @@ from django.utils import timezone
 from notices.models import ImplementationReport, Notice
 from responsibilities.models import Department
 from responsibilities.selectors import sees_everything, visible_departments
-from supervision.models import Problem
+from supervision.models import Duty, Problem
 from workflows.models import Receipt, Step
 
-RATES = ["problem", "receipt", "step", "assignment"]
+RATES = ["problem", "receipt", "step", "assignment", "duty"]
+PLURALS = {"duty": "duties"}
 DEFINITIONS = {
     "problem": (
         "问题按期处置率",
@@ -38,6 +41,10 @@ DEFINITIONS = {
     "assignment": (
         "交办单按期办结率",
         "反馈时限在本期内且已到期的交办单中，在时限内落实表审核通过(办结)的比例。",
+    ),
+    "duty": (
+        "日常执规完成率",
+        "完成时限在本期内且已到期的日常执规事项(动力机制清单)中，在时限内上传佐证材料完成的比例。",
     ),
 }
 
@@ -84,7 +91,13 @@ def _counts(start, end, today) -> dict[str, dict[int, tuple[int, int]]]:
     assignments = _due(
         Notice.objects.filter(kind=Notice.Kind.ASSIGNMENT), start, end, today
     ).annotate(day=TruncDate(Subquery(accepted.values("reviewed_at")[:1])))
+    duties = _due(Duty.objects.all(), start, end, today)
     return {
+        "duty": _grouped(
+            duties,
+            "department_id",
+            Q(done_on__isnull=False, done_on__lte=F("due_on")),
+        ),
         "problem": _grouped(
             problems,
             "inspection__department_id",
@@ -160,7 +173,8 @@ def supervision_rates(
             due = sum(counts[name].get(pk, (0, 0))[0] for pk in members)
             on_time = sum(counts[name].get(pk, (0, 0))[1] for pk in members)
             row[f"{name}_on_time_rate"] = _rate(due, on_time)
-            row[f"{name}s_due"] = due
-            row[f"{name}s_on_time"] = on_time
+            plural = PLURALS.get(name, f"{name}s")
+            row[f"{plural}_due"] = due
+            row[f"{plural}_on_time"] = on_time
         rows.append(row)
     return rows

@@ -245,3 +245,28 @@ def circular_receipts(*, circular) -> list:
             "department__sort_order", "department__code"
         )
     )
+
+
+# --- duties ---------------------------------------------------------------------
+
+
+def duty_list(*, user, status: str | None = None, year: int | None = None):
+    """Duties the user may read: by department scope (a liaison their own
+    department's, the office all); API clients none."""
+    from supervision.models import Duty
+
+    if role_of(user) not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
+        return Duty.objects.none()
+    qs = scope_to_user(Duty.objects.select_related("department", "row"), user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(due_on__year=year)
+    return qs.order_by("status", "due_on", "id")
+
+
+def duty_get(*, user, pk: int):
+    duty = duty_list(user=user).filter(pk=pk).first()
+    if duty is None:
+        raise Http404("事项不存在")
+    return duty

@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("plans/", views.plan_list, name="plans"),
     path("rates/", views.rate_list, name="rates"),
+    path("duties/", views.duty_list, name="duties"),
+    path("duties/<int:pk>/complete/", views.duty_complete, name="duty_complete"),
     path("circulars/", views.circular_list, name="circulars"),
     path("circulars/new/", views.circular_create, name="circular_create"),
     path("circulars/<int:pk>/", views.circular_detail, name="circular_detail"),

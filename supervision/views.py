@@ -354,3 +354,44 @@ def circular_xlsx(request, pk):
         rows,
         filename=f"{circular.number or circular.title}.xlsx",
     )
+
+
+# --- duties (日常执规) -------------------------------------------------------------
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def duty_list(request):
+    from responsibilities.selectors import can_act_for
+    from supervision.models import Duty
+
+    status = request.GET.get("status", "")
+    if status not in Duty.Status.values:
+        status = ""
+    duties = selectors.duty_list(user=request.user, status=status or None)
+    page = Paginator(duties, 50).get_page(request.GET.get("page"))
+    for duty in page:
+        duty.may_complete = duty.status != Duty.Status.DONE and can_act_for(
+            request.user, duty.department_id
+        )
+    return render(
+        request,
+        "supervision/duties.html",
+        {"page": page, "status": status, "statuses": Duty.Status.choices},
+    )
+
+
+@role_required({Role.LIAISON})
+@require_POST
+def duty_complete(request, pk):
+    duty = selectors.duty_get(user=request.user, pk=pk)
+    _run(
+        request,
+        lambda: services.duty_complete(
+            duty=duty,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            file=request.FILES.get("file"),
+        ),
+        "已报送完成情况。",
+    )
+    return redirect("supervision:duties")

@@ -8,6 +8,13 @@ from supervision.services.circulars import (  # noqa: F401
     circular_recipients,
     circular_update,
 )
+from supervision.services.duties import (  # noqa: F401
+    DUTY_MACHINE,
+    duties_expire,
+    duties_generate,
+    duties_remind,
+    duty_complete,
+)
 from supervision.services.plans import (  # noqa: F401
     PLAN_MACHINE,
     cycle_of,

@@ -176,14 +176,26 @@ def rule_current() -> SupervisionRule:
 
 
 @transaction.atomic
-def problem_set_status(*, actor, problem: Problem, to: str, reason: str = ""):
-    """Set a problem's status by hand: 已整改 (checked on site), 未整改销号, or
-    back to 整改中. Side effects: the move and its SupervisionEvent."""
+def problem_set_status(
+    *,
+    actor,
+    problem: Problem,
+    to: str,
+    reason: str = "",
+    rectified_on: datetime.date | None = None,
+):
+    """Set a problem's status by hand: 已整改 (checked on site; dated today
+    unless `rectified_on` says when), 未整改销号, or back to 整改中.
+    Side effects: the move and its SupervisionEvent."""
     _ensure_supervises(actor, problem.inspection.department_id)
     action = HAND_MOVES.get(to)
     if action is None:
         raise DomainError("整改状态不正确。")
-    return _problem_move(problem, action=action, actor=actor, reason=reason)
+    if rectified_on is not None and rectified_on > timezone.localdate():
+        raise DomainError("整改完成日期不能晚于今天。")
+    return _problem_move(
+        problem, action=action, actor=actor, reason=reason, on=rectified_on
+    )
 
 
 @transaction.atomic
