@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "workflows",
     "notices",
     "evaluation",
+    "supervision",
     "portal",
 ]
 
@@ -356,6 +357,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Proof that beat and a worker run: /readyz reads the age of this row.
     "beat-heartbeat": {"task": "config.tasks.beat_heartbeat", "schedule": 30.0},
+    # The supervision scan (plans, overdue problems, duties): idempotent, hourly
+    # so a restart or a missed run is caught up the same day.
+    "supervision-scan": {
+        "task": "supervision.tasks.scan_supervision",
+        "schedule": 3600.0,
+    },
 }
 # A broker that is down must not hold a request for long: the notice stays in
 # the outbox and the sweep queues it again.

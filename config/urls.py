@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("workflows.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("evaluation.api_urls")),
+    path("", include("supervision.api_urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("workflows/", include("workflows.urls")),
     path("notices/", include("notices.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("supervision/", include("supervision.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

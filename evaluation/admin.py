@@ -96,22 +96,3 @@ class CreditRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-
-
-class ProblemInline(admin.TabularInline):
-    model = models.Problem
-    extra = 0
-    readonly_fields = ["status", "assignment", "rectified_at"]
-
-
-@admin.register(models.Inspection)
-class InspectionAdmin(admin.ModelAdmin):
-    list_display = ["inspected_on", "kind", "department", "inspectors"]
-    list_select_related = ["department"]
-    inlines = [ProblemInline]
-
-
-@admin.register(models.Accountability)
-class AccountabilityAdmin(admin.ModelAdmin):
-    list_display = ["decided_on", "action", "person", "department"]
-    list_select_related = ["department"]

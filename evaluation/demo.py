@@ -5,8 +5,7 @@ if those years have projects and no whole-year round yet, runs a round through
 the services (propose from the record, review, publish) so the dashboard,
 bulletin, credit history and API have content; once the 2025 round is published,
 finishes last year's stragglers so 2025 is history (nothing of it stays open in
-today's inboxes or scans); and records a couple of inspections with problems
-(one handed over as a 交办单) and an accountability action.
+today's inboxes or scans);.
 """
 
 import datetime
@@ -14,8 +13,7 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from evaluation import services
-from evaluation.models import EvaluationRound, Inspection
-from org.models import Department
+from evaluation.models import EvaluationRound
 from workflows import demo as workflows_demo
 from workflows import services as workflows_services
 from workflows.models import ExecutionProject, Receipt, Step
@@ -148,72 +146,6 @@ def _finish_past_year(actor, stdout) -> None:
     )
 
 
-def _seed_supervision(actor, stdout) -> None:
-    if actor is None or Inspection.objects.exists():
-        return
-    supervised = (
-        Department.objects.filter(inspection_group__isnull=False, is_active=True)
-        .exclude(kind__in=["office", "inspection_group"])
-        .order_by("sort_order", "code")
-    )
-    targets = list(supervised[:2]) or list(
-        Department.objects.filter(kind="district").order_by("sort_order", "code")[:2]
-    )
-    if not targets:
-        return
-    first = targets[0]
-    project = (
-        ExecutionProject.objects.filter(lead_department=first, year=2026)
-        .select_related("regulation")
-        .first()
-    )
-    inspection = services.inspection_record(
-        actor=actor,
-        kind="unannounced",
-        inspected_on=datetime.date(2026, 9, 16),
-        inspectors="区纪委监督检查室 周涛、派驻纪检组 刘洋",
-        department=first,
-        project=project,
-        summary="随机抽查执规台账、学习记录和配套制度备案情况。",
-    )
-    assigned = services.problem_record(
-        actor=actor,
-        inspection=inspection,
-        description="专题学习记录不完整，部分科室未组织传达学习",
-        due_on=datetime.date(2026, 12, 15),
-    )
-    services.problem_raise_assignment(actor=actor, problem=assigned)
-    fixed = services.problem_record(
-        actor=actor,
-        inspection=inspection,
-        description="配套制度未按时报送备案",
-        due_on=datetime.date(2026, 10, 30),
-    )
-    services.problem_set_status(
-        actor=actor, problem=fixed, to="rectified", reason="已补报备案并通过审查"
-    )
-    services.accountability_record(
-        actor=actor,
-        department=first,
-        project=project,
-        problem=fixed,
-        action="talk",
-        person="该单位分管负责人",
-        decided_on=datetime.date(2026, 10, 20),
-        note="对配套制度备案滞后问题进行谈话提醒",
-    )
-    if len(targets) > 1:
-        services.inspection_record(
-            actor=actor,
-            kind="open",
-            inspected_on=datetime.date(2026, 10, 9),
-            inspectors="派驻纪检组 刘洋、陈晨",
-            department=targets[1],
-            summary="现场查看执规工作台账，未发现问题。",
-        )
-    stdout.write("  评价：已登记明察暗访记录、发现问题(含交办单)和追责问责。")
-
-
 def seed(*, stdout) -> None:
     actor = _office_user()
     services.grade_thresholds_ensure()
@@ -222,4 +154,3 @@ def seed(*, stdout) -> None:
     _seed_past_year_projects(actor, stdout)
     _seed_rounds(actor, stdout)
     _finish_past_year(actor, stdout)
-    _seed_supervision(actor, stdout)

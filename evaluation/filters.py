@@ -1,10 +1,10 @@
-"""FilterSets of score sheets, credit records and inspections; applied by the
+"""FilterSets of score sheets and credit records; applied by the
 selectors (config.filters.filter_apply), for the pages and the API alike."""
 
 import django_filters
 
 from config.filters import IdFilter, YearFilter
-from evaluation.models import CreditRecord, Evaluation, EvaluationRound, Inspection
+from evaluation.models import CreditRecord, Evaluation, EvaluationRound
 
 S = EvaluationRound.Status
 
@@ -34,11 +34,3 @@ class CreditFilter(django_filters.FilterSet):
     class Meta:
         model = CreditRecord
         fields = ["department", "year"]
-
-
-class InspectionFilter(django_filters.FilterSet):
-    department = IdFilter(field_name="department_id")
-
-    class Meta:
-        model = Inspection
-        fields = ["department"]

@@ -3,13 +3,9 @@
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
 
-from evaluation.models import Accountability, EvaluationRound, Inspection, Problem
+from evaluation.models import EvaluationRound
 from org.models import Department
-from org.selectors import visible_departments
-from regulations.models import Regulation
-from workflows.models import ExecutionProject
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
 
@@ -71,64 +67,6 @@ class ReasonForm(_Bootstrap, forms.Form):
         self._style()
 
 
-def _inspectable(user):
-    return (
-        visible_departments(user)
-        .exclude(kind__in=[Department.Kind.OFFICE, Department.Kind.INSPECTION_GROUP])
-        .order_by("kind", "sort_order", "code")
-    )
-
-
-def _projects_of(departments):
-    """Projects the given departments lead or partner in (the services check the
-    chosen one against the chosen department)."""
-    ids = ExecutionProject.objects.filter(
-        Q(lead_department__in=departments) | Q(partner_departments__in=departments)
-    ).values("pk")
-    return (
-        ExecutionProject.objects.filter(pk__in=ids)
-        .select_related("regulation")
-        .order_by("-year", "id")
-    )
-
-
-class InspectionForm(_Bootstrap, forms.ModelForm):
-    class Meta:
-        model = Inspection
-        fields = [
-            "kind",
-            "inspected_on",
-            "inspectors",
-            "department",
-            "regulation",
-            "project",
-            "summary",
-        ]
-        widgets = {"inspected_on": DATE, "summary": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        departments = _inspectable(user)
-        self.fields["department"].queryset = departments
-        self.fields["regulation"].queryset = Regulation.objects.order_by("title")
-        self.fields["project"].queryset = _projects_of(departments)
-        self._style()
-
-
-class ProblemForm(_Bootstrap, forms.ModelForm):
-    class Meta:
-        model = Problem
-        fields = ["description", "due_on"]
-        widgets = {
-            "due_on": DATE,
-            "description": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
-
 class PeerRatingForm(forms.Form):
     """One peer rating as posted by the 多元互评 page; the service checks the rest."""
 
@@ -136,37 +74,3 @@ class PeerRatingForm(forms.Form):
     rated = forms.ModelChoiceField(queryset=Department.objects.all())
     score = forms.CharField(max_length=20)
     comment = forms.CharField(required=False, max_length=500)
-
-
-class ProblemStatusForm(_Bootstrap, forms.Form):
-    status = forms.ChoiceField(label="整改状态", choices=Problem.Status.choices)
-    reason = forms.CharField(label="说明", required=False, max_length=2000)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
-
-class AccountabilityForm(_Bootstrap, forms.ModelForm):
-    class Meta:
-        model = Accountability
-        fields = [
-            "department",
-            "project",
-            "problem",
-            "action",
-            "person",
-            "decided_on",
-            "note",
-        ]
-        widgets = {"decided_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        departments = _inspectable(user)
-        self.fields["department"].queryset = departments
-        self.fields["project"].queryset = _projects_of(departments)
-        self.fields["problem"].queryset = Problem.objects.filter(
-            inspection__department__in=departments
-        )
-        self._style()

@@ -13,21 +13,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from config.filters import filter_apply
-from evaluation.filters import CreditFilter, InspectionFilter, ScoreFilter
+from evaluation.filters import CreditFilter, ScoreFilter
 from evaluation.models import (
-    Accountability,
     CreditRecord,
     Deduction,
     Evaluation,
     EvaluationRound,
-    Inspection,
     PeerRating,
-    Problem,
     StepScore,
 )
 from evaluation.services.peer import RATES
 from evaluation.services.rounds import department_scores, peer_averages
-from org.models import Department, Role
+from org.models import Department
 from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
@@ -226,55 +223,6 @@ def last_published_at(*, user):
         .aggregate(m=Max("published_at"))
         .get("m")
     )
-
-
-# --- supervision -------------------------------------------------------------
-
-
-def inspection_list(*, user, filters=None, strict: bool = True) -> QuerySet[Inspection]:
-    """Inspections the user may read; `filters` through InspectionFilter."""
-    role = role_of(user)
-    qs = Inspection.objects.select_related(
-        "department", "regulation", "project", "inspection_group"
-    ).annotate(
-        problem_count=Count("problems", distinct=True),
-        open_count=Count("problems", filter=~Q(problems__status="rectified")),
-    )
-    if role not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
-        return qs.none()
-    qs = scope_to_user(qs, user=user)
-    qs = filter_apply(InspectionFilter, qs, filters, strict=strict)
-    return qs.order_by("-inspected_on", "-id")
-
-
-def inspection_get(*, user, pk: int) -> Inspection:
-    inspection = inspection_list(user=user).filter(pk=pk).first()
-    if inspection is None:
-        raise Http404("检查记录不存在")
-    return inspection
-
-
-def problem_get(*, user, pk: int) -> Problem:
-    qs = scope_to_user(
-        Problem.objects.select_related("inspection__department", "assignment"),
-        user=user,
-        field="inspection__department",
-    )
-    if role_of(user) == Role.API_CLIENT:
-        qs = qs.none()
-    problem = qs.filter(pk=pk).first()
-    if problem is None:
-        raise Http404("问题不存在")
-    return problem
-
-
-def accountability_list(*, user) -> QuerySet[Accountability]:
-    if role_of(user) == Role.API_CLIENT:
-        return Accountability.objects.none()
-    return scope_to_user(
-        Accountability.objects.select_related("department", "project__regulation"),
-        user=user,
-    ).order_by("-decided_on", "-id")
 
 
 # --- dashboard ---------------------------------------------------------------

@@ -1,8 +1,54 @@
-from django.urls import path
+from django.http import HttpResponsePermanentRedirect
+from django.urls import path, reverse
 
 from evaluation import views
 
 app_name = "evaluation"
+
+
+class _PermanentRedirect308(HttpResponsePermanentRedirect):
+    status_code = 308  # unlike 301, a browser repeats a POST as a POST
+
+
+def _moved(name):
+    def view(request, **kwargs):
+        target = reverse(f"supervision:{name}", kwargs=kwargs)
+        if request.META.get("QUERY_STRING"):
+            target += "?" + request.META["QUERY_STRING"]
+        return _PermanentRedirect308(target)
+
+    return view
+
+
+def legacy_supervision_urls():
+    """The paths and names these pages had under /evaluation/ (bookmarks,
+    printed links, {% url 'evaluation:inspections' %}): each redirects to the
+    page's new home under /supervision/."""
+    return [
+        path("inspections/", _moved("inspections"), name="inspections"),
+        path("inspections/new/", _moved("inspection_create"), name="inspection_create"),
+        path(
+            "inspections/<int:pk>/",
+            _moved("inspection_detail"),
+            name="inspection_detail",
+        ),
+        path(
+            "inspections/<int:pk>/problems/",
+            _moved("problem_create"),
+            name="problem_create",
+        ),
+        path(
+            "problems/<int:pk>/<str:action>/",
+            _moved("problem_action"),
+            name="problem_action",
+        ),
+        path(
+            "accountability/new/",
+            _moved("accountability_create"),
+            name="accountability_create",
+        ),
+    ]
+
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -35,16 +81,7 @@ urlpatterns = [
     path("credit/<int:department_pk>/", views.credit_history, name="credit_history"),
     path("standards/", views.standards, name="standards"),
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),
-    path("inspections/", views.inspection_list, name="inspections"),
-    path("inspections/new/", views.inspection_create, name="inspection_create"),
-    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("inspections/<int:pk>/problems/", views.problem_create, name="problem_create"),
-    path(
-        "problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"
-    ),
-    path(
-        "accountability/new/",
-        views.accountability_create,
-        name="accountability_create",
-    ),
+    # Supervision moved to its own app (/supervision/); the old paths and URL
+    # names redirect there (308 keeps a POST a POST).
+    *legacy_supervision_urls(),
 ]

@@ -4,6 +4,8 @@ Every other app scopes its reads with `visible_departments` / `scope_to_user`, s
 what a role may see is decided here once.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
@@ -55,8 +57,9 @@ def visible_departments(user) -> QuerySet[Department]:
     """Departments whose records the user may read.
 
     office, leader, api_client: all; liaison: their department and its subtree;
-    inspector: their group, and the departments the group supervises with their
-    subtrees. Anyone else: none.
+    inspector: what their supervising unit covers (the registered rule, see
+    `register_inspector_scope`; by default their group and the departments it
+    supervises with their subtrees). Anyone else: none.
     """
     role = role_of(user)
     departments = Department.objects.all()
@@ -68,16 +71,34 @@ def visible_departments(user) -> QuerySet[Department]:
     if role == Role.LIAISON:
         return departments.filter(path__startswith=own.path)
     if role == Role.INSPECTOR:
-        paths = list(
-            Department.objects.filter(inspection_group_id=own.pk).values_list(
-                "path", flat=True
-            )
-        )
-        condition = Q(pk=own.pk)
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        return departments.filter(condition)
+        if not hasattr(user, "_zhigui_inspector_scope"):
+            rule = _inspector_scope or group_scope
+            user._zhigui_inspector_scope = rule(own)
+        return departments.filter(user._zhigui_inspector_scope)
     return departments.none()
+
+
+def group_scope(group: Department) -> Q:
+    """A 派驻纪检组 sees itself and the departments it supervises, with their
+    subtrees (Department.inspection_group)."""
+    paths = Department.objects.filter(inspection_group_id=group.pk).values_list(
+        "path", flat=True
+    )
+    condition = Q(pk=group.pk)
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+# What an inspector sees is decided by the supervision app (室组地: the unit the
+# inspector's department is), which this app may not import; it registers its
+# rule at start (SupervisionConfig.ready). Without it: `group_scope`.
+_inspector_scope: Callable[[Department], Q] | None = None
+
+
+def register_inspector_scope(rule: Callable[[Department], Q]) -> None:
+    global _inspector_scope
+    _inspector_scope = rule
 
 
 def scope_to_user(queryset: QuerySet, *, user, field: str = "department") -> QuerySet:

@@ -21,7 +21,8 @@ NAV_ITEMS = [
     ("法规目录", "regulations:list", {OFFICE, LEADER, INSPECTOR, LIAISON}),
     ("责任清单", "responsibilities:list", {OFFICE, LEADER, INSPECTOR, LIAISON}),
     ("评价排名", "evaluation:rankings", {OFFICE, LEADER, INSPECTOR, LIAISON}),
-    ("监督检查", "evaluation:inspections", {OFFICE, INSPECTOR, LEADER}),
+    ("监督检查", "supervision:inspections", {OFFICE, INSPECTOR, LEADER}),
+    ("日常执规", "supervision:duties", {LIAISON}),
     ("用户与令牌", "responsibilities:users", {OFFICE}),
     ("工作日历", "workflows:calendar", {OFFICE}),
 ]

@@ -21,11 +21,3 @@ from evaluation.services.standards import (  # noqa: F401
     standard_ensure_default,
     standard_update,
 )
-from evaluation.services.supervision import (  # noqa: F401
-    PROBLEM_MACHINE,
-    accountability_record,
-    inspection_record,
-    problem_raise_assignment,
-    problem_record,
-    problem_set_status,
-)

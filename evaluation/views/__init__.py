@@ -26,29 +26,15 @@ from evaluation.views.standards import (
     standard_edit,
     standards,
 )
-from evaluation.views.supervision import (
-    accountability_create,
-    inspection_create,
-    inspection_detail,
-    inspection_list,
-    problem_action,
-    problem_create,
-)
 
 __all__ = [
-    "accountability_create",
     "bulletin",
     "bulletin_xlsx",
     "credit_history",
     "credit_list",
     "dashboard",
-    "inspection_create",
-    "inspection_detail",
-    "inspection_list",
     "my_scores",
     "peer",
-    "problem_action",
-    "problem_create",
     "rankings",
     "round_action",
     "round_create",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
 from config.uploads import check_uploads
+from notices import hooks
 from notices.models import ImplementationReport, Notice, ReportFile
 from notices.services.transitions import NOTICE_MACHINE, transition
 from org.selectors import can_act_for, is_office
@@ -110,6 +111,12 @@ def report_submit(
                 size=upload.size,
                 content_type=(getattr(upload, "content_type", "") or "")[:100],
             )
+        hooks.fire_on_commit(
+            hooks.REPORT_SUBMITTED,
+            notice_id=notice.pk,
+            actor_id=actor.pk,
+            on=timezone.localdate(),
+        )
     return report
 
 
@@ -129,13 +136,22 @@ def report_accept(*, notice: Notice, actor) -> Notice:
     if not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以审核落实表。")
     report = _pending_report(notice)
-    return transition(
-        notice,
-        action="accept",
-        actor=actor,
-        report=report,
-        report_fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
-    )
+    with transaction.atomic():
+        transition(
+            notice,
+            action="accept",
+            actor=actor,
+            report=report,
+            report_fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
+        )
+        # e.g. supervision rectifies the problem this 交办单 handed over
+        hooks.fire_on_commit(
+            hooks.REPORT_ACCEPTED,
+            notice_id=notice.pk,
+            actor_id=actor.pk,
+            on=timezone.localdate(),
+        )
+    return notice
 
 
 def report_return(*, notice: Notice, actor, reason: str) -> Notice:

@@ -12,7 +12,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("workflows", "0004_department_in_org"),
         ("notices", "0004_department_in_org"),
-        ("evaluation", "0004_department_in_org"),
+        ("evaluation", "0005_department_in_org"),
+        ("supervision", "0007_department_in_org"),
         ("org", "0001_initial"),
         ("responsibilities", "0002_one_lead_per_regulation"),
     ]

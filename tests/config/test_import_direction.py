@@ -25,6 +25,7 @@ LAYERS = [
     "workflows",
     "notices",
     "evaluation",
+    "supervision",
     "portal",
 ]
 

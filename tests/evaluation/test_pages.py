@@ -36,9 +36,9 @@ def test_pages_render_for_office(client, office_user, published, dept_a):
         "/evaluation/credit/",
         f"/evaluation/credit/{dept_a.pk}/",
         "/evaluation/standards/",
-        "/evaluation/inspections/",
-        "/evaluation/inspections/new/",
-        "/evaluation/accountability/new/",
+        "/supervision/inspections/",
+        "/supervision/inspections/new/",
+        "/supervision/accountability/new/",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -174,7 +174,7 @@ def test_round_pages_keep_constant_query_count(
 @pytest.mark.parametrize(
     "url, param",
     [
-        ("/evaluation/inspections/", "department"),
+        ("/supervision/inspections/", "department"),
         ("/evaluation/scores/", "year"),
         ("/evaluation/credit/", "year"),
     ],

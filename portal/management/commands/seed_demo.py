@@ -9,6 +9,7 @@ from org import demo as org_demo
 from portal.demo import print_accounts
 from regulations import demo as regulations_demo
 from responsibilities import demo_lists as responsibilities_demo
+from supervision import demo as supervision_demo
 from workflows import demo as workflows_demo
 
 # Bottom app first, as the apps depend on each other; each module has
@@ -20,6 +21,7 @@ DEMO_MODULES = [
     workflows_demo,
     notices_demo,
     evaluation_demo,
+    supervision_demo,
 ]
 
 

@@ -3,10 +3,10 @@ import datetime
 import pytest
 
 from config.errors import DomainError, NotAllowed
-from evaluation import selectors, services
-from evaluation.forms import InspectionForm
-from evaluation.models import Accountability, Problem, SupervisionEvent
 from notices.models import Notice
+from supervision import selectors, services
+from supervision.forms import InspectionForm
+from supervision.models import Accountability, Problem, SupervisionEvent
 from tests.evaluation.conftest import make_project
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,9 @@ def test_inspector_page_hides_other_departments(client, inspector, inspections):
     client.force_login(inspector)
 
     # when / then
-    assert client.get(f"/evaluation/inspections/{a.pk}/").status_code == 200
-    assert client.get(f"/evaluation/inspections/{b.pk}/").status_code == 404
-    page = client.get("/evaluation/inspections/").content.decode()
+    assert client.get(f"/supervision/inspections/{a.pk}/").status_code == 200
+    assert client.get(f"/supervision/inspections/{b.pk}/").status_code == 404
+    page = client.get("/supervision/inspections/").content.decode()
     assert "张三" in page and "王五" not in page
 
 
@@ -110,12 +110,12 @@ def test_problem_raises_an_assignment(office_user, inspections, dept_a):
     assert notice.department == dept_a
     assert notice.project == project
     assert notice.due_on == datetime.date(2026, 6, 30)
-    assert problem.status == Problem.Status.RECTIFYING
+    assert problem.status == Problem.Status.ASSIGNED
     assert list(
         SupervisionEvent.objects.filter(problem=problem).values_list(
             "action", "to_status"
         )
-    ) == [("record", "open"), ("assign", "rectifying")]
+    ) == [("record", "open"), ("assign", "assigned")]
 
 
 def test_problem_status_and_accountability(office_user, inspections, dept_a):
@@ -155,7 +155,7 @@ def test_inspector_cannot_act_on_problems_outside_scope(
     client.force_login(inspector)
 
     # when
-    response = client.post(f"/evaluation/problems/{problem.pk}/assign/")
+    response = client.post(f"/supervision/problems/{problem.pk}/assign/")
 
     # then
     assert response.status_code == 404

@@ -7,15 +7,24 @@ from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
 from config.statemachine import Move, StateMachine, register
-from evaluation.models import Accountability, Inspection, Problem, SupervisionEvent
 from notices.services import assignment_issue
 from org.models import Role
 from org.selectors import role_of, visible_departments
+from supervision.models import (
+    Accountability,
+    Inspection,
+    Problem,
+    SupervisionEvent,
+    SupervisionRule,
+)
+from supervision.services.plans import plan_fulfil
+from workflows.calendar import add_working_days
 
 P = Problem.Status
+OPEN_STATES = [P.OPEN, P.ASSIGNED, P.ANSWERED]
 
 
-def _record_supervision_event(problem, action, from_status, to_status, actor, reason):
+def _record_event(problem, action, from_status, to_status, actor, reason):
     SupervisionEvent.objects.create(
         problem=problem,
         actor=actor,
@@ -27,25 +36,34 @@ def _record_supervision_event(problem, action, from_status, to_status, actor, re
 
 
 # Allowed moves of a problem's rectification, as data (config.statemachine).
-# `set_<status>` is the inspector's own choice (problem_set_status); `assign`
-# comes with the 交办单 (problem_raise_assignment).
 PROBLEM_MACHINE = register(
     StateMachine(
         model=Problem,
-        noun="问题",
         moves={
-            "assign": Move({P.OPEN}, P.RECTIFYING, label="下发交办单"),
-            # reopened when a check finds it not fixed
-            "set_rectifying": Move({P.OPEN, P.RECTIFIED}, P.RECTIFYING, "整改中"),
-            "set_rectified": Move({P.OPEN, P.RECTIFYING}, P.RECTIFIED, "已整改"),
-            # a problem never goes back to 待整改
-            "set_open": Move((), P.OPEN, label="待整改"),
+            "assign": Move([P.OPEN], P.ASSIGNED, "下发交办单"),
+            "answer": Move([P.ASSIGNED], P.ANSWERED, "报送落实表"),
+            "rectify": Move(OPEN_STATES + [P.OVERDUE], P.RECTIFIED, "确认整改"),
+            "expire": Move(OPEN_STATES, P.OVERDUE, "逾期"),
+            "close_unresolved": Move(
+                OPEN_STATES + [P.OVERDUE], P.CLOSED_UNRESOLVED, "未整改销号"
+            ),
+            # a check finds a rectified problem not fixed after all
+            "reopen": Move([P.RECTIFIED], P.ASSIGNED, "重新整改"),
         },
-        record=_record_supervision_event,
-        refusal="问题当前为“{status}”，不能变为“{target}”。",
-        stale_message="问题状态已被他人修改，请刷新后重试。",
+        record=_record_event,
+        noun="该问题",
     )
 )
+PROBLEM_TRANSITIONS = {
+    status: {m.target for m in PROBLEM_MACHINE.moves.values() if status in m.sources}
+    for status in P.values
+}
+# The statuses an office or inspector may set by hand, and the move each takes.
+HAND_MOVES = {
+    P.RECTIFIED: "rectify",
+    P.CLOSED_UNRESOLVED: "close_unresolved",
+    P.ASSIGNED: "reopen",
+}
 
 
 def _ensure_supervises(actor, department_id: int) -> None:
@@ -73,18 +91,17 @@ def _ensure_project_concerns(project, department) -> None:
     raise DomainError("所选执行项目与该单位无关，请重新选择。")
 
 
-def _problem_transition(problem: Problem, *, action: str, actor, reason="", to=None):
-    """Move a problem by `action` (PROBLEM_MACHINE); 整改完成时间 is kept with
-    the 已整改 status. Side effects: conditional UPDATE, SupervisionEvent."""
-    target = PROBLEM_MACHINE.target(action)
-    if to is not None and to != target:
-        raise ValueError(f"problem action {action!r} does not end in {to!r}")
+def _problem_move(problem: Problem, *, action: str, actor, reason="", on=None):
+    fields = {}
+    if action == "rectify":
+        fields = {
+            "rectified_at": timezone.now(),
+            "rectified_on": on or timezone.localdate(),
+        }
+    elif action == "reopen":
+        fields = {"rectified_at": None, "rectified_on": None}
     return PROBLEM_MACHINE.apply(
-        problem,
-        action=action,
-        actor=actor,
-        reason=reason,
-        fields={"rectified_at": timezone.now() if target == P.RECTIFIED else None},
+        problem, action=action, actor=actor, reason=reason, fields=fields
     )
 
 
@@ -100,7 +117,8 @@ def inspection_record(
     project=None,
     summary: str = "",
 ) -> Inspection:
-    """Record an inspection (明察/暗访). Side effects: an Inspection row."""
+    """Record an inspection (明察/暗访). Side effects: an Inspection row; the
+    department's open plan, if any, fulfilled (supervision.services.plans)."""
     _ensure_supervises(actor, department.pk)
     _ensure_project_concerns(project, department)
     if kind not in Inspection.Kind.values:
@@ -114,7 +132,7 @@ def inspection_record(
         group = actor.membership.department
     else:
         group = department.inspection_group
-    return Inspection.objects.create(
+    inspection = Inspection.objects.create(
         kind=kind,
         inspected_on=inspected_on,
         inspectors=inspectors.strip(),
@@ -125,16 +143,24 @@ def inspection_record(
         summary=summary,
         recorded_by=actor,
     )
+    plan_fulfil(inspection=inspection, actor=actor)
+    return inspection
 
 
 @transaction.atomic
 def problem_record(
     *, actor, inspection: Inspection, description: str, due_on=None
 ) -> Problem:
-    """Record a problem found by an inspection. Side effects: Problem + event."""
+    """Record a problem found by an inspection. Its due date, unless given, is
+    the rule's working days after the inspection (SupervisionRule, data).
+    Side effects: Problem + event."""
     _ensure_supervises(actor, inspection.department_id)
     if not (description or "").strip():
         raise DomainError("请填写问题描述。")
+    if due_on is None:
+        due_on = add_working_days(
+            inspection.inspected_on, rule_current().problem_due_working_days
+        )
     problem = Problem.objects.create(
         inspection=inspection, description=description.strip(), due_on=due_on
     )
@@ -144,14 +170,31 @@ def problem_record(
     return problem
 
 
+def rule_current() -> SupervisionRule:
+    rule = SupervisionRule.objects.order_by("-id").first()
+    return rule or SupervisionRule.objects.create()
+
+
 @transaction.atomic
-def problem_set_status(*, actor, problem: Problem, to: str, reason: str = ""):
-    """Move a problem's rectification status. Side effects: SupervisionEvent."""
+def problem_set_status(
+    *,
+    actor,
+    problem: Problem,
+    to: str,
+    reason: str = "",
+    rectified_on: datetime.date | None = None,
+):
+    """Set a problem's status by hand: 已整改 (checked on site; dated today
+    unless `rectified_on` says when), 未整改销号, or back to 整改中.
+    Side effects: the move and its SupervisionEvent."""
     _ensure_supervises(actor, problem.inspection.department_id)
-    if to not in P.values:
+    action = HAND_MOVES.get(to)
+    if action is None:
         raise DomainError("整改状态不正确。")
-    return _problem_transition(
-        problem, to=to, actor=actor, action=f"set_{to}", reason=reason
+    if rectified_on is not None and rectified_on > timezone.localdate():
+        raise DomainError("整改完成日期不能晚于今天。")
+    return _problem_move(
+        problem, action=action, actor=actor, reason=reason, on=rectified_on
     )
 
 
@@ -160,7 +203,8 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     """Hand a problem to its department as a 交办单 (notices.assignment_issue).
 
     Side effects: a Notice of kind assignment (delivered by notices after commit),
-    the problem linked to it and moved to 整改中.
+    the problem linked to it and moved to 整改中. Accepting the 落实表 of that
+    交办单 rectifies the problem (see rectification.py).
     """
     _ensure_supervises(actor, problem.inspection.department_id)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
@@ -185,12 +229,11 @@ def problem_raise_assignment(*, actor, problem: Problem, due_on=None):
     Problem.objects.filter(pk=problem.pk).update(assignment=notice, due_on=due_on)
     problem.assignment = notice
     problem.due_on = due_on
-    if PROBLEM_MACHINE.allowed(problem, "assign"):
-        _problem_transition(
+    if problem.status == P.OPEN:
+        _problem_move(
             problem,
-            to=P.RECTIFYING,
-            actor=actor,
             action="assign",
+            actor=actor,
             reason=f"下发交办单 {notice.number or notice.pk}",
         )
     return problem

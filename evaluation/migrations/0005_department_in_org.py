@@ -8,23 +8,13 @@ class Migration(migrations.Migration):
     """Foreign keys follow Department to the org app (state only: same table)."""
 
     dependencies = [
-        ("evaluation", "0003_score_bounds"),
+        ("evaluation", "0004_move_supervision_out"),
         ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                migrations.AlterField(
-                    model_name="accountability",
-                    name="department",
-                    field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accountabilities",
-                        to="org.department",
-                        verbose_name="单位",
-                    ),
-                ),
                 migrations.AlterField(
                     model_name="creditrecord",
                     name="department",
@@ -43,28 +33,6 @@ class Migration(migrations.Migration):
                         related_name="evaluations",
                         to="org.department",
                         verbose_name="单位",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="inspection",
-                    name="department",
-                    field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="inspections",
-                        to="org.department",
-                        verbose_name="被检查单位",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="inspection",
-                    name="inspection_group",
-                    field=models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="inspections_made",
-                        to="org.department",
-                        verbose_name="监督单位",
                     ),
                 ),
                 migrations.AlterField(

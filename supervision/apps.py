@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    name = "supervision"
+    verbose_name = "监督"
+
+    def ready(self):
+        # 室组地 decides what an inspector sees; responsibilities (below us)
+        # reads it through its registry instead of importing this app.
+        from org.selectors import register_inspector_scope
+        from supervision.selectors import unit_scope
+
+        register_inspector_scope(unit_scope)
+
+        # Accepting the 落实表 of a problem's 交办单 rectifies the problem;
+        # notices (below us) calls back through its hook registry.
+        from notices import hooks
+        from supervision.services import rectification
+
+        hooks.connect(
+            hooks.REPORT_SUBMITTED, rectification.problem_answer_for_assignment
+        )
+        hooks.connect(
+            hooks.REPORT_ACCEPTED, rectification.problem_rectify_for_assignment
+        )

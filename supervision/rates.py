@@ -1,0 +1,180 @@
+"""执规率: on-time rates per department (a town with its villages), year and
+quarter. Reads only; each rate is `on time ÷ due` with both counts kept.
+
+Definitions (shown next to the numbers on the page, see DEFINITIONS):
+- 问题按期处置率: problems whose 整改时限 fell in the period (and has passed)
+  that were rectified (落实表 accepted or checked) by that date.
+- 回执按时率: receipts (回执) due in the period confirmed by their due date.
+- 步骤按时完成率: steps due in the period that are approved and whose evidence
+  was (last) submitted by their due date.
+- 交办单按期办结率: 交办单 due in the period whose 落实表 was accepted by
+  their due date.
+- 日常执规完成率: recurring duties due in the period done with evidence by
+  their due date.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from notices.models import ImplementationReport, Notice
+from org.models import Department
+from org.selectors import sees_everything, visible_departments
+from supervision.models import Duty, Problem
+from workflows.models import Receipt, Step
+
+RATES = ["problem", "receipt", "step", "assignment", "duty"]
+PLURALS = {"duty": "duties"}
+DEFINITIONS = {
+    "problem": (
+        "问题按期处置率",
+        "整改时限在本期内且已到期的问题中，在时限内整改到位(落实表审核通过或核查确认)的比例。",
+    ),
+    "receipt": ("回执按时率", "回执时限在本期内且已到期的回执中，在时限内确认的比例。"),
+    "step": (
+        "步骤按时完成率",
+        "截止日期在本期内且已到期的步骤中，在截止日期前报送佐证材料并审核通过的比例。",
+    ),
+    "assignment": (
+        "交办单按期办结率",
+        "反馈时限在本期内且已到期的交办单中，在时限内落实表审核通过(办结)的比例。",
+    ),
+    "duty": (
+        "日常执规完成率",
+        "完成时限在本期内且已到期的日常执规事项(动力机制清单)中，在时限内上传佐证材料完成的比例。",
+    ),
+}
+
+
+def period_window(
+    year: int, quarter: int | None
+) -> tuple[datetime.date, datetime.date]:
+    if not quarter:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = (
+        datetime.date(year, 12, 31)
+        if quarter == 4
+        else datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
+    )
+    return start, end
+
+
+def _due(qs, start, end, today):
+    """Rows due in the window and already due (due before today)."""
+    return qs.filter(due_on__gte=start, due_on__lte=end, due_on__lt=today)
+
+
+def _grouped(qs, department_field: str, on_time: Q) -> dict[int, tuple[int, int]]:
+    rows = (
+        qs.values(dept=F(department_field))
+        .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
+        .order_by()
+    )
+    return {r["dept"]: (r["due"], r["on_time"]) for r in rows}
+
+
+def _counts(start, end, today) -> dict[str, dict[int, tuple[int, int]]]:
+    problems = _due(Problem.objects.all(), start, end, today)
+    receipts = _due(Receipt.objects.all(), start, end, today).annotate(
+        day=TruncDate("confirmed_at")
+    )
+    steps = _due(Step.objects.all(), start, end, today).annotate(
+        day=TruncDate("submitted_at")
+    )
+    accepted = ImplementationReport.objects.filter(
+        notice=OuterRef("pk"), status=ImplementationReport.Status.ACCEPTED
+    ).order_by("-reviewed_at")
+    assignments = _due(
+        Notice.objects.filter(kind=Notice.Kind.ASSIGNMENT), start, end, today
+    ).annotate(day=TruncDate(Subquery(accepted.values("reviewed_at")[:1])))
+    duties = _due(Duty.objects.all(), start, end, today)
+    return {
+        "duty": _grouped(
+            duties,
+            "department_id",
+            Q(done_on__isnull=False, done_on__lte=F("due_on")),
+        ),
+        "problem": _grouped(
+            problems,
+            "inspection__department_id",
+            Q(rectified_on__isnull=False, rectified_on__lte=F("due_on")),
+        ),
+        "receipt": _grouped(
+            receipts, "department_id", Q(day__isnull=False, day__lte=F("due_on"))
+        ),
+        "step": _grouped(
+            steps,
+            "department_id",
+            Q(status=Step.Status.APPROVED, day__isnull=False, day__lte=F("due_on")),
+        ),
+        "assignment": _grouped(
+            assignments,
+            "department_id",
+            Q(
+                status=Notice.Status.ACCEPTED,
+                day__isnull=False,
+                day__lte=F("due_on"),
+            ),
+        ),
+    }
+
+
+def _rate(due: int, on_time: int) -> Decimal | None:
+    if not due:
+        return None
+    return (Decimal(on_time) * 100 / Decimal(due)).quantize(Decimal("0.1"))
+
+
+def supervision_rates(
+    *,
+    user,
+    year: int,
+    quarter: int | None = None,
+    department: int | None = None,
+    today: datetime.date | None = None,
+) -> list[dict]:
+    """One row per district department and town the user may see (a town
+    counts its villages), or just `department`; each with the four rates and
+    the counts behind them. A constant number of queries."""
+    today = today or timezone.localdate()
+    start, end = period_window(year, quarter)
+    departments = Department.objects.filter(is_active=True)
+    if not sees_everything(user):
+        departments = departments.filter(pk__in=visible_departments(user).values("pk"))
+    if department:
+        targets = departments.filter(pk=department)
+    else:
+        targets = departments.filter(
+            kind__in=[Department.Kind.DISTRICT, Department.Kind.TOWN]
+        )
+    targets = list(targets.order_by("kind", "sort_order", "code"))
+    if not targets:
+        return []
+    counts = _counts(start, end, today)
+    paths = dict(Department.objects.values_list("pk", "path"))
+    rows = []
+    for target in targets:
+        if target.kind == Department.Kind.TOWN:
+            members = {pk for pk, path in paths.items() if path.startswith(target.path)}
+        else:
+            members = {target.pk}
+        row = {
+            "department": target.pk,
+            "department_name": target.name,
+            "kind": target.kind,
+            "year": year,
+            "quarter": quarter,
+        }
+        for name in RATES:
+            due = sum(counts[name].get(pk, (0, 0))[0] for pk in members)
+            on_time = sum(counts[name].get(pk, (0, 0))[1] for pk in members)
+            row[f"{name}_on_time_rate"] = _rate(due, on_time)
+            plural = PLURALS.get(name, f"{name}s")
+            row[f"{plural}_due"] = due
+            row[f"{plural}_on_time"] = on_time
+        rows.append(row)
+    return rows
