@@ -286,7 +286,7 @@ def test_registry_holds_a_machine_for_every_model_with_a_status():
         "notices.Notice",
         "notices.ImplementationReport",
         "evaluation.EvaluationRound",
-        "evaluation.Problem",
+        "supervision.Problem",
     }
 
 
@@ -330,7 +330,7 @@ def test_admin_shows_every_status_read_only(admin_user):
         "notices.Notice",
         "notices.ImplementationReport",
         "evaluation.EvaluationRound",
-        "evaluation.Problem",
+        "supervision.Problem",
     }
 
 

@@ -11,7 +11,7 @@ from notices.models import Notice
 from supervision import services
 from supervision.models import Circular
 from tests import factories
-from tests.evaluation.conftest import approved_on_time, make_project, make_step
+from tests.evaluation.conftest import approved_on_time, make_project
 from workflows.models import Step
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +30,10 @@ def round_with_bulletin_steps(office_user, dept_a, dept_b):
     for department, status in ((dept_a, Step.Status.SUBMITTED), (dept_b, "open")):
         project = make_project(lead=department)
         approved_on_time(project, department)
-        steps[department.code] = make_step(
-            project,
-            department,
-            "bulletin",
+        steps[department.code] = factories.StepFactory(
+            project=project,
+            department=department,
+            code="bulletin",
             order=6,
             status=status,
             due_on=datetime.date(2026, 3, 20),

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
+from org import demo as org_demo
 from org.models import Department
 from org.selectors import visible_departments
-from responsibilities import demo as org_demo
 from supervision import demo
 from supervision.models import SupervisingUnit
 

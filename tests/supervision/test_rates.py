@@ -23,7 +23,7 @@ from notices.models import ImplementationReport, Notice
 from supervision import rates
 from supervision.models import Inspection, Problem
 from tests import factories
-from tests.evaluation.conftest import make_project, make_step
+from tests.evaluation.conftest import make_project
 from workflows.models import Receipt, Step
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,9 @@ def record(dept_a):
         ("b", D(4, 15), noon(4, 14), Step.Status.SUBMITTED),
         ("c", D(6, 1), noon(6, 3), Step.Status.APPROVED),
     ):
-        step = make_step(project, dept_a, code, due_on=due, status=status)
+        step = factories.StepFactory(
+            project=project, department=dept_a, code=code, due_on=due, status=status
+        )
         Step.objects.filter(pk=step.pk).update(submitted_at=submitted)
     for due, accepted in ((D(4, 30), noon(4, 29)), (D(5, 30), noon(6, 2))):
         notice = Notice.objects.create(
