@@ -1,5 +1,6 @@
-"""Rounds on config.statemachine (problems: tests/supervision): the refusals stay
-the same, a stale copy is refused, and the round page's buttons come from the machine."""
+"""Rounds on config.statemachine (problems: tests/supervision): the refusals
+stay the same, a stale copy is refused, and the round page's buttons come from
+the machine."""
 
 import pytest
 
