@@ -3,6 +3,7 @@ DJANGO_DEBUG=false, PostgreSQL and Redis) serves a login, a launch, and delivers
 the project's 告知单."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -11,12 +12,12 @@ from tests.config.stack import Stack, wait_for
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.celery_worker]
 
 
-@pytest.fixture
-def stack(tmp_path):
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
     running = Stack(
         database_url=os.environ["DATABASE_URL"],
         redis_url=os.environ["REDIS_URL"],
-        log_dir=tmp_path,
+        log_dir=tmp_path_factory.mktemp("stack"),
     )
     try:
         yield running.start()
@@ -59,3 +60,26 @@ def test_prod_check_login_launch_and_notice_delivered(stack):
         timeout=60,
         message=f"/readyz 200 (beat heartbeat)\n{stack.logs()}",
     )
+
+
+def test_prod_check_burst_keeps_database_connections_bounded(stack):
+    # given a logged-in office
+    cookies = stack.login("office")
+
+    def page(_):
+        return stack.request("GET", "/workflows/", cookies=dict(cookies))[0]
+
+    # when 50 requests arrive at once, twice (runserver leaked one connection
+    # per request thread here, and the next burst got "too many clients")
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        first = list(pool.map(page, range(50)))
+        second = list(pool.map(page, range(50)))
+    # then every request is served
+    assert set(first) == set(second) == {200}
+    # and the app holds at most one connection per gunicorn thread, plus the
+    # worker's processes: 2 workers x 4 threads + 2 + 2
+    connections = stack.sql(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+        [stack.db_name],
+    )[0][0]
+    assert connections <= 2 * 4 + 2 + 2 + 1, connections  # +1: this query
