@@ -5,13 +5,14 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Q
 
+from config.widgets import DateInput
 from evaluation.models import Accountability, EvaluationRound, Inspection, Problem
 from regulations.models import Regulation
 from responsibilities.models import Department
 from responsibilities.selectors import visible_departments
 from workflows.models import ExecutionProject
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = DateInput(attrs={"class": "form-control"})
 
 
 class _Bootstrap:

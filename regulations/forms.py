@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 
+from config.widgets import DateInput
 from regulations.models import Regulation
 from regulations.services import EDITABLE_FIELDS
 
@@ -38,8 +39,8 @@ class RegulationForm(BootstrapMixin, forms.ModelForm):
         model = Regulation
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "published_on": DateInput(),
+            "effective_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 
