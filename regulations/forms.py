@@ -33,6 +33,12 @@ class RegulationForm(BootstrapMixin, forms.ModelForm):
         required=False,
         help_text="PDF、OFD、Word、WPS 或图片，不超过 20 MB",
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ",".join(f".{e}" for e in ATTACHMENT_EXTENSIONS),
+                "data-max-bytes": ATTACHMENT_MAX_BYTES,
+            }
+        ),
     )
 
     class Meta:
