@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/return/", views.return_report, name="return"),
     path("files/<int:pk>/", views.report_file, name="report_file"),
+    path("reports/<int:pk>/print/", views.report_print, name="report_print"),
 ]

@@ -117,6 +117,16 @@ def print_form(request, pk):
     return render(request, "notices/print.html", {"notice": notice, "issuer": issuer})
 
 
+@role_required(READERS)
+def report_print(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "notices/report_print.html",
+        {"report": report, "notice": report.notice},
+    )
+
+
 def _act(request, pk, action):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

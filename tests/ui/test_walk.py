@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from evaluation.models import Evaluation, EvaluationRound, Inspection
-from notices.models import Notice
+from notices.models import ImplementationReport, Notice
 from regulations.models import Regulation
 from responsibilities.models import Department, ResponsibilityList
 from tests.ui.test_date_inputs import ISO, date_input_values
@@ -159,6 +159,11 @@ def _sample_ids(user) -> dict[str, int]:
         "workflows:step": step,
         "notices:detail": notice,
         "notices:print": notice,
+        "notices:report_print": first(
+            ImplementationReport.objects.filter(notice__department__in=scope)
+            if own
+            else ImplementationReport.objects
+        ),
         "regulations:detail": regulation,
         "regulations:edit": regulation,
         "regulations:history": regulation,
