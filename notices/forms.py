@@ -109,3 +109,4 @@ class RegisterFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="反馈逾期", required=False)
     unconfirmed = forms.BooleanField(label="未签收", required=False)
+    q = forms.CharField(label="关键词", required=False, max_length=100)

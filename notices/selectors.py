@@ -43,9 +43,18 @@ def notice_list(
     project: int | None = None,
     overdue: bool | None = None,
     unconfirmed: bool | None = None,
+    q: str | None = None,
 ) -> QuerySet[Notice]:
-    """Notices the user may read, newest first, with what a list row shows."""
+    """Notices the user may read, newest first, with what a list row shows.
+    `q`: every word in the number, title, receiving department or project."""
     qs = _scoped(user).select_related("department", "project__regulation", "step")
+    for word in (q or "").split():
+        qs = qs.filter(
+            Q(number__icontains=word)
+            | Q(title__icontains=word)
+            | Q(department__name__icontains=word)
+            | Q(project__regulation__title__icontains=word)
+        )
     if kind:
         qs = qs.filter(kind=kind)
     if status:

@@ -7,6 +7,7 @@ app_name = "notices"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("register/", views.register, name="register"),
+    path("register/export/", views.register_export, name="register_export"),
     path("new/", views.assignment_new, name="assignment_new"),
     path("rules/", views.rules, name="rules"),
     path("<int:pk>/", views.detail, name="detail"),

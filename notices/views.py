@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from config.errors import DomainError
 from config.permissions import office_required, role_required
+from config.tabular import xlsx_response
 from notices import selectors, services
 from notices.forms import (
     AssignmentForm,
@@ -55,18 +57,7 @@ def inbox(request):
 
 @role_required({Role.OFFICE, Role.LEADER})
 def register(request):
-    form = RegisterFilterForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "kind": data["kind"] or None,
-            "status": data["status"] or None,
-            "department": data["department"].pk if data["department"] else None,
-            "overdue": True if data["overdue"] else None,
-            "unconfirmed": True if data["unconfirmed"] else None,
-        }
-    qs = selectors.notice_list(user=request.user, **filters)
+    form, qs = _register_list(request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -78,6 +69,50 @@ def register(request):
             "query": query.urlencode(),
             "not_confirmed": selectors.unconfirmed_by_department(user=request.user),
         },
+    )
+
+
+def _register_list(request):
+    """The register's filter form and the notices it selects (page and export)."""
+    form = RegisterFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "kind": data["kind"] or None,
+            "status": data["status"] or None,
+            "department": data["department"].pk if data["department"] else None,
+            "overdue": True if data["overdue"] else None,
+            "unconfirmed": True if data["unconfirmed"] else None,
+            "q": data["q"] or None,
+        }
+    return form, selectors.notice_list(user=request.user, **filters)
+
+
+@role_required({Role.OFFICE, Role.LEADER})
+def register_export(request):
+    """The register as filtered, as an .xlsx download."""
+    _form, qs = _register_list(request)
+    rows = (
+        [
+            n.number,
+            n.get_kind_display(),
+            n.title,
+            n.department.name,
+            n.project.regulation.title if n.project_id else "",
+            n.issued_on,
+            n.due_on,
+            n.get_status_display(),
+            timezone.localtime(n.confirmed_at).strftime("%Y-%m-%d %H:%M")
+            if n.confirmed_at
+            else "",
+        ]
+        for n in qs.iterator(chunk_size=500)
+    )
+    headers = ["文号", "类别", "标题", "接收单位", "执行项目", "签发日期"]
+    headers += ["时限", "状态", "签收时间"]
+    return xlsx_response(
+        headers, rows, filename=f"通知登记-{timezone.localdate():%Y-%m-%d}.xlsx"
     )
 
 

@@ -53,7 +53,7 @@ def overview_page(request):
     today = timezone.localdate()
     filters = {
         key: request.GET.get(key, "")
-        for key in ["year", "flow", "status", "light", "department"]
+        for key in ["year", "flow", "status", "light", "department", "q"]
     }
     if not filters["year"]:
         filters["year"] = str(today.year)
