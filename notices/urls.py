@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_form, name="print"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("confirm/", views.confirm_many, name="confirm_many"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/accept/", views.accept, name="accept"),
     path("<int:pk>/return/", views.return_report, name="return"),

@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 from config.permissions import office_required, role_required
@@ -21,7 +23,7 @@ from notices.forms import (
 )
 from notices.models import Notice
 from responsibilities.models import Role
-from responsibilities.selectors import can_act_for, department_of, is_office
+from responsibilities.selectors import can_act_for, department_of, is_office, role_of
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 INBOX_TABS = {
@@ -51,6 +53,8 @@ def inbox(request):
             "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
             "own": own,
             "unconfirmed": selectors.notice_unconfirmed_count(request.user),
+            "may_sign": own is not None and role_of(request.user) == Role.LIAISON,
+            "unsigned": [Notice.Status.PENDING, Notice.Status.SENT],
         },
     )
 
@@ -183,6 +187,35 @@ def confirm(request, pk):
         return "已签收。"
 
     return _act(request, pk, action)
+
+
+@require_POST
+@role_required({Role.LIAISON})
+def confirm_many(request):
+    """签收 the ticked notices (or the one whose row button was tapped) and come
+    back to the inbox: one round trip for many items."""
+    raw = (
+        [request.POST["only"]]
+        if "only" in request.POST
+        else request.POST.getlist("ids")
+    )
+    ids = [int(value) for value in raw if value.isdigit()]
+    notices = selectors.notice_list(user=request.user, unconfirmed=True).filter(
+        pk__in=ids
+    )
+    if not ids:
+        messages.error(request, "请先勾选要签收的通知。")
+    else:
+        try:
+            count = services.notice_confirm_many(notices=notices, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已签收{count}份（告知单的回执一并确认）。")
+    tab = request.POST.get("tab", "todo")
+    return redirect(
+        reverse("notices:inbox") + "?tab=" + (tab if tab in INBOX_TABS else "todo")
+    )
 
 
 @role_required({Role.LIAISON})

@@ -114,6 +114,34 @@
     }
   });
 
+  /* 3. A "全选" checkbox (data-check-all="ids") ticks every `ids` box of its
+     form; [data-count-for="ids"] shows how many are ticked. */
+  function countTicked(form, name) {
+    var boxes = form.querySelectorAll('input[type=checkbox][name="' + name + '"]');
+    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    form.querySelectorAll('[data-count-for="' + name + '"]').forEach(function (el) {
+      el.textContent = String(ticked);
+    });
+    form.querySelectorAll('[data-check-all="' + name + '"]').forEach(function (all) {
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.type !== "checkbox" || !el.form) return;
+    var name = el.dataset.checkAll;
+    if (name) {
+      el.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (b) {
+        b.checked = el.checked;
+      });
+      countTicked(el.form, name);
+    } else if (el.form.querySelector('[data-count-for="' + el.name + '"]')) {
+      countTicked(el.form, el.name);
+    }
+  });
+
   var store = storage();
   if (store) {
     restoreDrafts(store);
