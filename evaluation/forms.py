@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django import forms
 
+from config.widgets import DateInput
 from evaluation.models import EvaluationRound
 from org.models import Department
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = DateInput(attrs={"class": "form-control"})
 
 
 class _Bootstrap:

@@ -20,10 +20,22 @@ class NoticeFilter(django_filters.FilterSet):
     project = IdOrNothingFilter(field_name="project_id")
     overdue = FlagFilter(method="filter_overdue")
     unconfirmed = FlagFilter(method="filter_unconfirmed")
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
 
     class Meta:
         model = Notice
         fields = ["kind", "status", "department", "project", "overdue", "unconfirmed"]
+
+    def filter_q(self, queryset, name, value):
+        """Every word in the number, title, receiving department or project."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(number__icontains=word)
+                | Q(title__icontains=word)
+                | Q(department__name__icontains=word)
+                | Q(project__regulation__title__icontains=word)
+            )
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         late = Q(

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from config.widgets import DateInput
 from notices.models import Notice, NoticeRule
 from org.models import Department
 
@@ -27,9 +28,7 @@ class ReportForm(forms.Form):
     )
     result = forms.CharField(label="落实结果", widget=forms.Textarea(attrs={"rows": 3}))
     person_responsible = forms.CharField(label="责任人", max_length=50)
-    completed_on = forms.DateField(
-        label="完成日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completed_on = forms.DateField(label="完成日期", widget=DateInput())
     files = MultipleFileField(label="佐证材料", required=False)
 
     def clean_completed_on(self):
@@ -58,7 +57,7 @@ class AssignmentForm(forms.Form):
         label="反馈时限",
         required=False,
         help_text="留空则按规则的默认工作日计算",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def clean_due_on(self):
@@ -110,3 +109,4 @@ class RegisterFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="反馈逾期", required=False)
     unconfirmed = forms.BooleanField(label="未签收", required=False)
+    q = forms.CharField(label="关键词", required=False, max_length=100)

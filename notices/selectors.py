@@ -100,3 +100,17 @@ def report_file_get(*, user, pk):
         raise Http404
     notice_get(user=user, pk=file.report.notice_id)  # 404 outside the scope
     return file
+
+
+def report_get(*, user, pk) -> ImplementationReport:
+    """One 落实表 the user may read (its notice's scope); 404 outside it."""
+    report = (
+        ImplementationReport.objects.select_related("notice__department")
+        .prefetch_related("files")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("落实表不存在")
+    notice_get(user=user, pk=report.notice_id)  # 404 outside the scope
+    return report

@@ -5,8 +5,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from config.errors import DomainError
 from config.pages import page_errors
+from config.tabular import xlsx_response
 from notices import selectors, services
 from notices.forms import (
     AssignmentForm,
@@ -15,9 +20,10 @@ from notices.forms import (
     ReturnForm,
     RuleForm,
 )
+from notices.models import Notice
 from org.models import Role
 from org.permissions import office_required, role_required
-from org.selectors import can_act_for, department_of, is_office
+from org.selectors import can_act_for, department_of, is_office, role_of
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 INBOX_TABS = {
@@ -47,14 +53,15 @@ def inbox(request):
             "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
             "own": own,
             "unconfirmed": selectors.notice_unconfirmed_count(request.user),
+            "may_sign": own is not None and role_of(request.user) == Role.LIAISON,
+            "unsigned": [Notice.Status.PENDING, Notice.Status.SENT],
         },
     )
 
 
 @role_required({Role.OFFICE, Role.LEADER})
 def register(request):
-    form = RegisterFilterForm(request.GET or None)  # shows the chosen filters
-    qs = selectors.notice_list(user=request.user, filters=request.GET, strict=False)
+    form, qs = _register_list(request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -66,6 +73,40 @@ def register(request):
             "query": query.urlencode(),
             "not_confirmed": selectors.unconfirmed_by_department(user=request.user),
         },
+    )
+
+
+def _register_list(request):
+    """The register's filter form and the notices it selects (page and export)."""
+    form = RegisterFilterForm(request.GET or None)  # shows the chosen filters
+    qs = selectors.notice_list(user=request.user, filters=request.GET, strict=False)
+    return form, qs
+
+
+@role_required({Role.OFFICE, Role.LEADER})
+def register_export(request):
+    """The register as filtered, as an .xlsx download."""
+    _form, qs = _register_list(request)
+    rows = (
+        [
+            n.number,
+            n.get_kind_display(),
+            n.title,
+            n.department.name,
+            n.project.regulation.title if n.project_id else "",
+            n.issued_on,
+            n.due_on,
+            n.get_status_display(),
+            timezone.localtime(n.confirmed_at).strftime("%Y-%m-%d %H:%M")
+            if n.confirmed_at
+            else "",
+        ]
+        for n in qs.iterator(chunk_size=500)
+    )
+    headers = ["文号", "类别", "标题", "接收单位", "执行项目", "签发日期"]
+    headers += ["时限", "状态", "签收时间"]
+    return xlsx_response(
+        headers, rows, filename=f"通知登记-{timezone.localdate():%Y-%m-%d}.xlsx"
     )
 
 
@@ -106,6 +147,16 @@ def print_form(request, pk):
     return render(request, "notices/print.html", {"notice": notice, "issuer": issuer})
 
 
+@role_required(READERS)
+def report_print(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "notices/report_print.html",
+        {"report": report, "notice": report.notice},
+    )
+
+
 def _act(request, pk, action):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -122,6 +173,35 @@ def confirm(request, pk):
         return "已签收。"
 
     return _act(request, pk, action)
+
+
+@require_POST
+@role_required({Role.LIAISON})
+def confirm_many(request):
+    """签收 the ticked notices (or the one whose row button was tapped) and come
+    back to the inbox: one round trip for many items."""
+    raw = (
+        [request.POST["only"]]
+        if "only" in request.POST
+        else request.POST.getlist("ids")
+    )
+    ids = [int(value) for value in raw if value.isdigit()]
+    notices = selectors.notice_list(user=request.user, unconfirmed=True).filter(
+        pk__in=ids
+    )
+    if not ids:
+        messages.error(request, "请先勾选要签收的通知。")
+    else:
+        try:
+            count = services.notice_confirm_many(notices=notices, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已签收{count}份（告知单的回执一并确认）。")
+    tab = request.POST.get("tab", "todo")
+    return redirect(
+        reverse("notices:inbox") + "?tab=" + (tab if tab in INBOX_TABS else "todo")
+    )
 
 
 @role_required({Role.LIAISON})

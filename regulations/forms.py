@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 
+from config.widgets import DateInput
 from regulations.models import Regulation
 from regulations.services import EDITABLE_FIELDS
 
@@ -32,14 +33,20 @@ class RegulationForm(BootstrapMixin, forms.ModelForm):
         required=False,
         help_text="PDF、OFD、Word、WPS 或图片，不超过 20 MB",
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ",".join(f".{e}" for e in ATTACHMENT_EXTENSIONS),
+                "data-max-bytes": ATTACHMENT_MAX_BYTES,
+            }
+        ),
     )
 
     class Meta:
         model = Regulation
         fields = list(EDITABLE_FIELDS)
         widgets = {
-            "published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "effective_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "published_on": DateInput(),
+            "effective_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),
         }
 

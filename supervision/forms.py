@@ -4,6 +4,7 @@ decide the rules."""
 from django import forms
 from django.db.models import Q
 
+from config.widgets import DateInput
 from evaluation.models import EvaluationRound
 from org.models import Department
 from org.selectors import visible_departments
@@ -11,7 +12,7 @@ from regulations.models import Regulation
 from supervision.models import Accountability, Circular, Inspection, Problem
 from workflows.models import ExecutionProject
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = DateInput(attrs={"class": "form-control"})
 
 
 class _Bootstrap:

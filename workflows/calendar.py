@@ -184,6 +184,19 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return count
 
 
+# chinese-calendar names its holidays in English; the calendar page shows these.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
 def days_of_month(year: int, month: int) -> list[dict]:
     """Every day of one month with its status, for the calendar page."""
     calendar = _Calendar()
@@ -202,7 +215,7 @@ def days_of_month(year: int, month: int) -> list[dict]:
                 "is_workday": package if override is None else override,
                 "package_workday": package,
                 "override": override,
-                "holiday_name": holiday_name,
+                "holiday_name": HOLIDAY_NAMES.get(holiday_name, holiday_name),
             }
         )
         day += one

@@ -1,6 +1,7 @@
 """FilterSets for steps and projects; applied by the selectors."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
 from config.filters import IdFilter, YearFilter
@@ -39,10 +40,21 @@ class ProjectFilter(django_filters.FilterSet):
     department = IdFilter(method="filter_department")
     regulation = IdFilter(field_name="regulation_id")
     light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
+    q = django_filters.CharFilter(method="filter_keyword")
 
     class Meta:
         model = ExecutionProject
-        fields = ["year", "flow", "status", "department", "regulation", "light"]
+        fields = ["year", "flow", "status", "department", "regulation", "light", "q"]
+
+    def filter_keyword(self, queryset, name, value):
+        """法规名称、文号或牵头单位 contains the words (all of them)."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(regulation__title__icontains=word)
+                | Q(regulation__document_number__icontains=word)
+                | Q(lead_department__name__icontains=word)
+            )
+        return queryset
 
     def filter_department(self, queryset, name, value):
         return queryset.filter(

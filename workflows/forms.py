@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from config.widgets import DateInput
 from org.models import Department
 from regulations.models import Regulation
 from workflows.models import EVIDENCE_KINDS, CalendarDay, FlowTemplate
@@ -41,9 +42,7 @@ class LaunchForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    starts_on = forms.DateField(
-        label="启动日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label="启动日期", widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,9 +53,7 @@ class LaunchForm(BootstrapMixin, forms.Form):
 
 class BulkLaunchForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    starts_on = forms.DateField(
-        label="启动日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label="启动日期", widget=DateInput())
 
 
 class EvidenceForm(BootstrapMixin, forms.Form):
@@ -99,7 +96,7 @@ class CalendarDayForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = CalendarDay
         fields = ["date", "is_workday", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date": DateInput()}
         labels = {"is_workday": "设为工作日(不勾选则为休息日)"}
 
     def clean_date(self):

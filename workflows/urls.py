@@ -1,11 +1,12 @@
 from django.urls import path
 
-from workflows import views
+from workflows import exports, views
 
 app_name = "workflows"
 
 urlpatterns = [
     path("", views.overview_page, name="overview"),
+    path("export/", exports.projects_xlsx, name="projects_export"),
     path("review/", views.review_page, name="review"),
     path("inbox/", views.inbox_page, name="inbox"),
     path("launch/", views.launch_page, name="launch"),

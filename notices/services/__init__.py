@@ -6,6 +6,7 @@ assignment_issue (evaluation, from an inspection finding), scan_due (beat).
 
 from notices.services.answers import (
     notice_confirm,
+    notice_confirm_many,
     notification_confirm_for_receipt,
     report_accept,
     report_return,
@@ -36,6 +37,7 @@ __all__ = [
     "assignment_issue",
     "delivery_schedule",
     "notice_confirm",
+    "notice_confirm_many",
     "notice_create",
     "notice_deliver",
     "notification_confirm_for_receipt",

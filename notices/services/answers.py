@@ -201,3 +201,21 @@ def notification_confirm_for_receipt(*, receipt_id: int, actor_id: int | None) -
         except InvalidTransition:
             continue  # confirmed meanwhile
     return changed
+
+
+def notice_confirm_many(*, notices, actor) -> int:
+    """签收 several notices at once (a liaison's 全部签收): each one through
+    `notice_confirm`, so each writes its own event and, for a 告知单, confirms
+    its receipt. Returns how many were newly confirmed; raises NotAllowed
+    before changing anything if any notice is not the actor's to confirm."""
+    notices = list(notices)
+    for notice in notices:
+        if not can_act_for(actor, notice.department_id):
+            raise NotAllowed("只有接收单位的联络员可以签收。")
+    confirmed = 0
+    with transaction.atomic():
+        for notice in notices:
+            already = notice.confirmed_at is not None
+            notice_confirm(notice=notice, actor=actor)
+            confirmed += 0 if already else 1
+    return confirmed

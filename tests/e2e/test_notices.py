@@ -30,7 +30,7 @@ def test_notices_liaison_confirms_notification_and_badge_goes_down(
     expect(row.locator(".badge", has_text="告知单")).to_be_visible()
 
     # when the liaison taps 签收 once
-    row.get_by_role("button", name="签收").tap()
+    row.get_by_role("button", name="签收", exact=True).tap()
 
     # then the notice is confirmed (and with it the project's receipt)
     expect(page.locator(".alert-success")).to_contain_text("已签收")
@@ -42,6 +42,6 @@ def test_notices_liaison_confirms_notification_and_badge_goes_down(
     # and the nav badge counts one less; the other notice still waits
     assert _nav_badge(page) == 1
     tab.goto("/notices/")
-    expect(page.get_by_role("button", name="签收")).to_have_count(1)
+    expect(page.get_by_role("button", name="签收", exact=True)).to_have_count(1)
     assert Receipt.objects.get(project=second, department=dept_a).confirmed_at is None
     assert tab.console_errors == []

@@ -177,7 +177,7 @@ def test_calendar_page_edits_and_fallback_notice(client, office_user, liaison):
     assert client.get("/workflows/calendar/").status_code == 403
     client.force_login(office_user)
     page = client.get("/workflows/calendar/?year=2026&month=10").content.decode()
-    assert "已内置" in page and "National Day" in page
+    assert "已内置" in page and "国庆节" in page and "National Day" not in page
     page = client.get("/workflows/calendar/?year=2027&month=1").content.decode()
     assert "周一至周五" in page
     client.post(
