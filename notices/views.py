@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.errors import DomainError
 from config.pages import page_errors
 from config.tabular import xlsx_response
 from notices import selectors, services
@@ -186,17 +185,14 @@ def confirm_many(request):
         else request.POST.getlist("ids")
     )
     ids = [int(value) for value in raw if value.isdigit()]
-    notices = selectors.notice_list(user=request.user, unconfirmed=True).filter(
-        pk__in=ids
-    )
+    notices = selectors.notice_list(
+        user=request.user, filters={"unconfirmed": True}
+    ).filter(pk__in=ids)
     if not ids:
         messages.error(request, "请先勾选要签收的通知。")
     else:
-        try:
+        with page_errors(request):
             count = services.notice_confirm_many(notices=notices, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
             messages.success(request, f"已签收{count}份（告知单的回执一并确认）。")
     tab = request.POST.get("tab", "todo")
     return redirect(

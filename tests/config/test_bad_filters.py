@@ -56,7 +56,7 @@ PAGES = [
     "/evaluation/rounds/",
     "/evaluation/scores/",
     "/evaluation/credit/",
-    "/evaluation/inspections/",
+    "/supervision/inspections/",
 ]
 
 APIS = [

@@ -21,11 +21,12 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from evaluation.models import Evaluation, EvaluationRound, Inspection
+from evaluation.models import Evaluation, EvaluationRound
 from notices.models import ImplementationReport, Notice
 from org.models import Department
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
+from supervision.models import Inspection
 from tests.ui.test_date_inputs import ISO, date_input_values
 from workflows.models import EVIDENCE_KINDS, ExecutionProject, Step, StepTemplate
 
@@ -53,7 +54,7 @@ ENGLISH = [
     "Mid-autumn Festival",
 ]
 # Prefixes that are not pages of the app (admin, API, docs, logout, login).
-SKIP_PREFIXES = ("admin/", "api/", "accounts/")
+SKIP_PREFIXES = ("admin/", "api/", "accounts/", "healthz", "readyz")
 # Pages that are files (xlsx, attachments) rather than HTML.
 SKIP_NAMES = {"regulations:export", "responsibilities:export"}
 # Code-like words that are data on these pages, not leaked codes: the users
