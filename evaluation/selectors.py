@@ -306,7 +306,7 @@ def year_progress(*, year: int) -> list[dict]:
 
     rows = (
         Step.objects.filter(project__year=year)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .values("project__flow", "department__kind")
         .annotate(
             total=Count("id"), done=Count("id", filter=Q(status=Step.Status.APPROVED))
@@ -333,7 +333,7 @@ def year_lights(*, year: int) -> dict:
 
     rows = (
         Step.objects.filter(project__year=year)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
         .values("light")
@@ -354,7 +354,7 @@ def top_overdue(*, year: int, limit: int = 10, user=None):
     qs = (
         Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
         .exclude(status=Step.Status.APPROVED)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
     )

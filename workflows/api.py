@@ -53,7 +53,9 @@ class StepSerializer(serializers.ModelSerializer):
             "code",
             "name",
             "order",
+            "actor",
             "status",
+            "rating",
             "starts_on",
             "due_on",
             "light",
@@ -206,7 +208,15 @@ class SubmitRequestSerializer(serializers.Serializer):
 
 
 class ApproveRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True)
+    rating = serializers.ChoiceField(
+        choices=Step.Rating.choices, required=False, default=Step.Rating.PASS
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField()
 
 
 class ReturnRequestSerializer(serializers.Serializer):
@@ -270,11 +280,13 @@ class StepApproveApi(_StepActionApi):
     @extend_schema(request=ApproveRequestSerializer, responses=StepSerializer)
     def post(self, request, pk):
         step = self.step(request, pk)
-        comment = _body(request).get("comment", "")
+        data = ApproveRequestSerializer(data=_body(request))
+        data.is_valid(raise_exception=True)
         services.step_approve(
             step=step,
             actor=request.user,
-            comment=comment if isinstance(comment, str) else "",
+            rating=data.validated_data["rating"],
+            reason=data.validated_data["reason"] or data.validated_data["comment"],
         )
         return self.respond(request, pk)
 
@@ -288,3 +300,25 @@ class StepReturnApi(_StepActionApi):
             raise serializers.ValidationError({"reason": ["退回时必须填写退回原因。"]})
         services.step_return(step=step, actor=request.user, reason=reason)
         return self.respond(request, pk)
+
+
+class ProjectWithdrawApi(APIView):
+    """POST projects/{id}/withdraw/: the office withdraws a project (撤销)."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [RoleHolders]
+
+    @extend_schema(request=WithdrawRequestSerializer, responses=ProjectDetailSerializer)
+    def post(self, request, pk):
+        project = selectors.project_list(user=request.user).filter(pk=pk).first()
+        if project is None:
+            raise Http404
+        data = WithdrawRequestSerializer(data=_body(request))
+        data.is_valid(raise_exception=True)
+        services.project_withdraw(
+            project=project, actor=request.user, reason=data.validated_data["reason"]
+        )
+        project = selectors.project_list(user=request.user).get(pk=pk)
+        return Response(
+            ProjectDetailSerializer(project, context={"user": request.user}).data
+        )

@@ -35,6 +35,18 @@ def _step_statuses():
     return [Step.Status.OPEN, Step.Status.RETURNED]
 
 
+def _department_steps(**filters):
+    """Steps a department owes: not the office's own (执行发起, 通报), not in a
+    withdrawn project (its steps are cancelled anyway)."""
+    from workflows.models import Actor, ExecutionProject, Step
+
+    return (
+        Step.objects.filter(status__in=_step_statuses(), **filters)
+        .exclude(actor=Actor.OFFICE)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
+    )
+
+
 def _warning_levels(qs, relation: str):
     """Annotate the highest warning level so far and when it was issued."""
     only_warnings = Q(**{f"{relation}__kind": K.WARNING})
@@ -101,14 +113,11 @@ def _warning_due(rule, today):
 
 def _scan_reminders(rule, today, counts):
     from workflows.calendar import add_working_days
-    from workflows.models import Step
 
     horizon = add_working_days(today, rule.reminder_days_before)
     already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
     steps = (
-        Step.objects.filter(
-            due_on__gte=today, due_on__lte=horizon, status__in=_step_statuses()
-        )
+        _department_steps(due_on__gte=today, due_on__lte=horizon)
         .filter(~Exists(already))
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
@@ -161,11 +170,8 @@ def _raise_warning(*, rule, today, counts, level, department, title, body, **sub
 
 def _scan_overdue_steps(rule, today, counts):
     from workflows.calendar import working_days_between
-    from workflows.models import Step
 
-    steps = _warning_levels(
-        Step.objects.filter(due_on__lt=today, status__in=_step_statuses()), "notices"
-    )
+    steps = _warning_levels(_department_steps(due_on__lt=today), "notices")
     steps = (
         steps.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
         .select_related(

@@ -60,7 +60,7 @@ def make_step(
         approved_at=at_noon(approved_on) if approved_on else None,
         return_count=return_count,
     )
-    for _ in range(return_count):
+    returned = [
         Event.objects.create(
             project=project,
             step=step,
@@ -69,9 +69,13 @@ def make_step(
             from_status="submitted",
             to_status="returned",
             reason="材料不全",
-        )
+        ).pk
+        for _ in range(return_count)
+    ]
+    # Date the record as it happened: rounds read it as of their as-of date.
+    Event.objects.filter(pk__in=returned).update(created_at=at_noon(due_on))
     if approved_on:
-        Event.objects.create(
+        event = Event.objects.create(
             project=project,
             step=step,
             department=department,
@@ -79,6 +83,7 @@ def make_step(
             from_status="submitted",
             to_status="approved",
         )
+        Event.objects.filter(pk=event.pk).update(created_at=at_noon(approved_on))
     return step
 
 
@@ -92,6 +97,7 @@ def add_warnings(step, count):
             project=step.project,
             step=step,
             title=f"警示单{level}",
+            issued_on=step.due_on,
         )
         for level in range(1, count + 1)
     ]

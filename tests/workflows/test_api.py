@@ -19,7 +19,7 @@ def project_a(launch):
 
 
 def _open_step(project, dept):
-    return Step.objects.get(project=project, department=dept, code="launch")
+    return Step.objects.get(project=project, department=dept, code="training")
 
 
 def test_api_projects_list_scoped_by_user(api, project_a, launch, liaison, outsider):
@@ -94,7 +94,8 @@ def test_api_project_launch_office_only(api, office_user, liaison, dept_a, dept_
     response = api.post("/api/v1/projects/", payload, format="json")
     # then
     assert response.status_code == 201
-    assert len(response.json()["steps"]) == 6
+    # 三步法: the office's 执行发起, the lead's two steps, the partner's one
+    assert len(response.json()["steps"]) == 4
     # and a duplicate or bad input is a 400, never a 500
     assert api.post("/api/v1/projects/", payload, format="json").status_code == 400
     bad = {**payload, "regulation": 999999, "starts_on": "not a date"}
@@ -136,7 +137,7 @@ def test_api_step_filters_light_and_overdue(api, office_user, launch, dept_a):
     assert [s["id"] for s in overdue] == [steps[0].pk]
     not_overdue = api.get(url + "&overdue=false").json()["results"]
     assert steps[0].pk not in {s["id"] for s in not_overdue}
-    assert len(not_overdue) == 6
+    assert len(not_overdue) == 4
     assert api.get(url + "&light=purple").status_code == 400
     assert api.get("/api/v1/steps/?project=abc").status_code == 400
 

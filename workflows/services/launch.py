@@ -15,6 +15,7 @@ from responsibilities.models import Department, ResponsibilityList
 from responsibilities.selectors import is_office
 from workflows import calendar
 from workflows.models import (
+    Actor,
     Event,
     ExecutionProject,
     FlowTemplate,
@@ -80,6 +81,68 @@ def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
     return flow, templates
 
 
+def office_department_for(lead_department: Department) -> Department:
+    """The office (区委办) that owns a project: the nearest office above the lead
+    department in the tree, else the first active office."""
+    offices = list(
+        Department.objects.filter(kind=Department.Kind.OFFICE, is_active=True).order_by(
+            "sort_order", "id"
+        )
+    )
+    above = [d for d in offices if d.path and lead_department.path.startswith(d.path)]
+    if above:
+        return max(above, key=lambda d: len(d.path))
+    if offices:
+        return offices[0]
+    office, _ = Department.objects.get_or_create(
+        code="office", defaults={"name": "区委办", "kind": Department.Kind.OFFICE}
+    )
+    return office
+
+
+def _step_rows(*, project, plans, office, departments):
+    """One row per project for office steps (owned by the office); one row per
+    department for the others (`lead`: the lead alone; `all`: lead and partners).
+    Dates come from the stage, so every department of a stage shares them."""
+    lead = departments[0]
+    for plan in plans:
+        actor = plan.template.actor
+        if actor == Actor.OFFICE:
+            owners = [office]
+        elif actor == Actor.LEAD:
+            owners = [lead]
+        else:
+            owners = departments
+        for department in owners:
+            yield Step(
+                project=project,
+                department=department,
+                template=plan.template,
+                code=plan.template.code,
+                name=plan.template.name,
+                order=plan.template.order,
+                actor=actor,
+                parallel=plan.template.parallel and plan.stage > 0,
+                duration_days=plan.template.duration_days,
+                evidence_kinds=plan.template.evidence_kinds,
+                base_points=plan.template.base_points,
+                high_points=plan.template.high_points,
+                starts_on=plan.starts_on,
+                due_on=plan.due_on,
+            )
+
+
+def _first_steps(steps) -> list[Step]:
+    """Each department's own first stage (departments walk only their steps)."""
+    by_department: dict[int, list[Step]] = {}
+    for step in sorted(steps, key=lambda s: s.order):
+        by_department.setdefault(step.department_id, []).append(step)
+    first = []
+    for own in by_department.values():
+        first.extend(stages_of(own)[0])
+    return first
+
+
 def _launch(
     *,
     regulation: Regulation,
@@ -121,36 +184,25 @@ def _launch(
         Receipt(project=project, department=department, due_on=receipt_due)
         for department in departments
     )
-    steps = Step.objects.bulk_create(
-        Step(
-            project=project,
-            department=department,
-            template=plan.template,
-            code=plan.template.code,
-            name=plan.template.name,
-            order=plan.template.order,
-            parallel=plan.template.parallel and plan.stage > 0,
-            duration_days=plan.template.duration_days,
-            evidence_kinds=plan.template.evidence_kinds,
-            base_points=plan.template.base_points,
-            high_points=plan.template.high_points,
-            starts_on=plan.starts_on,
-            due_on=plan.due_on,
-        )
-        for department in departments
-        for plan in plans
+    office = office_department_for(lead_department)
+    Step.objects.bulk_create(
+        _step_rows(project=project, plans=plans, office=office, departments=departments)
     )
-    first_stage = {plan.template.code for plan in plans if plan.stage == 0}
-    opened_at = timezone.now()
+    # Re-read: not every backend returns ids from a bulk insert.
+    steps = list(Step.objects.filter(project=project).order_by("order", "id"))
+    now = timezone.now()
+    # The launch is itself the office's 执行发起: done, with its event.
     for step in steps:
-        if step.code in first_stage:
-            if step.pk is None:  # backends without RETURNING on bulk insert
-                step = Step.objects.get(
-                    project=project, department=step.department, code=step.code
-                )
+        if step.actor == Actor.OFFICE and step.code == templates[0].code:
             _transition(
-                step, action="open", actor=actor, fields={"opened_at": opened_at}
+                step,
+                action="office_done",
+                actor=actor,
+                reason="项目发起即完成执行发起",
+                fields={"approved_at": now},
             )
+    for step in _first_steps(s for s in steps if s.actor != Actor.OFFICE):
+        _transition(step, action="open", actor=actor, fields={"opened_at": now})
     from notices import services as notice_services
 
     notice_services.notification_send_for_launch(project=project, actor=actor)
@@ -170,9 +222,11 @@ def project_launch(
     """Launch one execution project.
 
     Side effects: the project; one Receipt per department (lead and partners)
-    due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; each
-    department's steps copied from the flow template with working-day
-    deadlines; the first stage opened; Event rows; one 告知单 per department
+    due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; steps copied
+    from the flow template with working-day deadlines by stage: one office row
+    per office step (the first, 执行发起, approved at once), one row per
+    department for `lead`/`all` steps, each department's first own stage
+    opened; Event rows; one 告知单 per department
     (notices.services.notification_send_for_launch).
     """
     _check_actor(actor)
