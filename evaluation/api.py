@@ -104,6 +104,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 class ScoreFilter(serializers.Serializer):
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     project = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
@@ -115,6 +116,7 @@ class RankingFilter(serializers.Serializer):
         max_value=2100,
         error_messages={"required": "必须提供年度参数 year。"},
     )
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     kind = serializers.ChoiceField(
         choices=[Department.Kind.DISTRICT, Department.Kind.TOWN], required=False
     )
@@ -135,6 +137,7 @@ class RankingSerializer(serializers.Serializer):
     )
     projects = serializers.IntegerField()
     warnings = serializers.IntegerField()
+    grade = serializers.CharField()
 
 
 class CreditRecordSerializer(serializers.ModelSerializer):
@@ -217,7 +220,11 @@ class RankingListApi(_CachedList):
 
     def rows(self, request):
         params = _params(RankingFilter, request)
-        return selectors.rankings(year=params["year"], kind=params.get("kind"))
+        return selectors.rankings(
+            year=params["year"],
+            quarter=params.get("quarter", 0),
+            kind=params.get("kind"),
+        )
 
     def list(self, request, *args, **kwargs):
         _params(RankingFilter, request)  # 400 before any ETag work

@@ -17,15 +17,17 @@ from evaluation.models import (
     Deduction,
     Evaluation,
     EvaluationRound,
+    GradeThreshold,
     Inspection,
     Problem,
     StepScore,
 )
-from evaluation.services.rounds import department_scores, peer_averages
+from evaluation.services.rounds import department_scores, grade_for, peer_averages
 from responsibilities.models import Department, Role
 from responsibilities.selectors import is_office, role_of, scope_to_user
 
 S = EvaluationRound.Status
+WITHDRAWN = "withdrawn"  # ExecutionProject.Status.WITHDRAWN
 RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
 
 
@@ -44,9 +46,10 @@ def round_get(*, user, pk: int) -> EvaluationRound:
 
 
 def _scoped_sheets(*, user, include_superseded: bool = False):
+    # A withdrawn project leaves scores and rankings.
     qs = Evaluation.objects.select_related(
         "round", "project__regulation", "department", "standard"
-    )
+    ).exclude(project__status=WITHDRAWN)
     if is_office(user):
         if not include_superseded:
             qs = qs.exclude(round__status=S.SUPERSEDED)
@@ -71,6 +74,7 @@ def evaluation_list(
     *,
     user,
     year=None,
+    quarter=None,
     department=None,
     project=None,
     status=None,
@@ -79,6 +83,8 @@ def evaluation_list(
     qs = evaluation_queryset(user=user, include_superseded=bool(round_id))
     if year:
         qs = qs.filter(round__year=year)
+    if quarter is not None:
+        qs = qs.filter(round__quarter=quarter)
     if department:
         qs = qs.filter(department_id=department)
     if project:
@@ -140,7 +146,10 @@ def ranking_rows(
     """
     peer = peer_averages(round_) if round_ is not None else {}
     weight = round_.peer_weight if round_ is not None else Decimal(0)
-    scores = department_scores(evaluations, peer=peer, weight=weight)
+    scores = department_scores(
+        evaluations.exclude(project__status=WITHDRAWN), peer=peer, weight=weight
+    )
+    thresholds = list(GradeThreshold.objects.order_by("-min_score"))
     departments = {
         d.pk: d
         for d in Department.objects.filter(
@@ -161,6 +170,7 @@ def ranking_rows(
                 "kind": department.kind,
                 "kind_label": department.get_kind_display(),
                 "total": row["score"],
+                "grade": grade_for(row["score"], thresholds),
                 "execution": row["execution"],
                 "peer": row["peer"],
                 "points": row["sum_total"],
@@ -175,10 +185,10 @@ def ranking_rows(
     return result
 
 
-def rankings(*, year: int, kind: str | None = None) -> list[dict]:
-    """晾晒比学 for one year from its published whole-year round."""
+def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[dict]:
+    """晾晒比学 for one year (quarter 0) or one quarter, from its published round."""
     round_ = EvaluationRound.objects.filter(
-        year=year, quarter=0, status=S.PUBLISHED
+        year=year, quarter=quarter or 0, status=S.PUBLISHED
     ).first()
     if round_ is None:
         return []

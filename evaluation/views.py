@@ -98,14 +98,22 @@ def dashboard(request):
 def rankings(request):
     years = selectors.published_years()
     year = _int(request.GET.get("year"), years[0] if years else None)
-    rows = selectors.rankings(year=year) if year else []
+    quarter = _int(request.GET.get("quarter"), 0)
+    quarter = quarter if quarter in (0, 1, 2, 3, 4) else 0
+    rows = selectors.rankings(year=year, quarter=quarter) if year else []
     by_kind = {}
     for row in rows:
         by_kind.setdefault(row["kind_label"], []).append(row)
     return render(
         request,
         "evaluation/rankings.html",
-        {"years": years, "year": year, "by_kind": by_kind},
+        {
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": EvaluationRound.Quarter.choices,
+            "by_kind": by_kind,
+        },
     )
 
 

@@ -63,8 +63,17 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class AssignmentInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["assignment", "warning", "notification"],
+        required=False,
+        default="assignment",
+        help_text="交办单 assignment (default), 警示单 warning or 告知单 notification",
+    )
     department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.filter(is_active=True)
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, default="")
@@ -92,6 +101,14 @@ class AssignmentInSerializer(serializers.Serializer):
             if project is None:
                 raise serializers.ValidationError({"project": ["项目不存在。"]})
             attrs["project"] = project
+        if attrs["kind"] == "assignment" and attrs.get("department") is None:
+            raise serializers.ValidationError({"department": ["请选择接收单位。"]})
+        if attrs["kind"] != "assignment" and not (
+            attrs.get("step") or attrs.get("project")
+        ):
+            raise serializers.ValidationError(
+                {"step": ["警示单、告知单须指定步骤(step)或项目(project)。"]}
+            )
         return attrs
 
 
@@ -179,10 +196,15 @@ class NoticeListCreate(generics.ListAPIView):
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        kind = values.pop("kind")
         with transaction.atomic():
-            notice = services.assignment_issue(
-                actor=request.user, **data.validated_data
-            )
+            if kind == "assignment":
+                notice = services.assignment_issue(actor=request.user, **values)
+            else:
+                notice = services.notice_issue_by_hand(
+                    kind=kind, actor=request.user, **values
+                )
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

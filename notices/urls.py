@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("register/", views.register, name="register"),
     path("new/", views.assignment_new, name="assignment_new"),
+    path("hand/", views.hand_issue, name="hand_issue"),
     path("rules/", views.rules, name="rules"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_form, name="print"),

@@ -208,6 +208,43 @@ def assignment_new(request):
 
 
 @office_required
+def hand_issue(request):
+    """A 警示单 / 告知单 / 交办单 by hand from a step or project page (POST)."""
+    from workflows.models import ExecutionProject, Step
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    step = project = None
+    step_id, project_id = request.POST.get("step"), request.POST.get("project")
+    if step_id and step_id.isdigit():
+        step = (
+            Step.objects.select_related("project", "department")
+            .filter(pk=int(step_id))
+            .first()
+        )
+    elif project_id and project_id.isdigit():
+        project = ExecutionProject.objects.filter(pk=int(project_id)).first()
+    back = request.POST.get("next") or "/"
+    if step is None and project is None:
+        messages.error(request, "请指定步骤或项目。")
+        return redirect(back if back.startswith("/") else "/")
+    try:
+        notice = services.notice_issue_by_hand(
+            kind=request.POST.get("kind", ""),
+            actor=request.user,
+            title=request.POST.get("title", "")[:200],
+            body=request.POST.get("body", "")[:5000],
+            step=step,
+            project=project,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(back if back.startswith("/") else "/")
+    messages.success(request, f"{notice.get_kind_display()}{notice.number}已签发。")
+    return redirect("notices:detail", pk=notice.pk)
+
+
+@office_required
 def rules(request):
     rule = services.rule_current()
     form = RuleForm(request.POST or None, instance=rule)

@@ -271,6 +271,9 @@ def step_page(request, pk):
             "may_submit": may_submit,
             "may_review": may_review,
             "may_office_done": may_office_done,
+            "may_hand_notice": department_step
+            and is_office(request.user)
+            and step.project.status == ExecutionProject.Status.ACTIVE,
             "ratings": Step.Rating.choices,
             "may_confirm": can_act_for(request.user, step.department_id)
             and step.receipt_confirmed_at is None,

@@ -32,6 +32,7 @@ from evaluation.services.standards import (
     grade_thresholds_ensure,
     standard_ensure_default,
 )
+from workflows.services import bulletin_done_for_projects
 
 logger = logging.getLogger(__name__)
 
@@ -359,7 +360,9 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
     (a weighted average, so the number of projects neither helps nor hurts);
     the grade comes from the GradeThreshold rows. Quarterly rounds do not touch
     credit records (the year's round does).
-    Side effects: RoundEvents, CreditRecords, the corrected round superseded.
+    Side effects: RoundEvents, CreditRecords, the corrected round superseded;
+    the 通报 step of each covered project whose departments are done, and so
+    the project closed (workflows.bulletin_done_for_projects).
     """
     with transaction.atomic():
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
@@ -382,6 +385,14 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         )
         if round_.quarter == 0:
             _write_credit_records(round_)
+        # The round's bulletin is the 通报 of the projects it covers.
+        bulletin_done_for_projects(
+            project_ids=Evaluation.objects.filter(round=round_)
+            .values_list("project_id", flat=True)
+            .distinct(),
+            actor=actor,
+            reason=f"“{round_.name}”已发布通报",
+        )
     round.status = round_.status
     round.published_at = round_.published_at
     return round

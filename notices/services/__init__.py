@@ -17,6 +17,7 @@ from notices.services.delivery import (
     notice_deliver,
     sweep_undelivered,
 )
+from notices.services.hand import notice_issue_by_hand
 from notices.services.issue import (
     assignment_issue,
     delivery_schedule,
@@ -37,6 +38,7 @@ __all__ = [
     "notice_confirm",
     "notice_create",
     "notice_deliver",
+    "notice_issue_by_hand",
     "notification_confirm_for_receipt",
     "notification_send_for_launch",
     "number_allocate",

@@ -44,6 +44,7 @@ def make_step(
     approved_on=None,
     status=Step.Status.APPROVED,
     return_count=0,
+    rating="",
 ):
     step = Step.objects.create(
         project=project,
@@ -59,6 +60,7 @@ def make_step(
         status=status,
         approved_at=at_noon(approved_on) if approved_on else None,
         return_count=return_count,
+        rating=rating or ("pass" if approved_on else ""),
     )
     returned = [
         Event.objects.create(
