@@ -207,3 +207,22 @@ def test_round_run_command_proposes_and_publishes(office_user, districts, capsys
     # and a second run of a published period is refused
     with pytest.raises(Exception, match="已发布"):
         call_command("round_run", year=2026)
+
+
+def test_api_scores_and_rankings_take_quarter(api, office_user, districts):
+    # given a published Q1 round and a published year round
+    dept = districts[0]
+    _walk(make_project(lead=dept), dept, rating="excellent")
+    q1 = services.round_create(year=2026, quarter=1, actor=office_user)
+    services.round_propose_all(round=q1, actor=office_user, today=D(2026, 4, 10))
+    services.round_review(round=q1, actor=office_user)
+    services.round_publish(round=q1, actor=office_user)
+    _publish_year(office_user)
+    api.force_authenticate(office_user)
+    # when / then
+    scores = api.get("/api/v1/scores/?year=2026&quarter=1").json()["results"]
+    assert [s["quarter"] for s in scores] == [1]
+    rows = api.get("/api/v1/rankings/?year=2026&quarter=1").json()["results"]
+    assert rows[0]["grade"] == "A" and rows[0]["department"] == dept.pk
+    assert api.get("/api/v1/rankings/?year=2026&quarter=5").status_code == 400
+    assert api.get("/api/v1/scores/?quarter=0").status_code == 400
