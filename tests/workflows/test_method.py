@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from config.errors import DomainError, InvalidTransition
+from config.errors import DomainError, InvalidTransition, NotAllowed
 from evaluation import selectors as evaluation_selectors
 from evaluation import services as evaluation_services
 from evaluation.models import Deduction, Evaluation
@@ -84,7 +84,7 @@ def test_office_marks_bulletin_done_by_hand(launch, dept_a, liaison, office_user
     _approve_all(project, dept_a, liaison, office_user)
     bulletin = Step.objects.get(project=project, code="bulletin")
     # when / then a liaison may not, the office may
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         services.step_office_done(step=bulletin, actor=liaison)
     services.step_office_done(step=bulletin, actor=office_user, reason="已印发通报")
     project.refresh_from_db()
@@ -118,7 +118,7 @@ def test_withdraw_cancels_open_steps_and_needs_a_reason(
     # when / then
     with pytest.raises(DomainError, match="原因"):
         services.project_withdraw(project=project, actor=office_user, reason=" ")
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         services.project_withdraw(project=project, actor=liaison, reason="x")
     services.project_withdraw(project=project, actor=office_user, reason="法规已修订")
     project.refresh_from_db()
