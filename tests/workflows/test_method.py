@@ -276,3 +276,34 @@ def test_migration_merges_department_rows_of_office_steps(
     training = Step.objects.filter(project=project, code="training")
     assert training.count() == 2
     assert set(training.values_list("actor", flat=True)) == {"lead"}
+
+
+def test_flow_template_page_edits_the_actor(client, office_user):
+    # given the 七步法's 配套 step (everyone's by default)
+    from workflows.models import StepTemplate
+
+    template = StepTemplate.objects.get(
+        flow__code="general", code="supporting_measures"
+    )
+    assert template.actor == Actor.ALL
+    client.force_login(office_user)
+    url = f"/workflows/flows/{template.flow_id}/steps/{template.pk}/"
+    page = client.get(url).content.decode()
+    assert "执行主体" in page
+    # when the office gives it to the lead alone
+    response = client.post(
+        url,
+        {
+            "code": template.code,
+            "name": template.name,
+            "step_actor": "lead",
+            "duration_days": template.duration_days,
+            "parallel": "on",
+            "base_points": template.base_points,
+            "high_points": template.high_points,
+        },
+    )
+    # then
+    assert response.status_code == 302
+    template.refresh_from_db()
+    assert template.actor == Actor.LEAD
