@@ -31,7 +31,12 @@ class LaunchForm(BootstrapMixin, forms.Form):
         ),
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    flow = forms.ChoiceField(label="流程", choices=FlowTemplate.Code.choices)
+    flow = forms.ChoiceField(
+        label="流程",
+        choices=[("", "按牵头执行部门清单(繁简分流)")] + FlowTemplate.Code.choices,
+        required=False,
+        help_text="留空则按清单中该法规的默认流程；清单未列明的按七步法",
+    )
     lead_department = forms.ModelChoiceField(
         label="牵头执行部门", queryset=Department.objects.filter(is_active=True)
     )

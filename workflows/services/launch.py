@@ -71,6 +71,19 @@ def _check_actor(actor) -> None:
         raise NotAllowed("只有区委办工作人员可以发起执行项目。")
 
 
+def listed_flow(regulation: Regulation) -> str:
+    """繁简分流 as data: the flow the lead list gives the regulation (七步法 if
+    the list does not name one)."""
+    row = (
+        ResponsibilityList.objects.filter(
+            kind=ResponsibilityList.Kind.LEAD, regulation=regulation, is_active=True
+        )
+        .values_list("default_flow", flat=True)
+        .first()
+    )
+    return row or FlowTemplate.Code.GENERAL
+
+
 def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
     flow = FlowTemplate.objects.filter(code=flow_code).first()
     if flow is None:
@@ -215,11 +228,11 @@ def project_launch(
     year: int,
     lead_department: Department,
     partner_departments=(),
-    flow_code: str,
+    flow_code: str = "",
     starts_on: datetime.date,
     actor,
 ) -> ExecutionProject:
-    """Launch one execution project.
+    """Launch one execution project (`flow_code` empty: the lead list's flow).
 
     Side effects: the project; one Receipt per department (lead and partners)
     due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; steps copied
@@ -242,7 +255,7 @@ def project_launch(
         raise DomainError("配合部门不能包含牵头执行部门。")
     if ExecutionProject.objects.filter(regulation=regulation, year=year).exists():
         raise DomainError(f"该法规{year}年度的执行项目已经发起，不能重复发起。")
-    flow, templates = _flow_templates(flow_code)
+    flow, templates = _flow_templates(flow_code or listed_flow(regulation))
     try:
         with transaction.atomic():
             return _launch(
