@@ -76,12 +76,15 @@ def _record(project, steps, as_of):
     step_ids = [s.pk for s in steps]
     warnings = defaultdict(list)  # step id -> notices
     project_warnings = defaultdict(list)  # department id -> notices
+    receipt_warnings = {}  # department id -> the first 警示单 on its receipt
     for notice in Notice.objects.filter(
         kind=Notice.Kind.WARNING, project=project, issued_on__lte=as_of
     ).order_by("created_at", "id"):
         if notice.step_id:
             warnings[notice.step_id].append(notice)
-        elif not notice.receipt_id:
+        elif notice.receipt_id:
+            receipt_warnings.setdefault(notice.department_id, notice.pk)
+        else:
             project_warnings[notice.department_id].append(notice)
     returns = defaultdict(list)
     approvals = {}
@@ -116,6 +119,7 @@ def _record(project, steps, as_of):
         "approvals": approvals,
         "receipts": receipts,
         "receipt_events": receipt_events,
+        "receipt_warnings": receipt_warnings,
         "assignments": assignments,
         "returned_reports": returned_reports,
     }
@@ -141,7 +145,10 @@ def _department_extras(department_id, record, rules, as_of) -> list:
                     f"上限{q(rule.cap)}分)",
                     rule.points * days,
                     rule.cap,
-                    {"event_id": record["receipt_events"].get(department_id)},
+                    {
+                        "event_id": record["receipt_events"].get(department_id),
+                        "notice_id": record["receipt_warnings"].get(department_id),
+                    },
                 )
             )
     rule = rules.get("warning")

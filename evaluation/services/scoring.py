@@ -153,6 +153,8 @@ def score_step(
             rule.points * days,
             q(rule.cap),
             event_id=approve_event_id if approved else None,
+            # not approved yet: the 警示单 that chased it names the lateness
+            notice_id=None if approved or not warnings else warnings[0].pk,
         )
 
     rule = rules.get("return")

@@ -307,3 +307,34 @@ def test_flow_template_page_edits_the_actor(client, office_user):
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.actor == Actor.LEAD
+
+
+def test_launch_without_flow_takes_the_lead_list_flow(office_user, dept_a):
+    # given a lead-list row that gives its regulation the simple flow
+    from tests.factories import ResponsibilityFactory
+
+    row = ResponsibilityFactory(department=dept_a, default_flow="simple")
+    # when the office launches without choosing a flow
+    project = services.project_launch(
+        regulation=row.regulation,
+        year=2026,
+        lead_department=dept_a,
+        flow_code="",
+        starts_on=datetime.date(2026, 9, 1),
+        actor=office_user,
+    )
+    # then 繁简分流 comes from the list
+    assert project.flow == "simple"
+
+
+@pytest.mark.parametrize(
+    "partners,is_key,flow",
+    [(0, False, "simple"), (1, False, "simple"), (2, False, "general")]
+    + [(0, True, "general")],
+)
+def test_flow_by_rule_key_or_several_departments_take_seven_steps(
+    partners, is_key, flow
+):
+    from responsibilities.services import flow_by_rule
+
+    assert flow_by_rule(partner_count=partners, is_key=is_key) == flow
