@@ -61,7 +61,11 @@ def dashboard(request):
     year = _int(request.GET.get("year"), timezone.localdate().year)
     years = selectors.published_years()
     ranking_year = year if year in years else (years[0] if years else None)
-    ranking = selectors.rankings(year=ranking_year) if ranking_year else []
+    quarter = _int(request.GET.get("quarter"), 0)
+    quarter = quarter if quarter in (1, 2, 3, 4) else 0
+    ranking = (
+        selectors.rankings(year=ranking_year, quarter=quarter) if ranking_year else []
+    )
     by_kind = {}
     for row in ranking:
         by_kind.setdefault(row["kind_label"], []).append(row)
@@ -74,6 +78,8 @@ def dashboard(request):
         {
             "year": year,
             "ranking_year": ranking_year,
+            "quarter": quarter,
+            "quarter_label": EvaluationRound.Quarter(quarter).label,
             "ranking_top": {k: rows[:5] for k, rows in by_kind.items()},
             "lights": selectors.year_lights(year=year),
             "progress_svg": charts.bar_chart(

@@ -226,3 +226,20 @@ def test_api_scores_and_rankings_take_quarter(api, office_user, districts):
     assert rows[0]["grade"] == "A" and rows[0]["department"] == dept.pk
     assert api.get("/api/v1/rankings/?year=2026&quarter=5").status_code == 400
     assert api.get("/api/v1/scores/?quarter=0").status_code == 400
+
+
+def test_rankings_and_dashboard_pages_show_a_quarter(client, office_user, districts):
+    # given a published Q1 round only the first department took part in
+    dept = districts[0]
+    _walk(make_project(lead=dept), dept, rating="excellent")
+    q1 = services.round_create(year=2026, quarter=1, actor=office_user)
+    services.round_propose_all(round=q1, actor=office_user, today=D(2026, 4, 10))
+    services.round_review(round=q1, actor=office_user)
+    services.round_publish(round=q1, actor=office_user)
+    _publish_year(office_user)
+    client.force_login(office_user)
+    # when / then
+    page = client.get("/evaluation/rankings/?year=2026&quarter=1").content.decode()
+    assert "第一季度" in page and dept.name in page and "100.00" in page
+    board = client.get("/evaluation/?year=2026&quarter=1").content.decode()
+    assert "2026年第一季度" in board
