@@ -503,6 +503,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "problems": problems,
             "may_record": _may_record(request.user),
+            "may_hand_notice": is_office(request.user),
             "problem_form": ProblemForm(),
             "status_form": ProblemStatusForm(),
             "accountabilities": inspection.department.accountabilities.filter(

@@ -80,6 +80,7 @@ class AssignmentInSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     project = serializers.IntegerField(required=False, allow_null=True, default=None)
     step = serializers.IntegerField(required=False, allow_null=True, default=None)
+    problem = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate_due_on(self, value):
         from django.utils import timezone
@@ -101,13 +102,24 @@ class AssignmentInSerializer(serializers.Serializer):
             if project is None:
                 raise serializers.ValidationError({"project": ["项目不存在。"]})
             attrs["project"] = project
+        if attrs.get("problem"):
+            from evaluation.models import Problem
+
+            problem = Problem.objects.filter(pk=attrs["problem"]).first()
+            if problem is None:
+                raise serializers.ValidationError({"problem": ["问题不存在。"]})
+            attrs["problem"] = problem
         if attrs["kind"] == "assignment" and attrs.get("department") is None:
             raise serializers.ValidationError({"department": ["请选择接收单位。"]})
         if attrs["kind"] != "assignment" and not (
-            attrs.get("step") or attrs.get("project")
+            attrs.get("step") or attrs.get("project") or attrs.get("problem")
         ):
             raise serializers.ValidationError(
-                {"step": ["警示单、告知单须指定步骤(step)或项目(project)。"]}
+                {
+                    "step": [
+                        "警示单、告知单须指定步骤(step)、项目(project)或问题(problem)。"
+                    ]
+                }
             )
         return attrs
 
@@ -200,6 +212,7 @@ class NoticeListCreate(generics.ListAPIView):
         kind = values.pop("kind")
         with transaction.atomic():
             if kind == "assignment":
+                values.pop("problem", None)
                 notice = services.assignment_issue(actor=request.user, **values)
             else:
                 notice = services.notice_issue_by_hand(

@@ -214,9 +214,20 @@ def hand_issue(request):
 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    step = project = None
+    from evaluation.models import Problem
+
+    step = project = problem = None
     step_id, project_id = request.POST.get("step"), request.POST.get("project")
-    if step_id and step_id.isdigit():
+    problem_id = request.POST.get("problem")
+    if problem_id and problem_id.isdigit():
+        problem = (
+            Problem.objects.select_related(
+                "inspection__department", "inspection__project"
+            )
+            .filter(pk=int(problem_id))
+            .first()
+        )
+    elif step_id and step_id.isdigit():
         step = (
             Step.objects.select_related("project", "department")
             .filter(pk=int(step_id))
@@ -225,8 +236,8 @@ def hand_issue(request):
     elif project_id and project_id.isdigit():
         project = ExecutionProject.objects.filter(pk=int(project_id)).first()
     back = request.POST.get("next") or "/"
-    if step is None and project is None:
-        messages.error(request, "请指定步骤或项目。")
+    if step is None and project is None and problem is None:
+        messages.error(request, "请指定步骤、项目或发现问题。")
         return redirect(back if back.startswith("/") else "/")
     try:
         notice = services.notice_issue_by_hand(
@@ -236,6 +247,7 @@ def hand_issue(request):
             body=request.POST.get("body", "")[:5000],
             step=step,
             project=project,
+            problem=problem,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

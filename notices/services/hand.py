@@ -27,11 +27,13 @@ def notice_issue_by_hand(
     body: str = "",
     step=None,
     project=None,
+    problem=None,
     department=None,
     due_on: datetime.date | None = None,
 ) -> Notice:
     """The office issues a 警示单, 告知单 or 交办单 with its own text on a step or
-    a project (the department defaults to the step's, else the project's lead).
+    a project, or on an inspection problem (the department defaults to the
+    step's, the problem's inspected department, else the project's lead).
 
     A 警示单 on a step takes the next level of that step's ladder (the scan then
     escalates from it), copies the leader / inspection group as the ladder
@@ -53,9 +55,14 @@ def notice_issue_by_hand(
         department = department or step.department
         if step.actor == "office":
             raise DomainError("区委办自己的步骤不能向部门签发通知单。")
-    if project is None:
-        raise DomainError("请指定步骤或项目。")
-    if project.status == "withdrawn":
+    if problem is not None:
+        inspection = problem.inspection
+        department = department or inspection.department
+        project = project or inspection.project
+        body = f"发现问题：{problem.description}\n{body or ''}"
+    if project is None and problem is None:
+        raise DomainError("请指定步骤、项目或发现问题。")
+    if project is not None and project.status == "withdrawn":
         raise DomainError("项目已撤销，不再签发通知单。")
     department = department or project.lead_department
     if kind == K.ASSIGNMENT:

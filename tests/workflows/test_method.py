@@ -338,3 +338,36 @@ def test_flow_by_rule_key_or_several_departments_take_seven_steps(
     from responsibilities.services import flow_by_rule
 
     assert flow_by_rule(partner_count=partners, is_key=is_key) == flow
+
+
+def test_hand_warning_on_an_inspection_problem(client, office_user, dept_a):
+    # given a problem found by an inspection of dept_a
+    from evaluation import services as supervision
+
+    inspection = supervision.inspection_record(
+        actor=office_user,
+        kind="open",
+        inspected_on=datetime.date(2026, 9, 16),
+        inspectors="区纪委 周涛",
+        department=dept_a,
+        summary="抽查台账",
+    )
+    problem = supervision.problem_record(
+        actor=office_user,
+        inspection=inspection,
+        description="学习记录不完整",
+        due_on=datetime.date(2026, 12, 15),
+    )
+    client.force_login(office_user)
+    page = client.get(f"/evaluation/inspections/{inspection.pk}/").content.decode()
+    assert "签发通知单" in page
+    # when the office issues a 警示单 on it from the page
+    response = client.post(
+        "/notices/hand/",
+        {"kind": "warning", "title": "整改不到位", "problem": problem.pk},
+    )
+    # then a numbered 警示单 goes to the inspected department, naming the problem
+    notice = Notice.objects.get(kind="warning")
+    assert response.status_code == 302
+    assert notice.department == dept_a and notice.number
+    assert "学习记录不完整" in notice.body
