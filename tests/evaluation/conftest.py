@@ -106,12 +106,15 @@ def add_warnings(step, count):
 
 
 def approved_on_time(project, department, code="launch", *, order=1, **kwargs):
+    """A step due and approved on Mar 2 of the project's year."""
+    day = datetime.date(project.year, 3, 2)
+    kwargs.setdefault("due_on", day)
     return make_step(
         project,
         department,
         code,
         order=order,
-        approved_on=datetime.date(2026, 3, 2),
+        approved_on=day,
         **kwargs,
     )
 
