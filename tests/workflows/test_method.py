@@ -179,8 +179,8 @@ def test_hand_warning_deducts_points_and_escalates(
     # and it costs points in the round, naming itself
     round_ = evaluation_services.round_create(year=2026, actor=office_user)
     evaluation_services.round_propose_all(round=round_, actor=office_user)
-    line = Deduction.objects.get(source_notice_id=notice.pk)
-    assert line.kind == "warning" and line.points > 0
+    line = Deduction.objects.get(source_notice_id=notice.pk, kind="warning")
+    assert line.points > 0 and notice.number in line.reason
     # and the scan escalates from it to level 2 once the step is overdue
     Step.objects.filter(pk=step.pk).update(due_on=timezone.localdate())
     later = timezone.localdate() + datetime.timedelta(days=30)
