@@ -27,6 +27,7 @@ _TRANSITIONS = (
     "/return/",
     "/confirm/",
     "/report/",
+    "/withdraw/",
 )
 _CACHED = ("/scores/", "/rankings/", "/credit-records/")
 

@@ -112,6 +112,7 @@ class RankingFilter(serializers.Serializer):
         max_value=2100,
         error_messages={"required": "必须提供年度参数 year。"},
     )
+    quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     kind = serializers.ChoiceField(
         choices=[Department.Kind.DISTRICT, Department.Kind.TOWN], required=False
     )
@@ -127,6 +128,7 @@ class RankingSerializer(serializers.Serializer):
     )
     projects = serializers.IntegerField()
     warnings = serializers.IntegerField()
+    grade = serializers.CharField()
 
 
 class CreditRecordSerializer(serializers.ModelSerializer):
@@ -212,7 +214,11 @@ class RankingListApi(_CachedList):
 
     def rows(self, request):
         params = _params(RankingFilter, request)
-        return selectors.rankings(year=params["year"], kind=params.get("kind"))
+        return selectors.rankings(
+            year=params["year"],
+            quarter=params.get("quarter", 0),
+            kind=params.get("kind"),
+        )
 
     def list(self, request, *args, **kwargs):
         _params(RankingFilter, request)  # 400 before any ETag work

@@ -69,21 +69,46 @@ def _seed_past_year_projects(actor, stdout) -> None:
     )
 
 
+def _backdate_closed(year: int) -> None:
+    """Projects the year's bulletin closed just now: date it like the rest of
+    that year (timestamps only)."""
+    for project in ExecutionProject.objects.filter(
+        year=year, status=ExecutionProject.Status.CLOSED
+    ):
+        workflows_demo._backdate(project, PAST_YEAR_END)
+
+
+QUARTERS_2026 = (2, 3)  # the office's quarterly rounds of this year
+
+
 def _seed_rounds(actor, stdout) -> None:
     for year in DEMO_YEARS:
-        if EvaluationRound.objects.filter(year=year, quarter=0).exists():
-            continue
-        if not ExecutionProject.objects.filter(year=year).exists():
-            stdout.write(f"  评价：{year}年没有执行项目，跳过该年度评价。")
-            continue
-        round_ = services.round_create(
-            year=year, actor=actor, name=f"{year}年度党内法规执行评价"
-        )
-        today = PAST_YEAR_END if year == PAST_YEAR else None
-        sheets = services.round_propose_all(round=round_, actor=actor, today=today)
-        services.round_review(round=round_, actor=actor)
-        services.round_publish(round=round_, actor=actor)
-        stdout.write(f"  评价：{round_.name}已发布，评分表 {sheets} 张。")
+        periods = ([(year, q) for q in QUARTERS_2026] if year == 2026 else []) + [
+            (year, 0)
+        ]
+        for _, quarter in periods:
+            if EvaluationRound.objects.filter(year=year, quarter=quarter).exists():
+                continue
+            if not ExecutionProject.objects.filter(year=year).exists():
+                stdout.write(f"  评价：{year}年没有执行项目，跳过该年度评价。")
+                break
+            label = EvaluationRound.Quarter(quarter).label
+            round_ = services.round_create(
+                year=year,
+                quarter=quarter,
+                actor=actor,
+                name=f"{year}年{label}党内法规执行评价",
+            )
+            today = PAST_YEAR_END if year == PAST_YEAR else None
+            sheets = services.round_propose_all(round=round_, actor=actor, today=today)
+            services.round_review(round=round_, actor=actor)
+            services.round_publish(round=round_, actor=actor)
+            if year == PAST_YEAR:
+                _backdate_closed(year)
+            stdout.write(
+                f"  评价：{round_.name}已发布(截至{round_.as_of:%Y-%m-%d})，"
+                f"评分表 {sheets} 张。"
+            )
 
 
 def _finish_past_year(actor, stdout) -> None:
@@ -109,7 +134,11 @@ def _finish_past_year(actor, stdout) -> None:
         return
     projects = list(
         ExecutionProject.objects.filter(
-            year=PAST_YEAR, status=ExecutionProject.Status.ACTIVE
+            year=PAST_YEAR,
+            status__in=[
+                ExecutionProject.Status.ACTIVE,
+                ExecutionProject.Status.COMPLETED,
+            ],
         ).order_by("pk")
     )
     if not projects:
@@ -136,13 +165,20 @@ def _finish_past_year(actor, stdout) -> None:
                     liaison = liaison_for(step.department, liaisons)
                     work(step, liaison, step.order, again=step.return_count > 0)
                 workflows_services.step_approve(step=step, actor=actor)
+        # Its 通报 went out with the year's bulletin: the project is 已闭环.
+        for bulletin in Step.objects.filter(project=project, actor="office").exclude(
+            status=Step.Status.APPROVED
+        ):
+            workflows_services.step_office_done(
+                step=bulletin, actor=actor, reason=f"{PAST_YEAR}年度评价通报已印发"
+            )
         backdate(project, PAST_YEAR_END)
     completed = ExecutionProject.objects.filter(
-        pk__in=[p.pk for p in projects], status=ExecutionProject.Status.COMPLETED
+        pk__in=[p.pk for p in projects], status=ExecutionProject.Status.CLOSED
     ).count()
     stdout.write(
         f"  评价：{PAST_YEAR}年度评价发布后，办结该年度未完成项目 {completed} 个"
-        f"(回执已确认、步骤全部审核通过)。"
+        f"(回执已确认、步骤全部审核通过、通报已完成，已闭环)。"
     )
 
 

@@ -11,6 +11,12 @@ S = EvaluationRound.Status
 
 class ScoreFilter(django_filters.FilterSet):
     year = YearFilter(field_name="round__year", min_value=2000, max_value=2100)
+    quarter = django_filters.TypedChoiceFilter(
+        field_name="round__quarter",
+        choices=[(q, q) for q in ("1", "2", "3", "4")],
+        coerce=int,
+        label="季度(1-4)",
+    )
     department = IdFilter(field_name="department_id")
     project = IdFilter(field_name="project_id")
     status = django_filters.ChoiceFilter(
@@ -19,7 +25,7 @@ class ScoreFilter(django_filters.FilterSet):
 
     class Meta:
         model = Evaluation
-        fields = ["year", "department", "project", "status"]
+        fields = ["year", "quarter", "department", "project", "status"]
 
     def filter_status(self, queryset, name, value):
         if value == "published":

@@ -4,6 +4,7 @@ Statuses change only through `evaluation.services` (one transition helper per
 status machine); the admin shows them read-only.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,29 @@ class ScoringStandard(models.Model):
     version = models.PositiveIntegerField("版本", default=1)
     name = models.CharField("名称", max_length=100)
     is_current = models.BooleanField("当前版本", default=True)
+    # 评定等次 → mark: 基点 + share × (高点 − 基点). 合格 = 基点, 优秀 = 高点.
+    excellent_share = models.DecimalField(
+        "优秀取高点比例",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    good_share = models.DecimalField(
+        "良好取高点比例",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="0.5 表示良好得基点与高点的中间值",
+    )
+    pass_share = models.DecimalField(
+        "合格取高点比例",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
     note = models.TextField("修订说明", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,6 +153,9 @@ class DeductionRule(models.Model):
         WARNING = "warning", "每张警示单"
         OVERDUE_DAY = "overdue_day", "每逾期一个工作日"
         RETURN = "return", "每退回一次"
+        RECEIPT_DAY = "receipt_day", "回执每迟一个工作日(含未确认)"
+        ASSIGNMENT = "assignment", "每张交办单逾期办结或未办结"
+        REPORT_RETURN = "report_return", "落实表每被退回一次"
 
     standard = models.ForeignKey(
         ScoringStandard, on_delete=models.CASCADE, related_name="rules"
@@ -175,6 +202,8 @@ class EvaluationRound(models.Model):
     quarter = models.PositiveSmallIntegerField(
         "期间", choices=Quarter.choices, default=Quarter.YEAR
     )
+    # 截至日期: the day the round counts up to (set when sheets are proposed).
+    as_of = models.DateField("截至日期", null=True, blank=True)
     name = models.CharField("名称", max_length=100)
     standards = models.ManyToManyField(
         ScoringStandard, related_name="rounds", verbose_name="所用评分标准"
@@ -250,6 +279,19 @@ class EvaluationRound(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in (self.Status.PUBLISHED, self.Status.SUPERSEDED)
+
+    @property
+    def period_end(self):
+        """The last day of the round's period (a quarter's, or the year's)."""
+        if self.quarter:
+            month = self.quarter * 3
+            first_next = (
+                datetime.date(self.year + 1, 1, 1)
+                if month == 12
+                else datetime.date(self.year, month + 1, 1)
+            )
+            return first_next - datetime.timedelta(days=1)
+        return datetime.date(self.year, 12, 31)
 
     @property
     def period_label(self) -> str:
@@ -382,6 +424,9 @@ class Deduction(models.Model):
         OVERDUE = "overdue", "逾期"
         RETURN = "return", "退回"
         INDICATOR = "indicator", "关键指标未达成"
+        RECEIPT = "receipt", "回执迟确认"
+        ASSIGNMENT = "assignment", "交办单未按期办结"
+        REPORT_RETURN = "report_return", "落实表被退回"
 
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, related_name="deductions"

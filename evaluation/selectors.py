@@ -19,17 +19,19 @@ from evaluation.models import (
     Deduction,
     Evaluation,
     EvaluationRound,
+    GradeThreshold,
     PeerRating,
     StepScore,
 )
 from evaluation.services.peer import RATES
-from evaluation.services.rounds import department_scores, peer_averages
+from evaluation.services.rounds import department_scores, grade_for, peer_averages
 from org.models import Department
 from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
 
 S = EvaluationRound.Status
+WITHDRAWN = "withdrawn"  # ExecutionProject.Status.WITHDRAWN
 RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
 
 
@@ -48,9 +50,10 @@ def round_get(*, user, pk: int) -> EvaluationRound:
 
 
 def _scoped_sheets(*, user, include_superseded: bool = False):
+    # A withdrawn project leaves scores and rankings.
     qs = Evaluation.objects.select_related(
         "round", "project__regulation", "department", "standard"
-    )
+    ).exclude(project__status=WITHDRAWN)
     if is_office(user):
         if not include_superseded:
             qs = qs.exclude(round__status=S.SUPERSEDED)
@@ -131,7 +134,10 @@ def ranking_rows(
     """
     peer = peer_averages(round_) if round_ is not None else {}
     weight = round_.peer_weight if round_ is not None else Decimal(0)
-    scores = department_scores(evaluations, peer=peer, weight=weight)
+    scores = department_scores(
+        evaluations.exclude(project__status=WITHDRAWN), peer=peer, weight=weight
+    )
+    thresholds = list(GradeThreshold.objects.order_by("-min_score"))
     departments = {
         d.pk: d
         for d in Department.objects.filter(
@@ -152,6 +158,7 @@ def ranking_rows(
                 "kind": department.kind,
                 "kind_label": department.get_kind_display(),
                 "total": row["score"],
+                "grade": grade_for(row["score"], thresholds),
                 "execution": row["execution"],
                 "peer": row["peer"],
                 "points": row["sum_total"],
@@ -166,10 +173,10 @@ def ranking_rows(
     return result
 
 
-def rankings(*, year: int, kind: str | None = None) -> list[dict]:
-    """晾晒比学 for one year from its published whole-year round."""
+def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[dict]:
+    """晾晒比学 for one year (quarter 0) or one quarter, from its published round."""
     round_ = EvaluationRound.objects.filter(
-        year=year, quarter=0, status=S.PUBLISHED
+        year=year, quarter=quarter or 0, status=S.PUBLISHED
     ).first()
     if round_ is None:
         return []
@@ -246,7 +253,7 @@ def year_progress(*, year: int) -> list[dict]:
     """Approved steps / all steps of the year's projects, per flow and kind."""
     rows = (
         Step.objects.filter(project__year=year)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .values("project__flow", "department__kind")
         .annotate(
             total=Count("id"), done=Count("id", filter=Q(status=Step.Status.APPROVED))
@@ -270,7 +277,7 @@ def year_lights(*, year: int) -> dict:
     """Counts of green/yellow/red among the year's unfinished steps (one query)."""
     rows = (
         Step.objects.filter(project__year=year)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
         .values("light")
@@ -287,7 +294,7 @@ def top_overdue(*, year: int, limit: int = 10, user=None):
     qs = (
         Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
         .exclude(status=Step.Status.APPROVED)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
     )

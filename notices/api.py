@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import with_files
-from notices import selectors, services
+from notices import hooks, selectors, services
 from notices.models import ImplementationReport, Notice
 from org.models import Department
 from org.permissions import (
@@ -62,14 +62,24 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class AssignmentInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=["assignment", "warning", "notification"],
+        required=False,
+        default="assignment",
+        help_text="交办单 assignment (default), 警示单 warning or 告知单 notification",
+    )
     department = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.filter(is_active=True)
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, default="")
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     project = serializers.IntegerField(required=False, allow_null=True, default=None)
     step = serializers.IntegerField(required=False, allow_null=True, default=None)
+    problem = serializers.IntegerField(required=False, allow_null=True, default=None)
 
     def validate_due_on(self, value):
         if value is not None and value < timezone.localdate():
@@ -87,6 +97,23 @@ class AssignmentInSerializer(serializers.Serializer):
             if project is None:
                 raise serializers.ValidationError({"project": ["项目不存在。"]})
             attrs["project"] = project
+        if attrs.get("problem"):
+            problem = hooks.problem_get(attrs["problem"])
+            if problem is None:
+                raise serializers.ValidationError({"problem": ["问题不存在。"]})
+            attrs["problem"] = problem
+        if attrs["kind"] == "assignment" and attrs.get("department") is None:
+            raise serializers.ValidationError({"department": ["请选择接收单位。"]})
+        if attrs["kind"] != "assignment" and not (
+            attrs.get("step") or attrs.get("project") or attrs.get("problem")
+        ):
+            raise serializers.ValidationError(
+                {
+                    "step": [
+                        "警示单、告知单须指定步骤(step)、项目(project)或问题(problem)。"
+                    ]
+                }
+            )
         return attrs
 
 
@@ -154,7 +181,15 @@ class NoticeListCreate(generics.ListAPIView):
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notice = services.assignment_issue(actor=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        kind = values.pop("kind")
+        if kind == "assignment":
+            values.pop("problem", None)
+            notice = services.assignment_issue(actor=request.user, **values)
+        else:
+            notice = services.notice_issue_by_hand(
+                kind=kind, actor=request.user, **values
+            )
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from config.hooks import Hook
+
 log = logging.getLogger(__name__)
 
 REPORT_SUBMITTED = "report_submitted"  # notice_id, actor_id, on
@@ -38,3 +40,14 @@ def fire_on_commit(event: str, **kwargs) -> None:
                 log.exception("notices hook %s failed in %r", event, listener)
 
     transaction.on_commit(_call)
+
+
+# A hand-issued notice may be raised on an inspection problem (supervision, above
+# us): supervision registers the lookup, scoped to nothing (the caller checks
+# rights); the first non-None answer is the problem.
+problem_lookup = Hook("problem_lookup", arguments=("pk",))
+
+
+def problem_get(pk: int):
+    """The inspection problem with this id, or None."""
+    return next((p for p in problem_lookup(pk=pk) if p is not None), None)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/export/", views.register_export, name="register_export"),
     path("new/", views.assignment_new, name="assignment_new"),
+    path("hand/", views.hand_issue, name="hand_issue"),
     path("rules/", views.rules, name="rules"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_form, name="print"),

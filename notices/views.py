@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from config.pages import page_errors
 from config.tabular import xlsx_response
-from notices import selectors, services
+from notices import hooks, selectors, services
 from notices.forms import (
     AssignmentForm,
     RegisterFilterForm,
@@ -23,6 +23,7 @@ from notices.models import Notice
 from org.models import Role
 from org.permissions import office_required, role_required
 from org.selectors import can_act_for, department_of, is_office, role_of
+from workflows.models import ExecutionProject, Step
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 INBOX_TABS = {
@@ -253,6 +254,44 @@ def assignment_new(request):
             messages.success(request, f"交办单{notice.number}已签发。")
             return redirect("notices:detail", pk=notice.pk)
     return render(request, "notices/assignment_form.html", {"form": form})
+
+
+@office_required
+def hand_issue(request):
+    """A 警示单 / 告知单 / 交办单 by hand from a step or project page (POST)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    step = project = problem = None
+    step_id, project_id = request.POST.get("step"), request.POST.get("project")
+    problem_id = request.POST.get("problem")
+    if problem_id and problem_id.isdigit():
+        problem = hooks.problem_get(int(problem_id))
+    elif step_id and step_id.isdigit():
+        step = (
+            Step.objects.select_related("project", "department")
+            .filter(pk=int(step_id))
+            .first()
+        )
+    elif project_id and project_id.isdigit():
+        project = ExecutionProject.objects.filter(pk=int(project_id)).first()
+    back = request.POST.get("next") or "/"
+    if step is None and project is None and problem is None:
+        messages.error(request, "请指定步骤、项目或发现问题。")
+        return redirect(back if back.startswith("/") else "/")
+    with page_errors(request) as outcome:
+        notice = services.notice_issue_by_hand(
+            kind=request.POST.get("kind", ""),
+            actor=request.user,
+            title=request.POST.get("title", "")[:200],
+            body=request.POST.get("body", "")[:5000],
+            step=step,
+            project=project,
+            problem=problem,
+        )
+    if outcome.failed:
+        return redirect(back if back.startswith("/") else "/")
+    messages.success(request, f"{notice.get_kind_display()}{notice.number}已签发。")
+    return redirect("notices:detail", pk=notice.pk)
 
 
 @office_required

@@ -50,6 +50,17 @@ LEAD_RULES = [
     ("能上能下", "ZZB"),
     ("个人有关事项", "ZZB"),
 ]
+# Key regulations of the method (繁简分流: they take the seven-step flow).
+KEY_REGULATIONS = [
+    "农村基层组织工作条例",
+    "全面从严治党主体责任",
+    "推进法治建设第一责任人",
+    "问责条例",
+    "纪律处分条例",
+    "党内监督条例",
+    "党组工作条例",
+    "支部工作条例",
+]
 DEFAULT_LEAD = "QWB"  # 章程, 准则, 公文, 请示报告, 党内法规制度建设 ...
 
 PARTNER_POOLS = {
@@ -267,7 +278,10 @@ def _seed_leads(user, departments) -> int:
             ),
             leader_in_charge=LEADERS.get(code, ""),
             scope=scope,
-            default_flow=Flow.SIMPLE if index % 3 == 2 else Flow.GENERAL,
+            default_flow=services.flow_by_rule(
+                partner_count=len(partners),
+                is_key=any(key in regulation.title for key in KEY_REGULATIONS),
+            ),
         )
         created += 1
     return created

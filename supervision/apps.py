@@ -16,6 +16,7 @@ class SupervisionConfig(AppConfig):
         # Accepting the 落实表 of a problem's 交办单 rectifies the problem;
         # notices (below us) calls back through its hook registry.
         from notices import hooks
+        from supervision import selectors
         from supervision.services import rectification
 
         hooks.connect(
@@ -24,3 +25,5 @@ class SupervisionConfig(AppConfig):
         hooks.connect(
             hooks.REPORT_ACCEPTED, rectification.problem_rectify_for_assignment
         )
+        # A hand-issued 警示单/告知单 on a problem finds it through this lookup.
+        hooks.problem_lookup.register(selectors.problem_for_notice)

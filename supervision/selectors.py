@@ -269,3 +269,12 @@ def duty_get(*, user, pk: int):
     if duty is None:
         raise Http404("事项不存在")
     return duty
+
+
+def problem_for_notice(*, pk: int) -> Problem | None:
+    """A problem for a hand-issued notice (notices.hooks.problem_lookup)."""
+    return (
+        Problem.objects.select_related("inspection__department", "inspection__project")
+        .filter(pk=pk)
+        .first()
+    )

@@ -13,7 +13,7 @@ from config.filters import MAX_ID, query_int
 from config.tabular import xlsx_response
 from org.models import Role
 from org.permissions import role_required
-from org.selectors import can_act_for, role_of
+from org.selectors import can_act_for, is_office, role_of
 from supervision import rates, selectors, services
 from supervision.forms import (
     AccountabilityForm,
@@ -97,6 +97,7 @@ def inspection_detail(request, pk):
             "inspection": inspection,
             "problems": problems,
             "may_record": _may_record(request.user),
+            "may_hand_notice": is_office(request.user),
             "problem_form": ProblemForm(),
             "status_form": ProblemStatusForm(),
             "accountabilities": inspection.department.accountabilities.filter(

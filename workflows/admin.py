@@ -49,6 +49,7 @@ class StepAdmin(admin.ModelAdmin):
         "submitted_at",
         "approved_at",
         "return_count",
+        "rating",  # given with the approval, through the service
     ]
     list_select_related = ["project__regulation", "department"]
 

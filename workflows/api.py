@@ -54,7 +54,9 @@ class StepSerializer(serializers.ModelSerializer):
             "code",
             "name",
             "order",
+            "actor",
             "status",
+            "rating",
             "starts_on",
             "due_on",
             "light",
@@ -214,7 +216,15 @@ class SubmitRequestSerializer(serializers.Serializer):
 
 
 class ApproveRequestSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True)
+    rating = serializers.ChoiceField(
+        choices=Step.Rating.choices, required=False, default=Step.Rating.PASS
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WithdrawRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField()
 
 
 class ReturnRequestSerializer(serializers.Serializer):
@@ -282,7 +292,10 @@ class StepApproveApi(_StepActionApi):
         step = self.step(request, pk)
         data = self.validated(ApproveRequestSerializer, request.data)
         services.step_approve(
-            step=step, actor=request.user, comment=data.get("comment", "")
+            step=step,
+            actor=request.user,
+            rating=data["rating"],
+            reason=data["reason"] or data["comment"],
         )
         return self.respond(request, pk)
 
@@ -294,3 +307,25 @@ class StepReturnApi(_StepActionApi):
         data = self.validated(ReturnRequestSerializer, request.data)
         services.step_return(step=step, actor=request.user, reason=data["reason"])
         return self.respond(request, pk)
+
+
+class ProjectWithdrawApi(APIView):
+    """POST projects/{id}/withdraw/: the office withdraws a project (撤销)."""
+
+    authentication_classes = API_AUTHENTICATION
+    permission_classes = [RoleHolders]
+
+    @extend_schema(request=WithdrawRequestSerializer, responses=ProjectDetailSerializer)
+    def post(self, request, pk):
+        project = selectors.project_list(user=request.user).filter(pk=pk).first()
+        if project is None:
+            raise Http404
+        data = WithdrawRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.project_withdraw(
+            project=project, actor=request.user, reason=data.validated_data["reason"]
+        )
+        project = selectors.project_list(user=request.user).get(pk=pk)
+        return Response(
+            ProjectDetailSerializer(project, context={"user": request.user}).data
+        )

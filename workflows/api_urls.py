@@ -7,6 +7,11 @@ urlpatterns = [
     path(
         "projects/<int:pk>/", api.ProjectDetailApi.as_view(), name="api-project-detail"
     ),
+    path(
+        "projects/<int:pk>/withdraw/",
+        api.ProjectWithdrawApi.as_view(),
+        name="api-project-withdraw",
+    ),
     path("steps/", api.StepListApi.as_view(), name="api-steps"),
     path("steps/<int:pk>/", api.StepDetailApi.as_view(), name="api-step-detail"),
     path(

@@ -41,6 +41,12 @@ RETURN_REASONS = [
     "评价报告缺少问题清单和整改措施，请完善。",
     "执行方案未明确责任分工和时间节点，请细化。",
 ]
+EXCELLENT_REASONS = [
+    "培训覆盖到全部村社书记，做法被市委组织部转发推广。",
+    "配套制度设计精细，被列为全市执规示范案例。",
+    "自评报告问题找得准、整改措施具体，可作为范本。",
+]
+WITHDRAW_REASON = "该法规已被新修订版本替代，本年度改按新法规发起执行项目。"
 # Start dates of the launch waves; row i of the lead list joins wave i % 5.
 WAVE_OFFSETS_DAYS = [265, 200, 120, 45, 8]
 
@@ -80,6 +86,29 @@ def _liaison_for(department, cache):
             )
     cache[department.pk] = user
     return user
+
+
+def _profile(department) -> int:
+    """A department's habit in the demo (stable across runs): 0 exemplary,
+    1 good, 2-4 to standard, 5 sloppy."""
+    return sum(map(ord, department.code)) % 6
+
+
+def _rating(step, n: int) -> tuple[str, str]:
+    """The office's rating of an approved step, by the department's habit."""
+    profile = _profile(step.department)
+    if profile == 0:
+        if n % 8 == 0:
+            return "excellent", EXCELLENT_REASONS[n % len(EXCELLENT_REASONS)]
+        return "good", ""
+    if profile == 1 and n % 2 == 0:
+        return "good", ""
+    return "pass", ""
+
+
+def _approve(step, office, n: int) -> None:
+    rating, reason = _rating(step, n)
+    services.step_approve(step=step, actor=office, rating=rating, reason=reason)
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -122,6 +151,15 @@ def seed(*, stdout) -> None:
         _play(project, index, office, liaisons, today)
         _backdate(project, today)
         projects.append(project)
+    # One project is withdrawn (撤销) with its reason: it leaves scores.
+    withdrawn = next(
+        (p for p in reversed(projects) if p.status == ExecutionProject.Status.ACTIVE),
+        None,
+    )
+    if withdrawn is not None:
+        services.project_withdraw(
+            project=withdrawn, actor=office, reason=WITHDRAW_REASON
+        )
     completed = ExecutionProject.objects.filter(
         year=year, status=ExecutionProject.Status.COMPLETED
     ).count()
@@ -144,12 +182,15 @@ def _play(project, index, office, liaisons, today) -> None:
     )
     for j, receipt in enumerate(receipts):
         department = receipt.department
-        if (index + j) % 7 == 6 and project.starts_on < today - timedelta(days=30):
+        sloppy = _profile(department) == 5
+        exemplary = _profile(department) in (0, 1)
+        never = sloppy or ((index + j) % 7 == 6 and not exemplary)
+        if never and project.starts_on < today - timedelta(days=30):
             continue  # this department never answered: everything goes red
         liaison = _liaison_for(department, liaisons)
-        if (index + j) % 4 != 3:
+        if exemplary or (index + j) % 4 != 3:
             services.receipt_confirm(receipt=receipt, actor=liaison)
-        lag_days = 7 * ((index + 2 * j) % 3)
+        lag_days = 0 if exemplary else 7 * ((index + 2 * j) % 3)
         while True:
             open_steps = list(
                 Step.objects.filter(
@@ -163,14 +204,14 @@ def _play(project, index, office, liaisons, today) -> None:
                 if step.due_on + timedelta(days=lag_days) > today:
                     continue
                 _work(step, liaison, index + j + step.order)
-                if (index + j + step.order) % 6 == 0:
+                if (index + j + step.order) % 6 == 0 and not exemplary:
                     services.step_return(
                         step=step,
                         actor=office,
                         reason=RETURN_REASONS[(index + step.order) % 5],
                     )
                     _work(step, liaison, 1, again=True)
-                services.step_approve(step=step, actor=office)
+                _approve(step, office, index + j + step.order)
                 done_any = True
             if not done_any:
                 break
@@ -223,22 +264,28 @@ def _backdate(project, today) -> None:
     Event.objects.filter(project=project, step__isnull=True, action="launch").update(
         created_at=launched
     )
-    for receipt in Receipt.objects.filter(project=project, confirmed_at__isnull=False):
-        late = (receipt.department_id % 3) == 0
+    for receipt in Receipt.objects.filter(
+        project=project, confirmed_at__isnull=False
+    ).select_related("department"):
+        late = (receipt.department_id % 3) == 0 and _profile(receipt.department) > 1
         moment = cap(_at(project.starts_on + timedelta(days=5 if late else 1), 11))
         Receipt.objects.filter(pk=receipt.pk).update(confirmed_at=moment)
         Event.objects.filter(
             project=project, department=receipt.department, action="receipt"
         ).update(created_at=moment)
     last_approval = None
-    steps = Step.objects.filter(project=project).prefetch_related("events")
+    steps = (
+        Step.objects.filter(project=project)
+        .select_related("department")
+        .prefetch_related("events")
+    )
     for step in steps:
         events = sorted(step.events.all(), key=lambda e: e.pk)
         if not events:
             continue
         opened = cap(_at(step.starts_on, 9))
         if step.status == Step.Status.APPROVED:
-            late_days = (step.pk % 3) * 2
+            late_days = 0 if _profile(step.department) < 2 else (step.pk % 3) * 2
             first_action = step.due_on - timedelta(days=3) + timedelta(days=late_days)
         else:
             first_action = min(step.due_on, today - timedelta(days=2))
@@ -254,14 +301,14 @@ def _backdate(project, today) -> None:
                 moment = cap(moment + timedelta(days=1))
                 if event.action == "submit":
                     fields["submitted_at"] = when
-                elif event.action == "approve":
+                elif event.action in ("approve", "office_done"):
                     fields["approved_at"] = when
                     last_approval = max(last_approval or when, when)
             Event.objects.filter(pk=event.pk).update(created_at=when)
         Step.objects.filter(pk=step.pk).update(**fields)
         step.evidence.update(submitted_at=fields.get("submitted_at", now))
     if last_approval is not None:
-        Event.objects.filter(project=project, action="complete").update(
+        Event.objects.filter(project=project, action__in=["complete", "close"]).update(
             created_at=last_approval
         )
         ExecutionProject.objects.filter(

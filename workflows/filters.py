@@ -5,8 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.filters import IdFilter, YearFilter
-from workflows.models import ExecutionProject, FlowTemplate, Step
+from workflows.models import Actor, ExecutionProject, FlowTemplate, Step
 
+FINISHED = [Step.Status.APPROVED, Step.Status.CANCELLED]
 LIGHT_CHOICES = [("green", "绿灯"), ("yellow", "黄灯"), ("red", "红灯")]
 
 
@@ -17,19 +18,26 @@ class StepFilter(django_filters.FilterSet):
     light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     code = django_filters.CharFilter(field_name="code")
+    actor = django_filters.ChoiceFilter(choices=Actor.choices)
 
     class Meta:
         model = Step
-        fields = ["project", "department", "status", "light", "overdue", "code"]
+        fields = [
+            "project",
+            "department",
+            "status",
+            "light",
+            "overdue",
+            "code",
+            "actor",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         overdue = {"due_on__lt": timezone.localdate()}
         if value:
-            return queryset.filter(**overdue).exclude(status=Step.Status.APPROVED)
+            return queryset.filter(**overdue).exclude(status__in=FINISHED)
         return queryset.exclude(
-            pk__in=queryset.filter(**overdue)
-            .exclude(status=Step.Status.APPROVED)
-            .values("pk")
+            pk__in=queryset.filter(**overdue).exclude(status__in=FINISHED).values("pk")
         )
 
 

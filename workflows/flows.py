@@ -125,6 +125,30 @@ DEFAULT_FLOWS = {
 }
 
 
+# 执行主体 of each default step, as the method tells it: the office launches and
+# circulates (通报); training and closure are the lead's; the rest are everyone's.
+DEFAULT_ACTORS = {
+    "general": {
+        "launch": "office",
+        "training": "lead",
+        "supporting_measures": "all",
+        "filing": "all",
+        "evaluation": "all",
+        "bulletin": "office",
+        "closure": "lead",
+    },
+    "simple": {
+        "launch": "office",
+        "implementation": "all",
+        "evaluation_closure": "lead",
+    },
+}
+
+
+def default_actor(flow_code: str, step_code: str) -> str:
+    return DEFAULT_ACTORS.get(flow_code, {}).get(step_code, "all")
+
+
 def seed_default_flows(flow_model, step_model) -> int:
     """Create the default flows and steps that do not exist yet.
 
@@ -132,6 +156,8 @@ def seed_default_flows(flow_model, step_model) -> int:
     Returns the number of step templates created.
     """
     created = 0
+    # The 0003 migration's historical model predates `actor` (0005 sets it).
+    has_actor = any(f.name == "actor" for f in step_model._meta.get_fields())
     for code, spec in DEFAULT_FLOWS.items():
         flow, _ = flow_model.objects.get_or_create(
             code=code,
@@ -141,6 +167,7 @@ def seed_default_flows(flow_model, step_model) -> int:
             continue  # the office owns this flow now; never overwrite its edits
         for order, row in enumerate(spec["steps"], start=1):
             step_code, name, days, parallel, kinds, base, high, text = row
+            extra = {"actor": default_actor(code, step_code)} if has_actor else {}
             step_model.objects.create(
                 flow=flow,
                 code=step_code,
@@ -152,6 +179,7 @@ def seed_default_flows(flow_model, step_model) -> int:
                 base_points=Decimal(base),
                 high_points=Decimal(high),
                 description=text,
+                **extra,
             )
             created += 1
     return created

@@ -8,7 +8,7 @@ from django.utils import timezone
 from config.widgets import DateInput
 from org.models import Department
 from regulations.models import Regulation
-from workflows.models import EVIDENCE_KINDS, CalendarDay, FlowTemplate
+from workflows.models import EVIDENCE_KINDS, Actor, CalendarDay, FlowTemplate
 
 
 class BootstrapMixin:
@@ -32,7 +32,12 @@ class LaunchForm(BootstrapMixin, forms.Form):
         ),
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    flow = forms.ChoiceField(label="流程", choices=FlowTemplate.Code.choices)
+    flow = forms.ChoiceField(
+        label="流程",
+        choices=[("", "按牵头执行部门清单(繁简分流)")] + FlowTemplate.Code.choices,
+        required=False,
+        help_text="留空则按清单中该法规的默认流程；清单未列明的按七步法",
+    )
     lead_department = forms.ModelChoiceField(
         label="牵头执行部门", queryset=Department.objects.filter(is_active=True)
     )
@@ -77,6 +82,13 @@ class ReturnForm(BootstrapMixin, forms.Form):
 class StepTemplateForm(BootstrapMixin, forms.Form):
     code = forms.SlugField(label="步骤代码(英文)", max_length=40)
     name = forms.CharField(label="步骤名称", max_length=50)
+    step_actor = forms.ChoiceField(
+        label="执行主体",
+        choices=Actor.choices,
+        initial=Actor.ALL,
+        help_text="区委办：每个项目一条，由区委办办理(执行发起、通报)；"
+        "牵头部门：仅牵头部门办理；牵头及配合部门：各单位分别办理",
+    )
     duration_days = forms.IntegerField(label="时限(工作日)", min_value=1, max_value=365)
     parallel = forms.BooleanField(label="可与上一步并行", required=False)
     evidence_kinds = forms.MultipleChoiceField(

@@ -47,6 +47,14 @@ class FlowTemplate(models.Model):
         return self.name
 
 
+class Actor(models.TextChoices):
+    """执行主体: who does a step (the method gives 执行发起 and 通报 to the office)."""
+
+    OFFICE = "office", "区委办"  # one row per project, owned by the office
+    LEAD = "lead", "牵头部门"  # the lead department alone
+    ALL = "all", "牵头及配合部门"  # the lead and every partner, one row each
+
+
 class StepTemplate(models.Model):
     """One step of a flow template. Launch copies these fields into each Step,
     so an edit applies to projects launched afterwards only."""
@@ -60,6 +68,9 @@ class StepTemplate(models.Model):
     code = models.CharField("步骤代码", max_length=40)
     name = models.CharField("步骤名称", max_length=50)
     order = models.PositiveSmallIntegerField("顺序")
+    actor = models.CharField(
+        "执行主体", max_length=10, choices=Actor.choices, default=Actor.ALL
+    )
     duration_days = models.PositiveSmallIntegerField("时限(工作日)", default=10)
     parallel = models.BooleanField("可与上一步并行", default=False)
     # e.g. ["document", "meeting_record", "training_roster", "filing_receipt", "text"]
@@ -94,9 +105,9 @@ class ExecutionProject(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "执行中"  # launched, steps under way
-        COMPLETED = "completed", "已完成"  # every step of every department approved
-        CLOSED = "closed", "已闭环"  # completed and every notice answered
-        CANCELLED = "cancelled", "已撤销"
+        COMPLETED = "completed", "已完成"  # departments' steps approved, 通报 pending
+        CLOSED = "closed", "已闭环"  # last step approved and its 通报 done
+        WITHDRAWN = "withdrawn", "已撤销"  # withdrawn by the office with a reason
 
     regulation = models.ForeignKey(
         "regulations.Regulation",
@@ -200,6 +211,14 @@ class Step(models.Model):
         SUBMITTED = "submitted", "待审核"  # evidence submitted, office to review
         RETURNED = "returned", "已退回"  # office returned it with a reason
         APPROVED = "approved", "已通过"  # office approved; counts as done
+        CANCELLED = "cancelled", "已取消"  # its project was withdrawn before it ended
+
+    class Rating(models.TextChoices):
+        """评定等次, given at approval; maps the mark between 基点 and 高点."""
+
+        EXCELLENT = "excellent", "优秀"
+        GOOD = "good", "良好"
+        PASS = "pass", "合格"
 
     project = models.ForeignKey(
         ExecutionProject,
@@ -220,6 +239,9 @@ class Step(models.Model):
     code = models.CharField("步骤代码", max_length=40)
     name = models.CharField("步骤名称", max_length=50)
     order = models.PositiveSmallIntegerField("顺序")
+    actor = models.CharField(
+        "执行主体", max_length=10, choices=Actor.choices, default=Actor.ALL
+    )
     parallel = models.BooleanField("可并行", default=False)
     duration_days = models.PositiveSmallIntegerField("时限(工作日)")
     evidence_kinds = models.JSONField(default=list, blank=True)
@@ -235,6 +257,9 @@ class Step(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     return_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    rating = models.CharField(
+        "评定等次", max_length=10, choices=Rating.choices, blank=True
+    )
     # Set by the notices escalation ladder (third warning): named in the bulletin.
     flagged_for_bulletin = models.BooleanField("列入通报", default=False)
 

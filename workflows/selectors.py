@@ -58,7 +58,10 @@ def light_case(prefix: str = "", *, today: datetime.date | None = None) -> Case:
     """red: late and not approved; yellow: due within N working days; else green."""
     today = today or timezone.localdate()
     return Case(
-        When(**{f"{prefix}status": Step.Status.APPROVED}, then=Value(GREEN)),
+        When(
+            **{f"{prefix}status__in": [Step.Status.APPROVED, Step.Status.CANCELLED]},
+            then=Value(GREEN),
+        ),
         When(**{f"{prefix}due_on__lt": today}, then=Value(RED)),
         When(**{f"{prefix}due_on__lte": yellow_until(today)}, then=Value(YELLOW)),
         default=Value(GREEN),
@@ -232,7 +235,7 @@ def inbox_for(*, user, today=None) -> dict:
         return {"receipts": Receipt.objects.none(), "steps": Step.objects.none()}
     receipts = (
         Receipt.objects.filter(department=department, confirmed_at__isnull=True)
-        .exclude(project__status=ExecutionProject.Status.CANCELLED)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .select_related("project__regulation")
         .order_by("due_on", "id")
     )

@@ -1,18 +1,11 @@
-"""Signals of the workflows app.
-
-`step_changed` is sent after the transaction that moved a step commits
-(kwargs: step_id, action, from_status, to_status, actor_id), so other apps can
-react (notify, rescore) without the workflows app importing them.
-"""
+"""Signal receivers of the workflows app (the working-day calendar cache)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from workflows import calendar
 from workflows.models import CalendarDay
-
-step_changed = Signal()
 
 
 @receiver(post_save, sender=CalendarDay)

@@ -12,9 +12,19 @@ urlpatterns = [
     path("launch/", views.launch_page, name="launch"),
     path("launch/bulk/", views.bulk_launch_page, name="bulk_launch"),
     path("projects/<int:pk>/", views.project_page, name="project"),
+    path(
+        "projects/<int:pk>/withdraw/",
+        views.project_withdraw_view,
+        name="project_withdraw",
+    ),
     path("steps/<int:pk>/", views.step_page, name="step"),
     path("steps/<int:pk>/submit/", views.step_submit_view, name="step_submit"),
     path("steps/<int:pk>/approve/", views.step_approve_view, name="step_approve"),
+    path(
+        "steps/<int:pk>/office-done/",
+        views.step_office_done_view,
+        name="step_office_done",
+    ),
     path("steps/<int:pk>/return/", views.step_return_view, name="step_return"),
     path(
         "receipts/<int:pk>/confirm/",

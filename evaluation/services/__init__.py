@@ -1,11 +1,14 @@
 """Writes of the evaluation app (see each module's docstrings)."""
 
 from evaluation.services.peer import RATES, peer_rate, round_set_peer_weight  # noqa: F401
-from evaluation.services.rounds import (  # noqa: F401
+from evaluation.services.propose import (  # noqa: F401
     FROZEN_MESSAGE,
+    evaluation_propose,
+    round_as_of,
+)
+from evaluation.services.rounds import (  # noqa: F401
     ROUND_MACHINE,
     department_scores,
-    evaluation_propose,
     grade_for,
     indicator_miss_record,
     mark_adjust,

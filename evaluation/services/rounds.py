@@ -2,7 +2,6 @@
 
 import datetime
 import logging
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,7 +13,6 @@ from config.statemachine import Move, StateMachine, register
 from evaluation.models import (
     Adjustment,
     CreditRecord,
-    Deduction,
     Evaluation,
     EvaluationRound,
     GradeThreshold,
@@ -23,13 +21,20 @@ from evaluation.models import (
     RoundEvent,
     StepScore,
 )
-from evaluation.services.scoring import q, score_step
+from evaluation.services.propose import (
+    evaluation_propose,
+    round_as_of,
+)
+from evaluation.services.propose import (
+    lock_editable as _lock_editable,
+)
+from evaluation.services.scoring import q
 from evaluation.services.standards import (
     grade_thresholds_ensure,
     standard_ensure_default,
 )
-from notices.models import Notice
-from workflows.models import Event, ExecutionProject, Step
+from workflows.models import ExecutionProject
+from workflows.services import bulletin_done_for_projects
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +68,6 @@ ROUND_MACHINE = register(
         refusal="评价轮次当前状态为“{status}”，不能变为“{target}”。",
         stale_message="评价轮次状态已被他人修改，请刷新后重试。",
     )
-)
-
-FROZEN_MESSAGE = (
-    "该评价轮次已发布，已冻结，不能修改；如需更正，请新建更正轮次并说明原因。"
 )
 
 
@@ -103,16 +104,6 @@ def _round_transition(
         expected=current,
         on_commit=lambda: logger.info("round %s: %s -> %s", round_.pk, current, target),
     )
-
-
-def _lock_editable(round_id: int) -> EvaluationRound:
-    """Lock the round row and refuse unless it is a draft (frozen once published)."""
-    round_ = EvaluationRound.objects.select_for_update().get(pk=round_id)
-    if round_.is_frozen:
-        raise DomainError(FROZEN_MESSAGE, code="frozen")
-    if round_.status != S.DRAFT:
-        raise DomainError("该评价轮次已复核，请先退回草稿再修改。", code="frozen")
-    return round_
 
 
 @transaction.atomic
@@ -173,192 +164,28 @@ def round_create(
     return round_
 
 
-def _standard_for(round_: EvaluationRound, flow_code: str, cache: dict):
-    if flow_code not in cache:
-        standard = round_.standards.filter(flow_code=flow_code).first()
-        if standard is None:
-            standard = standard_ensure_default(flow_code=flow_code)
-            round_.standards.add(standard)
-        cache[flow_code] = (
-            standard,
-            {s.code: s for s in standard.steps.all()},
-            {r.kind: r for r in standard.rules.all()},
-            list(standard.indicators.all()),
-        )
-    return cache[flow_code]
-
-
-@transaction.atomic
-def evaluation_propose(
-    *,
-    round: EvaluationRound,  # noqa: A002 - the users' word
-    project,
-    actor=None,
-    today: datetime.date | None = None,
-    _standards: dict | None = None,
-) -> list[Evaluation]:
-    """Propose every department's score sheet for `project` from its record.
-
-    Lines adjusted by the office keep their final mark; everything else (proposed
-    marks, deductions, totals) is recomputed.
-    Side effects: creates/updates Evaluation, StepScore, Deduction rows.
-    """
-    round_ = _lock_editable(round.pk)
-    if project.year != round_.year:
-        raise DomainError("项目年度与评价轮次年度不一致。")
-    today = today or timezone.localdate()
-    standard, std_steps, rules, indicators = _standard_for(
-        round_, project.flow, _standards if _standards is not None else {}
-    )
-    indicators_by_code = defaultdict(list)
-    for indicator in indicators:
-        indicators_by_code[indicator.step_code].append(indicator)
-
-    steps = list(
-        Step.objects.filter(project=project).order_by("department_id", "order")
-    )
-    step_ids = [s.pk for s in steps]
-    warnings = defaultdict(list)
-    for notice in Notice.objects.filter(
-        kind=Notice.Kind.WARNING, step_id__in=step_ids
-    ).order_by("created_at", "id"):
-        warnings[notice.step_id].append(notice)
-    returns = defaultdict(list)
-    approvals = {}
-    for event in Event.objects.filter(step_id__in=step_ids).order_by(
-        "created_at", "id"
-    ):
-        if event.to_status == Step.Status.RETURNED:
-            returns[event.step_id].append(event.pk)
-        elif event.to_status == Step.Status.APPROVED:
-            approvals[event.step_id] = event.pk
-
-    existing = {
-        e.department_id: e
-        for e in Evaluation.objects.filter(round=round_, project=project)
-    }
-    adjusted = {
-        (line.evaluation_id, line.step_id): line.final
-        for line in StepScore.objects.filter(
-            evaluation__in=existing.values(), adjustments__isnull=False
-        ).distinct()
-    }
-    # A correction round starts from the corrected round's adjustments: each is
-    # carried over as an adjustment of its own, naming where it came from.
-    carried = {}
-    if round_.corrects_id:
-        for adj in (
-            Adjustment.objects.filter(
-                step_score__evaluation__round_id=round_.corrects_id,
-                step_score__evaluation__project=project,
-            )
-            .select_related("step_score__evaluation")
-            .order_by("created_at", "id")
-        ):
-            key = (adj.step_score.evaluation.department_id, adj.step_score.step_id)
-            carried[key] = adj  # the last adjustment wins
-    misses = defaultdict(set)
-    for miss in KeyIndicatorMiss.objects.filter(evaluation__in=existing.values()):
-        misses[miss.evaluation_id].add(miss.indicator_id)
-
-    by_department = defaultdict(list)
-    for step in steps:
-        by_department[step.department_id].append(step)
-
-    sheets = []
-    for department_id, dept_steps in by_department.items():
-        sheet = existing.get(department_id)
-        if sheet is None:
-            sheet = Evaluation.objects.create(
-                round=round_,
-                project=project,
-                department_id=department_id,
-                standard=standard,
-            )
-        else:
-            sheet.standard = standard
-            Deduction.objects.filter(evaluation=sheet).delete()
-        old_lines = {line.step_id: line for line in sheet.steps.all()}
-        deductions = []
-        totals = {"proposed": Decimal(0), "final": Decimal(0), "max": Decimal(0)}
-        warning_count = overdue_days = 0
-        for step in dept_steps:
-            std = std_steps.get(step.code)
-            base = std.base_points if std else step.base_points
-            high = std.high_points if std else step.high_points
-            result = score_step(
-                step,
-                base=base,
-                high=high,
-                rules=rules,
-                indicators=indicators_by_code.get(step.code, []),
-                missed_indicator_ids=misses.get(sheet.pk, set()),
-                warnings=warnings.get(step.pk, []),
-                return_event_ids=returns.get(step.pk, []),
-                approve_event_id=approvals.get(step.pk),
-                today=today,
-            )
-            final = adjusted.get((sheet.pk, step.pk), result.proposed)
-            line = old_lines.get(step.pk) or StepScore(evaluation=sheet, step=step)
-            carry = carried.get((department_id, step.pk)) if line.pk is None else None
-            if carry is not None:
-                final = min(carry.new_points, result.high)
-            line.code, line.name, line.order = step.code, step.name, step.order
-            line.base_points, line.high_points = result.base, result.high
-            line.proposed, line.final = result.proposed, final
-            line.explanation = result.explanation
-            line.save()
-            if carry is not None:
-                Adjustment.objects.create(
-                    step_score=line,
-                    actor=actor,
-                    old_points=result.proposed,
-                    new_points=final,
-                    reason=f"沿用被更正轮次的调整：{carry.reason}",
-                )
-            for ln in result.lines:
-                deductions.append(
-                    Deduction(
-                        evaluation=sheet,
-                        step_score=line,
-                        kind=ln.kind,
-                        reason=f"{step.name}：{ln.reason}",
-                        points=ln.points,
-                        source_event_id=ln.event_id,
-                        source_notice_id=ln.notice_id,
-                    )
-                )
-            totals["proposed"] += result.proposed
-            totals["final"] += final
-            totals["max"] += result.high
-            warning_count += result.warnings
-            overdue_days += result.overdue_days
-        Deduction.objects.bulk_create(deductions)
-        sheet.is_lead = department_id == project.lead_department_id
-        sheet.proposed_total = q(totals["proposed"])
-        sheet.total = q(totals["final"])
-        sheet.max_total = q(totals["max"])
-        sheet.warnings = warning_count
-        sheet.overdue_days = overdue_days
-        sheet.save()
-        sheets.append(sheet)
-    return sheets
-
-
 def round_propose_all(
     *, round: EvaluationRound, actor=None, today: datetime.date | None = None
 ) -> int:  # noqa: A002
-    """Propose sheets for every (not cancelled) project of the round's year.
+    """Propose sheets for every (not withdrawn) project of the round's year, as
+    of the round's as-of date (the period's last day, or today if earlier).
 
-    Side effects: as evaluation_propose, per project. Returns the number of sheets.
+    Side effects: the round's `as_of`; as evaluation_propose, per project; the
+    sheets of withdrawn projects removed. Returns the number of sheets.
     """
     projects = ExecutionProject.objects.filter(year=round.year).exclude(
-        status=ExecutionProject.Status.CANCELLED
+        status=ExecutionProject.Status.WITHDRAWN
     )
     cache: dict = {}
     count = 0
     with transaction.atomic():
         _lock_editable(round.pk)
+        as_of = round_as_of(round, today=today)
+        EvaluationRound.objects.filter(pk=round.pk).update(as_of=as_of)
+        round.as_of = as_of
+        Evaluation.objects.filter(
+            round=round, project__status=ExecutionProject.Status.WITHDRAWN
+        ).delete()
         for project in projects:
             count += len(
                 evaluation_propose(
@@ -548,7 +375,9 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
     (a weighted average, so the number of projects neither helps nor hurts);
     the grade comes from the GradeThreshold rows. Quarterly rounds do not touch
     credit records (the year's round does).
-    Side effects: RoundEvents, CreditRecords, the corrected round superseded.
+    Side effects: RoundEvents, CreditRecords, the corrected round superseded;
+    the 通报 step of each covered project whose departments are done, and so
+    the project closed (workflows.bulletin_done_for_projects).
     """
     with transaction.atomic():
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
@@ -571,6 +400,14 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         )
         if round_.quarter == 0:
             _write_credit_records(round_)
+        # The round's bulletin is the 通报 of the projects it covers.
+        bulletin_done_for_projects(
+            project_ids=Evaluation.objects.filter(round=round_)
+            .values_list("project_id", flat=True)
+            .distinct(),
+            actor=actor,
+            reason=f"“{round_.name}”已发布通报",
+        )
     round.status = round_.status
     round.published_at = round_.published_at
     return round

@@ -21,6 +21,15 @@ DEFAULT_RULES = {
     DeductionRule.Kind.WARNING: (Decimal("1.00"), Decimal("3.00")),
     DeductionRule.Kind.OVERDUE_DAY: (Decimal("0.20"), Decimal("2.00")),
     DeductionRule.Kind.RETURN: (Decimal("0.50"), Decimal("1.50")),
+    DeductionRule.Kind.RECEIPT_DAY: (Decimal("0.20"), Decimal("1.00")),
+    DeductionRule.Kind.ASSIGNMENT: (Decimal("1.00"), Decimal("3.00")),
+    DeductionRule.Kind.REPORT_RETURN: (Decimal("0.50"), Decimal("1.50")),
+}
+# 评定等次 → the standard's field holding its share of (高点 − 基点).
+RATING_SHARE_FIELDS = {
+    "excellent": "excellent_share",
+    "good": "good_share",
+    "pass": "pass_share",
 }
 DEFAULT_INDICATORS = {
     "general": [
@@ -120,6 +129,9 @@ def _copy_as_new_version(standard: ScoringStandard, *, actor, note: str):
         name=standard.name,
         note=note,
         created_by=actor,
+        excellent_share=standard.excellent_share,
+        good_share=standard.good_share,
+        pass_share=standard.pass_share,
     )
     StandardStep.objects.bulk_create(
         StandardStep(
@@ -156,6 +168,7 @@ def standard_update(
     actor,
     steps: dict[str, tuple[Decimal, Decimal]] | None = None,
     rules: dict[str, tuple[Decimal, Decimal]] | None = None,
+    shares: dict[str, Decimal] | None = None,
     note: str = "",
 ) -> ScoringStandard:
     """Edit marks (code -> (base, high)) and rules (kind -> (points, cap)).
@@ -167,6 +180,10 @@ def standard_update(
     """
     steps = steps or {}
     rules = rules or {}
+    shares = shares or {}
+    for rating, share in shares.items():
+        if rating not in RATING_SHARE_FIELDS or not 0 <= Decimal(share) <= 1:
+            raise DomainError("评定等次的取值比例须在 0 到 1 之间。")
     for code, (base, high) in steps.items():
         if base < 0 or high < base:
             raise DomainError(f"步骤“{code}”的分值有误：须 0 ≤ 基点 ≤ 高点。")
@@ -183,6 +200,10 @@ def standard_update(
     elif note:
         target.note = note
         target.save(update_fields=["note"])
+    if shares:
+        for rating, share in shares.items():
+            setattr(target, RATING_SHARE_FIELDS[rating], Decimal(share))
+        target.save(update_fields=[RATING_SHARE_FIELDS[r] for r in shares])
     for code, (base, high) in steps.items():
         StandardStep.objects.filter(standard=target, code=code).update(
             base_points=base, high_points=high

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from evaluation import charts, selectors
-from evaluation.models import CreditRecord
+from evaluation.models import CreditRecord, EvaluationRound
 from evaluation.views.common import OFFICE_LEADER, READERS, _int
 from org.models import Department
 from org.permissions import role_required
@@ -18,7 +18,11 @@ def dashboard(request):
     year = _int(request.GET.get("year"), timezone.localdate().year)
     years = selectors.published_years()
     ranking_year = year if year in years else (years[0] if years else None)
-    ranking = selectors.rankings(year=ranking_year) if ranking_year else []
+    quarter = _int(request.GET.get("quarter"), 0)
+    quarter = quarter if quarter in (1, 2, 3, 4) else 0
+    ranking = (
+        selectors.rankings(year=ranking_year, quarter=quarter) if ranking_year else []
+    )
     by_kind = {}
     for row in ranking:
         by_kind.setdefault(row["kind_label"], []).append(row)
@@ -31,6 +35,8 @@ def dashboard(request):
         {
             "year": year,
             "ranking_year": ranking_year,
+            "quarter": quarter,
+            "quarter_label": EvaluationRound.Quarter(quarter).label,
             "ranking_top": {k: rows[:5] for k, rows in by_kind.items()},
             "lights": selectors.year_lights(year=year),
             "progress_svg": charts.bar_chart(
@@ -55,14 +61,22 @@ def dashboard(request):
 def rankings(request):
     years = selectors.published_years()
     year = _int(request.GET.get("year"), years[0] if years else None)
-    rows = selectors.rankings(year=year) if year else []
+    quarter = _int(request.GET.get("quarter"), 0)
+    quarter = quarter if quarter in (0, 1, 2, 3, 4) else 0
+    rows = selectors.rankings(year=year, quarter=quarter) if year else []
     by_kind = {}
     for row in rows:
         by_kind.setdefault(row["kind_label"], []).append(row)
     return render(
         request,
         "evaluation/rankings.html",
-        {"years": years, "year": year, "by_kind": by_kind},
+        {
+            "years": years,
+            "year": year,
+            "quarter": quarter,
+            "quarters": EvaluationRound.Quarter.choices,
+            "by_kind": by_kind,
+        },
     )
 
 

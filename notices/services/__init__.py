@@ -18,6 +18,7 @@ from notices.services.delivery import (
     notice_deliver,
     sweep_undelivered,
 )
+from notices.services.hand import notice_issue_by_hand
 from notices.services.issue import (
     assignment_issue,
     delivery_schedule,
@@ -40,6 +41,7 @@ __all__ = [
     "notice_confirm_many",
     "notice_create",
     "notice_deliver",
+    "notice_issue_by_hand",
     "notification_confirm_for_receipt",
     "notification_send_for_launch",
     "number_allocate",

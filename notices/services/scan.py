@@ -22,7 +22,7 @@ from notices.models import Notice, NoticeRule
 from notices.services.issue import notice_create
 from notices.services.rules import rule_current
 from workflows.calendar import add_working_days, working_days_between
-from workflows.models import ExecutionProject, Receipt, Step
+from workflows.models import Actor, ExecutionProject, Receipt, Step
 from workflows.services import step_flag_for_bulletin
 
 K = Notice.Kind
@@ -34,6 +34,16 @@ LEVEL_NAMES = {1: "第一次", 2: "第二次", 3: "第三次"}
 def _step_statuses():
     # Steps the department can act on; a submitted step waits for the office.
     return [Step.Status.OPEN, Step.Status.RETURNED]
+
+
+def _department_steps(**filters):
+    """Steps a department owes: not the office's own (执行发起, 通报), not in a
+    withdrawn project (its steps are cancelled anyway)."""
+    return (
+        Step.objects.filter(status__in=_step_statuses(), **filters)
+        .exclude(actor=Actor.OFFICE)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
+    )
 
 
 def _warning_levels(qs, relation: str):
@@ -98,9 +108,7 @@ def _scan_reminders(rule, today, counts):
     horizon = add_working_days(today, rule.reminder_days_before)
     already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
     steps = (
-        Step.objects.filter(
-            due_on__gte=today, due_on__lte=horizon, status__in=_step_statuses()
-        )
+        _department_steps(due_on__gte=today, due_on__lte=horizon)
         .filter(~Exists(already))
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
@@ -152,9 +160,7 @@ def _raise_warning(*, rule, today, counts, level, department, title, body, **sub
 
 
 def _scan_overdue_steps(rule, today, counts):
-    steps = _warning_levels(
-        Step.objects.filter(due_on__lt=today, status__in=_step_statuses()), "notices"
-    )
+    steps = _warning_levels(_department_steps(due_on__lt=today), "notices")
     steps = (
         steps.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
         .select_related(

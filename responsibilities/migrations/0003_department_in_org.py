@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     every other app's foreign keys point at org."""
 
     dependencies = [
-        ("workflows", "0004_department_in_org"),
+        ("workflows", "0006_department_in_org"),
         ("notices", "0004_department_in_org"),
         ("evaluation", "0005_department_in_org"),
         ("supervision", "0007_department_in_org"),

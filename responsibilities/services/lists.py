@@ -245,3 +245,12 @@ def responsibility_carry_to_revision(*, old, new, user) -> int:
         row._change_reason = "法规修订，转至新版本"
         row.save(update_fields=["regulation", "updated_at"])
     return len(rows)
+
+
+def flow_by_rule(*, partner_count: int, is_key: bool) -> str:
+    """繁简分流's default: 七步法 where several departments share a regulation (the
+    lead and at least two partners) or it is a key regulation; 三步法 otherwise.
+    The lead list keeps the result as data (`default_flow`), editable per row."""
+    if is_key or partner_count >= 2:
+        return ResponsibilityList.Flow.GENERAL
+    return ResponsibilityList.Flow.SIMPLE

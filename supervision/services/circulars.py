@@ -29,8 +29,8 @@ from supervision.models import (
     Inspection,
 )
 from workflows.calendar import add_working_days
-from workflows.models import Step
-from workflows.services import step_approve
+from workflows.models import Actor, Step
+from workflows.services import bulletin_done_for_projects
 
 C = Circular.Status
 K = Circular.Kind
@@ -221,31 +221,23 @@ def circular_recipients(circular: Circular):
     return circular.departments.filter(is_active=True).order_by("sort_order", "code")
 
 
-def circular_issued_complete_bulletin_steps(*, projects, actor, circular) -> dict:
-    """SEAM (issue 9 / branch `method`): issuing a 评价通报 completes the 通报
-    (`bulletin`) step of each project it covers.
-
-    Against today's Step model the office can only approve a step whose
-    evidence was submitted, so: submitted `bulletin` steps are approved through
-    workflows.services.step_approve (which completes the project when it was
-    the last step); approved ones are left; the others are returned as
-    `waiting`. With branch `method` the 通报 step's actor is the office: this
-    one function should then complete those steps through the office-step
-    service instead. Side effects: the approvals' Events.
-    """
-    steps = (
-        Step.objects.filter(project__in=projects, code="bulletin")
-        .select_related("project")
-        .order_by("project_id", "department_id")
+def circular_issued_complete_bulletin_steps(*, project_ids, actor, circular) -> dict:
+    """Issuing a 评价通报 does the office's 通报 step of each covered project
+    whose department steps are all approved, and the project closes
+    (workflows.services.bulletin_done_for_projects; a round's publication did
+    the same for what was complete then). Projects still under way keep their
+    通报 open for a later circular. Side effects: office steps approved,
+    projects closed, Event rows."""
+    project_ids = list(project_ids)
+    closed = bulletin_done_for_projects(
+        project_ids=project_ids, actor=actor, reason=f"已印发{circular.number}"
     )
-    done, waiting = [], []
-    for step in steps:
-        if step.status == Step.Status.SUBMITTED:
-            step_approve(step=step, actor=actor, comment=f"已印发{circular.number}")
-            done.append(step.pk)
-        elif step.status != Step.Status.APPROVED:
-            waiting.append(step.pk)
-    return {"completed": done, "waiting": waiting}
+    steps = Step.objects.filter(
+        project_id__in=project_ids, code="bulletin", actor=Actor.OFFICE
+    ).values_list("pk", "status")
+    done = [pk for pk, status in steps if status == Step.Status.APPROVED]
+    waiting = [pk for pk, status in steps if status != Step.Status.APPROVED]
+    return {"completed": done, "waiting": waiting, "closed": closed}
 
 
 @transaction.atomic
@@ -301,6 +293,6 @@ def circular_issue(
             .distinct()
         )
         circular_issued_complete_bulletin_steps(
-            projects=list(projects), actor=actor, circular=circular
+            project_ids=list(projects), actor=actor, circular=circular
         )
     return circular

@@ -9,8 +9,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _first_open_step(project, department):
-    return Step.objects.get(
-        project=project, department=department, status=Step.Status.OPEN
+    return (
+        Step.objects.filter(
+            project=project, department=department, status=Step.Status.OPEN
+        )
+        .order_by("order")
+        .first()
     )
 
 
@@ -56,10 +60,17 @@ def test_step_upload_then_office_approves_and_next_step_opens(
     media_root,
     tmp_path,
 ):
-    # given an open first step of dept_a and a small file on disk
+    # given dept_a's training done, its parallel 配套 open (the last of the
+    # stage), and a small file on disk
+    from workflows import services
+
     project = launch_project()
+    training = Step.objects.get(project=project, department=dept_a, code="training")
+    services.step_submit(step=training, actor=liaison, text="已培训")
+    services.step_approve(step=training, actor=office_user)
     step = _first_open_step(project, dept_a)
-    next_step = Step.objects.get(project=project, department=dept_a, order=2)
+    assert step.code == "supporting_measures"
+    next_step = Step.objects.get(project=project, department=dept_a, code="filing")
     assert next_step.status == Step.Status.WAITING
     upload = tmp_path / "学习会议记录.txt"
     upload.write_text("2026年党组理论学习中心组学习记录", encoding="utf-8")

@@ -97,11 +97,12 @@ def test_office_cannot_write_through_the_api_either(api, office_user):
 def test_scores_liaison_sees_own_department_published_only(
     api, office_user, liaison, outsider, dept_a, dept_b
 ):
-    # given a published round covering A and B, and a 2027 draft for A
+    # given a published round covering A and B, and a 2025 draft for A (a
+    # past year: a round counts only what was due or done by its as-of date)
     _projects([dept_a, dept_b])
     _round(office_user)
-    _projects([dept_a], year=2027)
-    _round(office_user, year=2027, publish=False)
+    _projects([dept_a], year=2025)
+    _round(office_user, year=2025, publish=False)
 
     # when
     api.force_authenticate(liaison)
@@ -115,7 +116,7 @@ def test_scores_liaison_sees_own_department_published_only(
     assert [(s["department"], s["year"]) for s in own["results"]] == [(dept_a.pk, 2026)]
     assert other["count"] == 0
     assert [(s["department"], s["year"]) for s in office["results"]] == [
-        (dept_a.pk, 2027)
+        (dept_a.pk, 2025)
     ]
 
 

@@ -71,22 +71,23 @@ def test_demo_past_year_finished_after_frozen_round(office_user, settings, tmp_p
     demo._seed_past_year_projects(office_user, out)
     demo._seed_rounds(office_user, out)
     past = ExecutionProject.objects.filter(year=2025)
-    assert past.exclude(status=ExecutionProject.Status.COMPLETED).exists()
+    assert past.exclude(status=ExecutionProject.Status.CLOSED).exists()
     assert Receipt.objects.filter(project__year=2025, confirmed_at=None).exists()
     published = _round_snapshot()
     assert published[0] and published[1]
     # when the whole demo is seeded
     _seed_in_order()
-    # then every 2025 project is completed, all steps approved, all receipts
-    # confirmed, through the services (events) and dated within 2025
-    assert not past.exclude(status=ExecutionProject.Status.COMPLETED).exists()
+    # then every 2025 project is closed (已闭环: its 通报 done), all steps
+    # approved, all receipts confirmed, through the services (events) and
+    # dated within 2025
+    assert not past.exclude(status=ExecutionProject.Status.CLOSED).exists()
     assert past.filter(completed_at__lt=PAST_YEAR_END).count() == past.count()
     steps = Step.objects.filter(project__year=2025)
     assert not steps.exclude(status=Step.Status.APPROVED).exists()
     assert steps.filter(approved_at__lt=PAST_YEAR_END).count() == steps.count()
     assert not Receipt.objects.filter(project__year=2025, confirmed_at=None).exists()
     events = Event.objects.filter(project__year=2025)
-    assert events.filter(action="complete").count() == past.count()
+    assert events.filter(action="close").count() == past.count()
     assert not events.filter(created_at__gte=PAST_YEAR_END).exists()
     # and the published round still says what the record said at publication
     assert EvaluationRound.objects.get(year=2025, quarter=0).status == "published"

@@ -10,7 +10,7 @@ from workflows.models import Event, Step
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 3, 4)  # a Wednesday
+TODAY = datetime.date(2026, 3, 25)  # a Wednesday, after the approvals below
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def record(dept_a, dept_b, step_factory):
         code="filing",
         order=4,
         due_on=datetime.date(2026, 3, 2),
-        status=Step.Status.OPEN,  # not approved; 2 working days late by TODAY
+        status=Step.Status.OPEN,  # not approved; 17 working days late by TODAY
     )
     approved_on_time(project, dept_b, "launch", order=1)
     return {
@@ -89,8 +89,8 @@ def test_evaluation_propose_matches_rules_by_hand(office_user, record, dept_a, d
     #           capped 1.50; 4 warnings = 4.00 capped 3.00
     #           15 - 2.00 - 1.50 - 3.00             -> 8.50
     assert _line(sheet_a, record["measures"]).proposed == Decimal("8.50")
-    # filing: not approved, 2 days late: 15 - 0.40 = 14.60, then the missing key
-    #           indicator (zero) takes the rest     -> 0.00
+    # filing: not approved, 17 days late: 15 - 2.00 (cap) = 13.00, then the
+    #           missing key indicator (zero) takes the rest -> 0.00
     assert _line(sheet_a, record["filing"]).proposed == Decimal("0.00")
     # total 10 + 11.90 + 8.50 + 0 = 30.40 of 12 + 18 + 18 + 18 = 66
     assert sheet_a.total == Decimal("30.40")

@@ -11,8 +11,9 @@ from notices.models import Notice
 from supervision import services
 from supervision.models import Circular
 from tests import factories
-from tests.evaluation.conftest import approved_on_time, make_project
-from workflows.models import Step
+from workflows import services as workflow_services
+from workflows.flows import seed_default_flows
+from workflows.models import FlowTemplate, Step, StepTemplate
 
 pytestmark = pytest.mark.django_db
 
@@ -22,26 +23,58 @@ def town(db):
     return factories.DepartmentFactory(code="T1", name="新嘉街道", kind="town")
 
 
+def _own_steps_done(project, department, liaison, office_user):
+    """The department walks its own steps: submit, approve."""
+    while step := (
+        Step.objects.filter(project=project, department=department, status="open")
+        .order_by("order")
+        .first()
+    ):
+        workflow_services.step_submit(step=step, actor=liaison, text="已完成")
+        workflow_services.step_approve(step=step, actor=office_user)
+
+
 @pytest.fixture
-def round_with_bulletin_steps(office_user, dept_a, dept_b):
-    """A published 2026 round over two projects: A's 通报 step was submitted
-    (evidence in), B's is still open."""
-    steps = {}
-    for department, status in ((dept_a, Step.Status.SUBMITTED), (dept_b, "open")):
-        project = make_project(lead=department)
-        approved_on_time(project, department)
-        steps[department.code] = factories.StepFactory(
-            project=project,
-            department=department,
-            code="bulletin",
-            order=6,
-            status=status,
-            due_on=datetime.date(2026, 3, 20),
+def round_with_bulletin_steps(office_user, dept_a, liaison):
+    """A published 2026 round covering two projects of A: one was complete at
+    publication (its 通报 done then), the other finished its last step after
+    publication, so its office 通报 step still waits for the 评价通报."""
+    seed_default_flows(FlowTemplate, StepTemplate)
+
+    def launch(regulation_):
+        return workflow_services.project_launch(
+            regulation=regulation_,
+            year=2026,
+            lead_department=dept_a,
+            partner_departments=[],
+            flow_code="general",
+            starts_on=datetime.date(2026, 3, 2),
+            actor=office_user,
         )
+
+    early = launch(factories.RegulationFactory(title="中国共产党章程"))
+    late = launch(factories.RegulationFactory(title="中国共产党农村基层组织工作条例"))
+    _own_steps_done(early, dept_a, liaison, office_user)
+    first = (
+        Step.objects.filter(project=late, department=dept_a, status="open")
+        .order_by("order")
+        .first()
+    )
+    workflow_services.step_submit(step=first, actor=liaison, text="已完成")
+    workflow_services.step_approve(step=first, actor=office_user)
     round_ = evaluation.round_create(year=2026, actor=office_user)
-    evaluation.round_propose_all(round=round_, actor=office_user)
+    evaluation.round_propose_all(
+        round=round_, actor=office_user, today=datetime.date(2026, 12, 31)
+    )
     evaluation.round_review(round=round_, actor=office_user)
     evaluation.round_publish(round=round_, actor=office_user)
+    _own_steps_done(late, dept_a, liaison, office_user)
+    steps = {
+        name: Step.objects.get(project=project, code="bulletin", actor="office")
+        for name, project in (("A", early), ("B", late))
+    }
+    assert steps["A"].status == "approved"  # done by the round's publication
+    assert steps["B"].status != "approved"
     return round_, steps
 
 
@@ -76,10 +109,11 @@ def test_circular_evaluation_issued_numbered_delivered_and_completes_bulletin_st
     assert {n.department for n in notices} == {dept_a, town}
     assert set(issued.notices.all()) == set(notices)
     assert all(n.due_on and "请各单位对照整改" in n.body for n in notices)
-    steps["A"].refresh_from_db()
+    # and the covered project finished after publication has its 通报 done by
+    # the circular and is 已闭环
     steps["B"].refresh_from_db()
-    assert steps["A"].status == "approved"
-    assert steps["B"].status == "open"  # nothing submitted: left for the office step
+    assert steps["B"].status == "approved"
+    assert steps["B"].project.status == "closed"
 
 
 def test_circular_numbers_per_kind_and_year(

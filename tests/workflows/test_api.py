@@ -21,7 +21,7 @@ def project_a(launch):
 
 
 def _open_step(project, dept):
-    return Step.objects.get(project=project, department=dept, code="launch")
+    return Step.objects.get(project=project, department=dept, code="training")
 
 
 def test_api_projects_list_scoped_by_user(api, project_a, launch, liaison, outsider):
@@ -96,7 +96,8 @@ def test_api_project_launch_office_only(api, office_user, liaison, dept_a, dept_
     response = api.post("/api/v1/projects/", payload, format="json")
     # then
     assert response.status_code == 201
-    assert len(response.json()["steps"]) == 6
+    # 三步法: the office's 执行发起, the lead's two steps, the partner's one
+    assert len(response.json()["steps"]) == 4
     # and a duplicate or bad input is a 400, never a 500
     assert api.post("/api/v1/projects/", payload, format="json").status_code == 400
     bad = {**payload, "regulation": 999999, "starts_on": "not a date"}
@@ -138,7 +139,7 @@ def test_api_step_filters_light_and_overdue(api, office_user, launch, dept_a):
     assert [s["id"] for s in overdue] == [steps[0].pk]
     not_overdue = api.get(url + "&overdue=false").json()["results"]
     assert steps[0].pk not in {s["id"] for s in not_overdue}
-    assert len(not_overdue) == 6
+    assert len(not_overdue) == 4
     assert api.get(url + "&light=purple").status_code == 400
     assert api.get("/api/v1/steps/?project=abc").status_code == 400
 
@@ -310,3 +311,63 @@ def test_api_step_action_request_serializer_names_the_bad_field(
     assert response.status_code == 400
     assert field in response.json()
     assert Step.objects.get(pk=step.pk).status == step.status
+
+
+def test_api_approve_takes_rating_and_reason(
+    api, project_a, dept_a, liaison, office_user
+):
+    # given a submitted step
+    step = _open_step(project_a, dept_a)
+    api.force_authenticate(liaison)
+    assert (
+        api.post(f"/api/v1/steps/{step.pk}/submit/", {"text": "完成"}).status_code
+        == 200
+    )
+    api.force_authenticate(office_user)
+    url = f"/api/v1/steps/{step.pk}/approve/"
+    # when 优秀 without a reason, or a rating that does not exist
+    no_reason = api.post(url, {"rating": "excellent"}, format="json")
+    bad = api.post(url, {"rating": "superb"}, format="json")
+    # then 400s that change nothing
+    assert no_reason.status_code == 400 and bad.status_code == 400
+    # when with a reason
+    done = api.post(url, {"rating": "excellent", "reason": "经验推广"}, format="json")
+    # then
+    assert done.status_code == 200
+    assert (done.json()["rating"], done.json()["actor"]) == ("excellent", "lead")
+
+
+def test_api_steps_filter_by_actor(api, project_a, office_user):
+    api.force_authenticate(office_user)
+    body = api.get(f"/api/v1/steps/?project={project_a.pk}&actor=office").json()
+    assert sorted(s["code"] for s in body["results"]) == ["bulletin", "launch"]
+    assert api.get("/api/v1/steps/?actor=boss").status_code == 400
+
+
+def test_api_project_withdraw(api, project_a, liaison, office_user):
+    url = f"/api/v1/projects/{project_a.pk}/withdraw/"
+    # a liaison may not; the office must give a reason
+    api.force_authenticate(liaison)
+    assert api.post(url, {"reason": "x"}, format="json").status_code == 403
+    api.force_authenticate(office_user)
+    assert api.post(url, {}, format="json").status_code == 400
+    # when
+    response = api.post(url, {"reason": "法规已废止"}, format="json")
+    # then
+    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    again = api.post(url, {"reason": "再次"}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+
+
+def test_api_notice_post_hand_warning(api, project_a, dept_a, office_user, liaison):
+    step = _open_step(project_a, dept_a)
+    payload = {"kind": "warning", "step": step.pk, "title": "培训走过场"}
+    api.force_authenticate(liaison)
+    assert api.post("/api/v1/notices/", payload, format="json").status_code == 403
+    api.force_authenticate(office_user)
+    response = api.post("/api/v1/notices/", payload, format="json")
+    assert response.status_code == 201
+    assert response.json()["kind"] == "warning"
+    assert response.json()["department"] == dept_a.pk
+    missing = api.post("/api/v1/notices/", {"kind": "warning", "title": "x"})
+    assert missing.status_code == 400

@@ -29,7 +29,7 @@ def test_step_concurrent_approve_and_return_leave_one_result():
         starts_on=datetime.date(2026, 9, 1),
         actor=first,
     )
-    step = Step.objects.get(project=project, code="launch")
+    step = Step.objects.get(project=project, code="implementation")
     services.step_submit(step=step, actor=liaison, text="已完成")
     barrier = threading.Barrier(2)
     outcomes = []

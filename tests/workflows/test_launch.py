@@ -7,7 +7,7 @@ from notices.models import Notice
 from responsibilities.models import ResponsibilityList
 from tests.factories import DepartmentFactory, RegulationFactory, ResponsibilityFactory
 from workflows import calendar, services
-from workflows.models import Event, ExecutionProject, Receipt, Step, StepTemplate
+from workflows.models import Actor, Event, ExecutionProject, Receipt, Step, StepTemplate
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -24,20 +24,29 @@ def test_project_launch_creates_receipts_and_steps_with_deadlines(
     receipts = Receipt.objects.filter(project=project)
     assert {r.department_id for r in receipts} == {dept_a.pk, dept_b.pk}
     assert {r.due_on for r in receipts} == {D(2026, 9, 4)}
-    # and seven steps per department
+    # and the lead walks only its own steps of the seven: no office step
     steps = {s.code: s for s in project.steps.filter(department=dept_a)}
     assert list(steps) == [
-        "launch",
         "training",
         "supporting_measures",
         "filing",
         "evaluation",
-        "bulletin",
         "closure",
     ]
-    assert project.steps.filter(department=dept_b).count() == 7
-    # launch: 5 working days from Sep 1
-    assert steps["launch"].due_on == D(2026, 9, 8)
+    partner = [s.code for s in project.steps.filter(department=dept_b)]
+    assert partner == ["supporting_measures", "filing", "evaluation"]
+    # the office's 执行发起 and 通报: one row each, owned by the office
+    office_steps = project.steps.filter(actor=Actor.OFFICE)
+    assert sorted(office_steps.values_list("code", flat=True)) == [
+        "bulletin",
+        "launch",
+    ]
+    assert {s.department.kind for s in office_steps} == {"office"}
+    launch_step = office_steps.get(code="launch")
+    # launch: 5 working days from Sep 1, done by the launch itself
+    assert launch_step.due_on == D(2026, 9, 8)
+    assert launch_step.status == Step.Status.APPROVED
+    assert Event.objects.filter(step=launch_step, action="office_done").count() == 1
     # training counts from launch's planned end; supporting_measures runs in
     # parallel with training (same start)
     assert steps["training"].starts_on == D(2026, 9, 8)
@@ -47,12 +56,24 @@ def test_project_launch_creates_receipts_and_steps_with_deadlines(
     # Mid-Autumn and National Day: Oct 12 is 20 working days after Sep 8)
     assert steps["supporting_measures"].due_on == D(2026, 10, 12)
     assert steps["filing"].starts_on == D(2026, 10, 12)
+    # departments of a stage share its deadline
+    filing_dates = {s.due_on for s in project.steps.filter(code="filing")}
+    assert filing_dates == {steps["filing"].due_on}
     assert project.due_on == steps["closure"].due_on
-    # only the first step is open
-    assert steps["launch"].status == Step.Status.OPEN
-    assert {s.status for c, s in steps.items() if c != "launch"} == {"waiting"}
+    # each department's own first stage is open: the lead's training and
+    # measures, the partner's measures
+    opened = set(
+        project.steps.filter(status=Step.Status.OPEN).values_list(
+            "department_id", "code"
+        )
+    )
+    assert opened == {
+        (dept_a.pk, "training"),
+        (dept_a.pk, "supporting_measures"),
+        (dept_b.pk, "supporting_measures"),
+    }
     assert Event.objects.filter(project=project, action="launch").count() == 1
-    assert Event.objects.filter(project=project, action="open").count() == 2
+    assert Event.objects.filter(project=project, action="open").count() == 3
 
 
 def test_project_launch_sends_one_notification_per_department(launch):
@@ -82,8 +103,8 @@ def test_project_launch_template_edit_applies_to_later_projects_only(
     )
     second = launch(regulation=RegulationFactory())
     # then the running project keeps its copy, the new one uses the edit
-    old = first.steps.get(department=dept_a, code="launch")
-    new = second.steps.get(department=dept_a, code="launch")
+    old = first.steps.get(code="launch")
+    new = second.steps.get(code="launch")
     assert (old.duration_days, old.name) == (5, "执行发起")
     assert (new.duration_days, new.name) == (10, "执行发起(调整)")
 
@@ -104,7 +125,7 @@ def test_project_launch_2027_start_uses_monday_to_friday(launch, dept_a):
     # when
     project = launch(starts_on=D(2027, 1, 1), year=2027)
     # then launch (5 days) from Fri Jan 1 ends Fri Jan 8
-    step = project.steps.get(department=dept_a, code="launch")
+    step = project.steps.get(code="launch")
     assert step.due_on == D(2027, 1, 8)
 
 
@@ -138,13 +159,14 @@ def test_project_bulk_launch_creates_exactly_the_expected_steps(office_user):
     projects = services.project_bulk_launch(
         year=2026, starts_on=D(2026, 11, 2), actor=office_user
     )
-    # then: general with lead + partner = 2 x 7 steps, simple lead only = 3 steps
+    # then: general = 2 office rows + lead 5 + partner 3; simple = 1 office row
+    # + lead 2
     assert len(projects) == 2
     by_reg = {p.regulation_id: p for p in projects}
     assert by_reg[general.regulation_id].flow == "general"
-    assert by_reg[general.regulation_id].steps.count() == 14
+    assert by_reg[general.regulation_id].steps.count() == 10
     assert by_reg[simple.regulation_id].steps.count() == 3
-    assert Step.objects.count() == 14 + 3 + 3
+    assert Step.objects.count() == 10 + 3 + 3
     assert Receipt.objects.count() == 2 + 1 + 1
     # and a second run launches nothing more
     assert (
@@ -153,4 +175,4 @@ def test_project_bulk_launch_creates_exactly_the_expected_steps(office_user):
         )
         == []
     )
-    assert Step.objects.count() == 20
+    assert Step.objects.count() == 16

@@ -20,7 +20,7 @@ def project_a(launch):
 
 
 def _launch_step(project, dept):
-    return Step.objects.get(project=project, department=dept, code="launch")
+    return Step.objects.get(project=project, department=dept, code="training")
 
 
 def test_overview_page_lists_visible_projects(client, project_a, outsider, office_user):

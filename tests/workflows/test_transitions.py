@@ -9,13 +9,13 @@ from config.errors import DomainError, InvalidTransition, NotAllowed
 from tests.factories import make_user
 from workflows import services
 from workflows.models import Event, ExecutionProject, Receipt, Step
-from workflows.services.transitions import TRANSITIONS, _transition
+from workflows.services.transitions import STEP_MACHINE, _transition
 
 pytestmark = pytest.mark.django_db
 S = Step.Status
 
 
-def _step(project, dept, code="launch"):
+def _step(project, dept, code="training"):
     return Step.objects.get(project=project, department=dept, code=code)
 
 
@@ -26,15 +26,17 @@ def _submit(step, user, text="已完成"):
 def test_step_transitions_table_allows_exactly_the_documented_moves():
     # given / then: the allowed moves are data
     allowed = {
-        action: (sorted(sources), target)
-        for action, (_model, sources, target) in TRANSITIONS.items()
-        if action != "complete"
+        action: (sorted(move.sources), move.target)
+        for action, move in STEP_MACHINE.moves.items()
     }
+    unfinished = ["open", "returned", "submitted", "waiting"]
     assert allowed == {
         "open": (["waiting"], "open"),
         "submit": (["open", "returned"], "submitted"),
         "approve": (["submitted"], "approved"),
         "return": (["submitted"], "returned"),
+        "office_done": (unfinished, "approved"),
+        "cancel": (unfinished, "cancelled"),
     }
 
 
@@ -50,7 +52,10 @@ def test_step_transition_every_move_from_every_status(
     step = _step(project, dept_a)
     Step.objects.filter(pk=step.pk).update(status=status)
     step.refresh_from_db()
-    _model, sources, target = TRANSITIONS[action]
+    sources, target = (
+        STEP_MACHINE.moves[action].sources,
+        STEP_MACHINE.moves[action].target,
+    )
     events = Event.objects.filter(step=step).count()
     # when / then
     if status in sources:
@@ -74,14 +79,9 @@ def test_step_transition_every_move_from_every_status(
 def test_step_submit_approve_opens_next_stage_including_parallel(
     launch, dept_a, liaison, office_user
 ):
-    # given a launched general project
+    # given a launched general project: the launch did the office's 执行发起
     project = launch()
-    launch_step = _step(project, dept_a)
-    # when the liaison submits and the office approves
-    _submit(launch_step, liaison)
-    assert launch_step.status == S.SUBMITTED
-    services.step_approve(step=launch_step, actor=office_user)
-    # then training and the parallel supporting_measures open, filing waits
+    # then the lead's training and the parallel supporting_measures are open
     assert _step(project, dept_a, "training").status == S.OPEN
     assert _step(project, dept_a, "supporting_measures").status == S.OPEN
     assert _step(project, dept_a, "filing").status == S.WAITING
@@ -135,19 +135,20 @@ def test_step_approve_last_step_completes_project(
         starts_on=datetime.date(2026, 3, 2),
         actor=office_user,
     )
-    # when each step is submitted and approved in turn
-    for code in ["launch", "implementation", "evaluation_closure"]:
+    # when each of dept_a's steps is submitted and approved in turn
+    for code in ["implementation", "evaluation_closure"]:
         step = _step(project, dept_a, code)
         assert step.status == S.OPEN
         project.refresh_from_db()
         assert project.status == ExecutionProject.Status.ACTIVE
         _submit(step, liaison)
         services.step_approve(step=step, actor=office_user)
-    # then
+    # then: 三步法 has no 通报, so the last approval closes the project
     project.refresh_from_db()
-    assert project.status == ExecutionProject.Status.COMPLETED
+    assert project.status == ExecutionProject.Status.CLOSED
+    assert project.get_status_display() == "已闭环"
     assert project.completed_at is not None
-    assert Event.objects.filter(project=project, action="complete").count() == 1
+    assert Event.objects.filter(project=project, action="close").count() == 1
 
 
 def test_step_actions_refused_for_wrong_people(

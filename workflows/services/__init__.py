@@ -1,7 +1,14 @@
 """Writes of the workflows app (see each module for its side effects)."""
 
 from workflows.services.calendar_days import calendar_day_delete, calendar_day_set
+from workflows.services.closing import (
+    bulletin_done_for_projects,
+    project_settle,
+    project_withdraw,
+    step_office_done,
+)
 from workflows.services.launch import (
+    office_department_for,
     plan_steps,
     project_bulk_launch,
     project_bulk_launch_preview,
@@ -23,14 +30,24 @@ from workflows.services.templates import (
     step_template_move,
     step_template_update,
 )
-from workflows.services.transitions import ACTION_LABELS, TRANSITIONS
+from workflows.services.transitions import (
+    ACTION_LABELS,
+    PROJECT_MACHINE,
+    STEP_MACHINE,
+)
 
 __all__ = [
     "calendar_day_delete",
     "calendar_day_set",
     "ACTION_LABELS",
     "ALLOWED_EVIDENCE_EXTENSIONS",
-    "TRANSITIONS",
+    "PROJECT_MACHINE",
+    "STEP_MACHINE",
+    "bulletin_done_for_projects",
+    "project_settle",
+    "project_withdraw",
+    "step_office_done",
+    "office_department_for",
     "plan_steps",
     "project_bulk_launch",
     "project_bulk_launch_preview",

@@ -16,6 +16,7 @@ from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
 from workflows import calendar, hooks
 from workflows.models import (
+    Actor,
     Event,
     ExecutionProject,
     FlowTemplate,
@@ -71,6 +72,19 @@ def _check_actor(actor) -> None:
         raise NotAllowed("只有区委办工作人员可以发起执行项目。")
 
 
+def listed_flow(regulation: Regulation) -> str:
+    """繁简分流 as data: the flow the lead list gives the regulation (七步法 if
+    the list does not name one)."""
+    row = (
+        ResponsibilityList.objects.filter(
+            kind=ResponsibilityList.Kind.LEAD, regulation=regulation, is_active=True
+        )
+        .values_list("default_flow", flat=True)
+        .first()
+    )
+    return row or FlowTemplate.Code.GENERAL
+
+
 def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
     flow = FlowTemplate.objects.filter(code=flow_code).first()
     if flow is None:
@@ -79,6 +93,68 @@ def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
     if not templates:
         raise DomainError(f"流程“{flow.name}”还没有步骤，请先编辑流程模板。")
     return flow, templates
+
+
+def office_department_for(lead_department: Department) -> Department:
+    """The office (区委办) that owns a project: the nearest office above the lead
+    department in the tree, else the first active office."""
+    offices = list(
+        Department.objects.filter(kind=Department.Kind.OFFICE, is_active=True).order_by(
+            "sort_order", "id"
+        )
+    )
+    above = [d for d in offices if d.path and lead_department.path.startswith(d.path)]
+    if above:
+        return max(above, key=lambda d: len(d.path))
+    if offices:
+        return offices[0]
+    office, _ = Department.objects.get_or_create(
+        code="office", defaults={"name": "区委办", "kind": Department.Kind.OFFICE}
+    )
+    return office
+
+
+def _step_rows(*, project, plans, office, departments):
+    """One row per project for office steps (owned by the office); one row per
+    department for the others (`lead`: the lead alone; `all`: lead and partners).
+    Dates come from the stage, so every department of a stage shares them."""
+    lead = departments[0]
+    for plan in plans:
+        actor = plan.template.actor
+        if actor == Actor.OFFICE:
+            owners = [office]
+        elif actor == Actor.LEAD:
+            owners = [lead]
+        else:
+            owners = departments
+        for department in owners:
+            yield Step(
+                project=project,
+                department=department,
+                template=plan.template,
+                code=plan.template.code,
+                name=plan.template.name,
+                order=plan.template.order,
+                actor=actor,
+                parallel=plan.template.parallel and plan.stage > 0,
+                duration_days=plan.template.duration_days,
+                evidence_kinds=plan.template.evidence_kinds,
+                base_points=plan.template.base_points,
+                high_points=plan.template.high_points,
+                starts_on=plan.starts_on,
+                due_on=plan.due_on,
+            )
+
+
+def _first_steps(steps) -> list[Step]:
+    """Each department's own first stage (departments walk only their steps)."""
+    by_department: dict[int, list[Step]] = {}
+    for step in sorted(steps, key=lambda s: s.order):
+        by_department.setdefault(step.department_id, []).append(step)
+    first = []
+    for own in by_department.values():
+        first.extend(stages_of(own)[0])
+    return first
 
 
 def _launch(
@@ -122,36 +198,25 @@ def _launch(
         Receipt(project=project, department=department, due_on=receipt_due)
         for department in departments
     )
-    steps = Step.objects.bulk_create(
-        Step(
-            project=project,
-            department=department,
-            template=plan.template,
-            code=plan.template.code,
-            name=plan.template.name,
-            order=plan.template.order,
-            parallel=plan.template.parallel and plan.stage > 0,
-            duration_days=plan.template.duration_days,
-            evidence_kinds=plan.template.evidence_kinds,
-            base_points=plan.template.base_points,
-            high_points=plan.template.high_points,
-            starts_on=plan.starts_on,
-            due_on=plan.due_on,
-        )
-        for department in departments
-        for plan in plans
+    office = office_department_for(lead_department)
+    Step.objects.bulk_create(
+        _step_rows(project=project, plans=plans, office=office, departments=departments)
     )
-    first_stage = {plan.template.code for plan in plans if plan.stage == 0}
-    opened_at = timezone.now()
+    # Re-read: not every backend returns ids from a bulk insert.
+    steps = list(Step.objects.filter(project=project).order_by("order", "id"))
+    now = timezone.now()
+    # The launch is itself the office's 执行发起: done, with its event.
     for step in steps:
-        if step.code in first_stage:
-            if step.pk is None:  # backends without RETURNING on bulk insert
-                step = Step.objects.get(
-                    project=project, department=step.department, code=step.code
-                )
+        if step.actor == Actor.OFFICE and step.code == templates[0].code:
             _transition(
-                step, action="open", actor=actor, fields={"opened_at": opened_at}
+                step,
+                action="office_done",
+                actor=actor,
+                reason="项目发起即完成执行发起",
+                fields={"approved_at": now},
             )
+    for step in _first_steps(s for s in steps if s.actor != Actor.OFFICE):
+        _transition(step, action="open", actor=actor, fields={"opened_at": now})
     hooks.project_launched(project=project, actor=actor)
     return project
 
@@ -162,16 +227,18 @@ def project_launch(
     year: int,
     lead_department: Department,
     partner_departments=(),
-    flow_code: str,
+    flow_code: str = "",
     starts_on: datetime.date,
     actor,
 ) -> ExecutionProject:
-    """Launch one execution project.
+    """Launch one execution project (`flow_code` empty: the lead list's flow).
 
     Side effects: the project; one Receipt per department (lead and partners)
-    due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; each
-    department's steps copied from the flow template with working-day
-    deadlines; the first stage opened; Event rows; one 告知单 per department
+    due RECEIPT_DUE_WORKING_DAYS working days after `starts_on`; steps copied
+    from the flow template with working-day deadlines by stage: one office row
+    per office step (the first, 执行发起, approved at once), one row per
+    department for `lead`/`all` steps, each department's first own stage
+    opened; Event rows; one 告知单 per department
     (workflows.hooks.project_launched, filled in by notices).
     """
     _check_actor(actor)
@@ -187,7 +254,7 @@ def project_launch(
         raise DomainError("配合部门不能包含牵头执行部门。")
     if ExecutionProject.objects.filter(regulation=regulation, year=year).exists():
         raise DomainError(f"该法规{year}年度的执行项目已经发起，不能重复发起。")
-    flow, templates = _flow_templates(flow_code)
+    flow, templates = _flow_templates(flow_code or listed_flow(regulation))
     try:
         with transaction.atomic():
             return _launch(

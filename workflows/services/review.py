@@ -20,6 +20,7 @@ from workflows.models import (
     Receipt,
     Step,
 )
+from workflows.services.closing import project_settle
 from workflows.services.launch import stages_of
 from workflows.services.transitions import _transition
 
@@ -78,7 +79,7 @@ def step_submit(*, step: Step, actor, text: str = "", files=()) -> Evidence:
     Side effects: the receipt is confirmed if it was not yet (submitting shows
     the task arrived); the step moves to `submitted`; an Evidence row with its
     files, which are written under MEDIA_ROOT (never into the database); an
-    Event row; `step_changed` after commit. Bad files change nothing.
+    Event row. Bad files change nothing.
     """
     if not can_act_for(actor, step.department_id):
         raise NotAllowed("只有本单位联络员可以提交佐证材料。")
@@ -118,16 +119,33 @@ def step_submit(*, step: Step, actor, text: str = "", files=()) -> Evidence:
     return evidence
 
 
-def step_approve(*, step: Step, actor, comment: str = "") -> Step:
-    """The office approves submitted evidence.
+RATING_REASON_REQUIRED = "评定为“优秀”时必须填写理由。"
 
-    Side effects: the step moves to `approved`; when every step of its stage is
-    approved, the department's next stage opens; when every step of every
-    department is approved, the project becomes `completed`; Event rows;
-    `step_changed` after commit.
+
+def step_approve(
+    *,
+    step: Step,
+    actor,
+    rating: str = Step.Rating.PASS,
+    reason: str = "",
+    comment: str = "",
+) -> Step:
+    """The office approves submitted evidence and rates it 优秀 / 良好 / 合格
+    (a reason is required for 优秀).
+
+    Side effects: the step moves to `approved` with its rating; when every step
+    of its stage is approved, the department's next stage opens; when every
+    department step is approved the project completes, and closes when its 通报
+    is done too (project_settle); Event rows.
     """
     if not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以审核。")
+    rating = rating or Step.Rating.PASS
+    if rating not in Step.Rating.values:
+        raise DomainError("评定等次只能是优秀、良好或合格。", code="invalid_rating")
+    reason = (reason or comment or "").strip()
+    if rating == Step.Rating.EXCELLENT and not reason:
+        raise DomainError(RATING_REASON_REQUIRED, code="reason_required")
     with transaction.atomic():
         # Approvals in one project are serialised so the "all approved" checks
         # below see each other's work (two last steps approved at once). NO KEY:
@@ -141,17 +159,11 @@ def step_approve(*, step: Step, actor, comment: str = "") -> Step:
             step,
             action="approve",
             actor=actor,
-            reason=comment.strip(),
-            fields={"approved_at": timezone.now()},
+            reason=reason,
+            fields={"approved_at": timezone.now(), "rating": rating},
         )
         _open_next_stage(step, actor)
-        if not project.steps.exclude(status=Step.Status.APPROVED).exists():
-            _transition(
-                project,
-                action="complete",
-                actor=actor,
-                fields={"completed_at": timezone.now()},
-            )
+        project_settle(project=project, actor=actor)
     return step
 
 
@@ -182,7 +194,7 @@ def step_return(*, step: Step, actor, reason: str) -> Step:
     resubmits.
 
     Side effects: the step moves to `returned`, return_count + 1; an Event row
-    with the reason; `step_changed` after commit.
+    with the reason.
     """
     if not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以审核。")

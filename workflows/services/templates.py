@@ -10,7 +10,7 @@ from django.db.models import Max
 
 from config.errors import DomainError, NotAllowed
 from org.selectors import is_office
-from workflows.models import EVIDENCE_KINDS, FlowTemplate, StepTemplate
+from workflows.models import EVIDENCE_KINDS, Actor, FlowTemplate, StepTemplate
 
 EDITABLE_FIELDS = (
     "code",
@@ -49,9 +49,14 @@ def _clean(flow: FlowTemplate, values: dict, *, instance=None) -> dict:
     if base < 0 or high < base:
         raise DomainError("高点不能低于基点，分值不能为负。")
     kinds = [k for k in values.get("evidence_kinds") or [] if k in EVIDENCE_KINDS]
+    # `step_actor`: who does the step (the service's `actor` is the user).
+    actor = values.get("step_actor") or (instance.actor if instance else Actor.ALL)
+    if actor not in Actor.values:
+        raise DomainError("执行主体只能是区委办、牵头部门或牵头及配合部门。")
     return {
         "code": code,
         "name": name,
+        "actor": actor,
         "duration_days": days,
         "parallel": bool(values.get("parallel")),
         "evidence_kinds": kinds,

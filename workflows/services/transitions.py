@@ -1,34 +1,76 @@
-"""The one place that changes a status of a step or a project.
+"""The state machines of steps and projects (config.statemachine).
 
-Allowed moves are data (`TRANSITIONS`). A move is a conditional UPDATE that
-changes the row only if it is still in the status the caller saw, so when two
+Allowed moves are data (`STEP_MOVES`, `PROJECT_MOVES`). `StateMachine.apply`
+changes a row only if it is still in the status the caller saw, so when two
 people act on the same step at once exactly one wins and the other gets
-InvalidTransition. Each move writes an Event row; what other apps should hear
-is sent with `transaction.on_commit`.
+InvalidTransition. Each move writes an Event row.
 """
 
 from __future__ import annotations
 
-from django.db import models, transaction
-
-from config.errors import InvalidTransition
+from config.statemachine import Move, StateMachine, register
 from workflows.models import Event, ExecutionProject, Step
-from workflows.signals import step_changed
 
 S = Step.Status
 P = ExecutionProject.Status
 
-# action -> (model, statuses it may start from, status it ends in)
-TRANSITIONS: dict[str, tuple[type[models.Model], frozenset[str], str]] = {
-    # the step before is approved (or launch opened the first stage)
-    "open": (Step, frozenset({S.WAITING}), S.OPEN),
+STEP_MOVES = {
+    # the department's own step before is approved (or launch opened the first)
+    "open": Move(
+        {S.WAITING},
+        S.OPEN,
+        "开启",
+        refusal="该步骤不是“未开始”状态，不能开启。",
+    ),
     # the department submits evidence, or resubmits after a return
-    "submit": (Step, frozenset({S.OPEN, S.RETURNED}), S.SUBMITTED),
+    "submit": Move(
+        {S.OPEN, S.RETURNED},
+        S.SUBMITTED,
+        "提交材料",
+        refusal="该步骤当前为“{status}”，不能提交(只有办理中或已退回的步骤可以提交)。",
+    ),
     # the office reviews submitted evidence
-    "approve": (Step, frozenset({S.SUBMITTED}), S.APPROVED),
-    "return": (Step, frozenset({S.SUBMITTED}), S.RETURNED),
-    # every step of every department approved
-    "complete": (ExecutionProject, frozenset({P.ACTIVE}), P.COMPLETED),
+    "approve": Move(
+        {S.SUBMITTED},
+        S.APPROVED,
+        "审核通过",
+        refusal="该步骤当前为“{status}”，不能审核通过(只有待审核的步骤可以审核)。",
+    ),
+    "return": Move(
+        {S.SUBMITTED},
+        S.RETURNED,
+        "退回",
+        refusal="该步骤当前为“{status}”，不能退回(只有待审核的步骤可以退回)。",
+    ),
+    # an office step done by the office itself: 执行发起 at launch, 通报 when
+    # the round covering the project is published (or by hand)
+    "office_done": Move(
+        {S.WAITING, S.OPEN, S.SUBMITTED, S.RETURNED},
+        S.APPROVED,
+        "办结",
+        refusal="该步骤当前为“{status}”，不能办结。",
+    ),
+    # the project is withdrawn: whatever is not approved stops
+    "cancel": Move(
+        {S.WAITING, S.OPEN, S.SUBMITTED, S.RETURNED},
+        S.CANCELLED,
+        "取消",
+        refusal="该步骤当前为“{status}”，不能取消。",
+    ),
+}
+
+PROJECT_MOVES = {
+    # every department's step approved, the 通报 not yet done
+    "complete": Move({P.ACTIVE}, P.COMPLETED, "项目完成"),
+    # last step approved and its 通报 done
+    "close": Move({P.ACTIVE, P.COMPLETED}, P.CLOSED, "闭环"),
+    # the office withdraws the project with a reason
+    "withdraw": Move(
+        {P.ACTIVE, P.COMPLETED},
+        P.WITHDRAWN,
+        "撤销",
+        refusal="项目当前为“{status}”，不能撤销。",
+    ),
 }
 
 ACTION_LABELS = {
@@ -38,17 +80,50 @@ ACTION_LABELS = {
     "submit": "提交材料",
     "approve": "审核通过",
     "return": "退回",
+    "office_done": "区委办办结",
+    "cancel": "取消",
     "complete": "项目完成",
+    "close": "闭环",
+    "withdraw": "撤销项目",
     "flag": "列入通报",
 }
 
-_REFUSALS = {
-    "open": "该步骤不是“未开始”状态，不能开启。",
-    "submit": "该步骤当前为“{status}”，不能提交(只有办理中或已退回的步骤可以提交)。",
-    "approve": "该步骤当前为“{status}”，不能审核通过(只有待审核的步骤可以审核)。",
-    "return": "该步骤当前为“{status}”，不能退回(只有待审核的步骤可以退回)。",
-    "complete": "项目当前为“{status}”，不能标记完成。",
-}
+
+def _record_step(step, action, from_status, to_status, actor, reason):
+    Event.objects.create(
+        project_id=step.project_id,
+        step_id=step.pk,
+        department_id=step.department_id,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+def _record_project(project, action, from_status, to_status, actor, reason):
+    Event.objects.create(
+        project_id=project.pk,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+STEP_MACHINE = register(
+    StateMachine(model=Step, moves=STEP_MOVES, record=_record_step, noun="该步骤")
+)
+PROJECT_MACHINE = register(
+    StateMachine(
+        model=ExecutionProject,
+        moves=PROJECT_MOVES,
+        record=_record_project,
+        noun="该项目",
+    )
+)
 
 
 def _transition(
@@ -58,55 +133,18 @@ def _transition(
     actor=None,
     reason: str = "",
     fields: dict | None = None,
+    on_commit=None,
 ) -> None:
-    """Move `obj` by `action`; updates `obj` in place.
+    """Move a step or a project by `action` (through its machine); updates `obj`.
 
-    Side effects: one Event row; for steps, `step_changed` sent after commit.
-    Raises InvalidTransition if the move is not allowed from the status `obj`
-    had when read, or if someone else moved it first.
+    Side effects: one Event row; `on_commit` callables after commit.
     """
-    model, sources, target = TRANSITIONS[action]
-    if not isinstance(obj, model):
-        raise TypeError(f"{action} applies to {model.__name__}")
-    current = obj.status
-    label = model.Status(current).label if current in model.Status.values else current
-    if current not in sources:
-        raise InvalidTransition(_REFUSALS[action].format(status=label))
-    values = {"status": target, **(fields or {})}
-    changed = model.objects.filter(pk=obj.pk, status=current).update(**values)
-    if changed != 1:
-        raise InvalidTransition("该事项刚刚已被他人处理，请刷新页面后查看最新状态。")
-    expressions = []
-    for name, value in values.items():
-        if hasattr(value, "resolve_expression"):
-            expressions.append(name)
-        else:
-            setattr(obj, name, value)
-    if expressions:
-        obj.refresh_from_db(fields=expressions)
-    if isinstance(obj, Step):
-        project_id, step_id, department_id = obj.project_id, obj.pk, obj.department_id
-    else:
-        project_id, step_id, department_id = obj.pk, None, None
-    Event.objects.create(
-        project_id=project_id,
-        step_id=step_id,
-        department_id=department_id,
-        actor=actor,
+    machine = STEP_MACHINE if isinstance(obj, Step) else PROJECT_MACHINE
+    machine.apply(
+        obj,
         action=action,
-        from_status=current,
-        to_status=target,
+        actor=actor,
         reason=reason,
+        fields=fields,
+        on_commit=on_commit,
     )
-    if step_id is not None:
-        actor_id = getattr(actor, "pk", None)
-        transaction.on_commit(
-            lambda: step_changed.send(
-                sender=Step,
-                step_id=step_id,
-                action=action,
-                from_status=current,
-                to_status=target,
-                actor_id=actor_id,
-            )
-        )

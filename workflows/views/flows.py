@@ -28,6 +28,7 @@ def step_template_form_page(request, flow_pk, pk=None):
     initial = {}
     if instance:
         initial = {f: getattr(instance, f) for f in services.templates.EDITABLE_FIELDS}
+        initial["step_actor"] = instance.actor
     form = StepTemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with page_errors(request, form=form):

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from config.pages import page_errors
-from org.permissions import reader_required
+from org.permissions import office_required, reader_required
 from org.selectors import can_act_for, is_office, scope_to_user
 from workflows import selectors, services
 from workflows.forms import EvidenceForm, ReturnForm
@@ -45,6 +45,18 @@ def project_page(request, pk):
         }
         for receipt in receipts
     ]
+    # The office's own steps (执行发起, 通报): one row, no receipt.
+    office_steps = [s for s in steps if s.actor == "office"]
+    if office_steps:
+        office = office_steps[0].department
+        grid.insert(
+            0,
+            {
+                "department": office,
+                "receipt": None,
+                "cells": [cells.get((office.pk, c["code"])) for c in columns],
+            },
+        )
     events = list(selectors.project_events(project=project, user=request.user))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
@@ -63,6 +75,8 @@ def project_page(request, pk):
             "progress": round(100 * approved / total) if total else 0,
             "approved": approved,
             "total": total,
+            "may_withdraw": is_office(request.user)
+            and services.PROJECT_MACHINE.allowed(project, "withdraw"),
         },
     )
 
@@ -80,11 +94,19 @@ def step_page(request, pk):
     events = list(step.events.select_related("actor").order_by("created_at", "id"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
-    may_submit = can_act_for(request.user, step.department_id) and step.status in (
-        Step.Status.OPEN,
-        Step.Status.RETURNED,
+    machine = services.STEP_MACHINE
+    department_step = step.actor != "office"
+    may_submit = (
+        department_step
+        and can_act_for(request.user, step.department_id)
+        and machine.allowed(step, "submit")
     )
-    may_review = is_office(request.user) and step.status == Step.Status.SUBMITTED
+    may_review = is_office(request.user) and machine.allowed(step, "approve")
+    may_office_done = (
+        not department_step
+        and is_office(request.user)
+        and machine.allowed(step, "office_done")
+    )
     return render(
         request,
         "workflows/step.html",
@@ -95,6 +117,11 @@ def step_page(request, pk):
             "evidence_kinds": [EVIDENCE_KINDS.get(k, k) for k in step.evidence_kinds],
             "may_submit": may_submit,
             "may_review": may_review,
+            "may_office_done": may_office_done,
+            "may_hand_notice": department_step
+            and is_office(request.user)
+            and step.project.status == ExecutionProject.Status.ACTIVE,
+            "ratings": Step.Rating.choices,
             "may_confirm": can_act_for(request.user, step.department_id)
             and step.receipt_confirmed_at is None,
             "evidence_form": EvidenceForm(),
@@ -136,9 +163,40 @@ def step_submit_view(request, pk):
 def step_approve_view(request, pk):
     step = _step_or_404(request, pk)
     with page_errors(request):
-        services.step_approve(step=step, actor=request.user)
+        services.step_approve(
+            step=step,
+            actor=request.user,
+            rating=request.POST.get("rating") or Step.Rating.PASS,
+            reason=request.POST.get("reason", "")[:2000],
+        )
         messages.success(request, "已审核通过。")
     return redirect("workflows:step", pk=pk)
+
+
+@require_POST
+@office_required
+def step_office_done_view(request, pk):
+    step = _step_or_404(request, pk)
+    with page_errors(request):
+        services.step_office_done(
+            step=step, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "已办结。")
+    return redirect("workflows:step", pk=pk)
+
+
+@require_POST
+@office_required
+def project_withdraw_view(request, pk):
+    project = _project_or_404(request, pk)
+    with page_errors(request):
+        services.project_withdraw(
+            project=project,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:2000],
+        )
+        messages.success(request, "项目已撤销，未完成的步骤已取消。")
+    return redirect("workflows:project", pk=pk)
 
 
 @require_POST

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("org", "0001_initial"),
-        ("workflows", "0003_seed_default_flows"),
+        ("workflows", "0005_office_steps"),
     ]
 
     operations = [
