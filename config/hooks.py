@@ -10,8 +10,13 @@ its functions return and lets their errors through, so a hook called inside a
 transaction rolls back with it.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 
 class Hook:
@@ -31,8 +36,28 @@ class Hook:
 
     def __call__(self, **kwargs) -> list[Any]:
         """Call every registered function in registration order."""
+        self._check(kwargs)
+        return [function(**kwargs) for function in list(self._functions)]
+
+    def call_on_commit(self, **kwargs) -> None:
+        """Call every registered function after the current transaction commits.
+
+        Each is called on its own: one that fails is logged and does not stop
+        the others or undo what committed (the listener's own scan catches up).
+        """
+        self._check(kwargs)
+
+        def _call():
+            for function in list(self._functions):
+                try:
+                    function(**kwargs)
+                except Exception:  # noqa: BLE001 - one listener must not stop others
+                    log.exception("hook %s failed in %r", self.name, function)
+
+        transaction.on_commit(_call)
+
+    def _check(self, kwargs) -> None:
         if set(kwargs) != self.arguments:
             raise TypeError(
                 f"hook {self.name} takes {sorted(self.arguments)}, got {sorted(kwargs)}"
             )
-        return [function(**kwargs) for function in list(self._functions)]

@@ -16,3 +16,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format=None):
         super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+
+class BootstrapStyle:
+    """Form mixin: `_style()` gives every field Bootstrap's input class."""
+
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)

@@ -4,22 +4,14 @@ from decimal import Decimal
 
 from django import forms
 
-from config.widgets import DateInput
+from config.widgets import BootstrapStyle, DateInput
 from evaluation.models import EvaluationRound
 from org.models import Department
 
 DATE = DateInput(attrs={"class": "form-control"})
 
 
-class _Bootstrap:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-
-
-class RoundCreateForm(_Bootstrap, forms.Form):
+class RoundCreateForm(BootstrapStyle, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label="期间",
@@ -44,7 +36,7 @@ class RoundCreateForm(_Bootstrap, forms.Form):
         self._style()
 
 
-class AdjustForm(_Bootstrap, forms.Form):
+class AdjustForm(BootstrapStyle, forms.Form):
     new_points = forms.DecimalField(
         label="调整后分值", max_digits=7, decimal_places=2, min_value=Decimal(0)
     )
@@ -58,7 +50,7 @@ class AdjustForm(_Bootstrap, forms.Form):
         self.fields["reason"].error_messages["required"] = "调整分值必须填写调整理由。"
 
 
-class ReasonForm(_Bootstrap, forms.Form):
+class ReasonForm(BootstrapStyle, forms.Form):
     reason = forms.CharField(
         label="原因/说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

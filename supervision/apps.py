@@ -19,11 +19,7 @@ class SupervisionConfig(AppConfig):
         from supervision import selectors
         from supervision.services import rectification
 
-        hooks.connect(
-            hooks.REPORT_SUBMITTED, rectification.problem_answer_for_assignment
-        )
-        hooks.connect(
-            hooks.REPORT_ACCEPTED, rectification.problem_rectify_for_assignment
-        )
+        hooks.report_submitted.register(rectification.problem_answer_for_assignment)
+        hooks.report_accepted.register(rectification.problem_rectify_for_assignment)
         # A hand-issued 警示单/告知单 on a problem finds it through this lookup.
         hooks.problem_lookup.register(selectors.problem_for_notice)

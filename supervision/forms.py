@@ -4,7 +4,7 @@ decide the rules."""
 from django import forms
 from django.db.models import Q
 
-from config.widgets import DateInput
+from config.widgets import BootstrapStyle, DateInput
 from evaluation.models import EvaluationRound
 from org.models import Department
 from org.selectors import visible_departments
@@ -13,14 +13,6 @@ from supervision.models import Accountability, Circular, Inspection, Problem
 from workflows.models import ExecutionProject
 
 DATE = DateInput(attrs={"class": "form-control"})
-
-
-class _Bootstrap:
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _inspectable(user):
@@ -44,7 +36,7 @@ def _projects_of(departments):
     )
 
 
-class InspectionForm(_Bootstrap, forms.ModelForm):
+class InspectionForm(BootstrapStyle, forms.ModelForm):
     class Meta:
         model = Inspection
         fields = [
@@ -67,7 +59,7 @@ class InspectionForm(_Bootstrap, forms.ModelForm):
         self._style()
 
 
-class ProblemForm(_Bootstrap, forms.ModelForm):
+class ProblemForm(BootstrapStyle, forms.ModelForm):
     class Meta:
         model = Problem
         fields = ["description", "due_on"]
@@ -81,7 +73,7 @@ class ProblemForm(_Bootstrap, forms.ModelForm):
         self._style()
 
 
-class ProblemStatusForm(_Bootstrap, forms.Form):
+class ProblemStatusForm(BootstrapStyle, forms.Form):
     # the statuses set by hand; the others follow the 交办单 and the scan
     status = forms.ChoiceField(
         label="整改状态",
@@ -101,7 +93,7 @@ class ProblemStatusForm(_Bootstrap, forms.Form):
         self._style()
 
 
-class AccountabilityForm(_Bootstrap, forms.ModelForm):
+class AccountabilityForm(BootstrapStyle, forms.ModelForm):
     class Meta:
         model = Accountability
         fields = [
@@ -126,7 +118,7 @@ class AccountabilityForm(_Bootstrap, forms.ModelForm):
         self._style()
 
 
-class CircularDraftForm(_Bootstrap, forms.Form):
+class CircularDraftForm(BootstrapStyle, forms.Form):
     kind = forms.ChoiceField(label="通报类别", choices=Circular.Kind.choices)
     round = forms.ModelChoiceField(
         label="评价轮次(评价通报)",
@@ -165,7 +157,7 @@ class CircularDraftForm(_Bootstrap, forms.Form):
         self._style()
 
 
-class CircularEditForm(_Bootstrap, forms.Form):
+class CircularEditForm(BootstrapStyle, forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(
         label="正文", widget=forms.Textarea(attrs={"rows": 16}), required=False

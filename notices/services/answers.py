@@ -111,8 +111,7 @@ def report_submit(
                 size=upload.size,
                 content_type=(getattr(upload, "content_type", "") or "")[:100],
             )
-        hooks.fire_on_commit(
-            hooks.REPORT_SUBMITTED,
+        hooks.report_submitted.call_on_commit(
             notice_id=notice.pk,
             actor_id=actor.pk,
             on=timezone.localdate(),
@@ -145,8 +144,7 @@ def report_accept(*, notice: Notice, actor) -> Notice:
             report_fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
         )
         # e.g. supervision rectifies the problem this 交办单 handed over
-        hooks.fire_on_commit(
-            hooks.REPORT_ACCEPTED,
+        hooks.report_accepted.call_on_commit(
             notice_id=notice.pk,
             actor_id=actor.pk,
             on=timezone.localdate(),

@@ -43,9 +43,7 @@ def _confirm(receipt: Receipt, actor) -> bool:
         to_status="confirmed",
     )
     receipt_id, actor_id = receipt.pk, getattr(actor, "pk", None)
-    transaction.on_commit(
-        lambda: hooks.receipt_confirmed(receipt_id=receipt_id, actor_id=actor_id)
-    )
+    hooks.receipt_confirmed.call_on_commit(receipt_id=receipt_id, actor_id=actor_id)
     return True
 
 
