@@ -147,27 +147,38 @@ class StepFactory(factory.django.DjangoModelFactory):
         lambda o: at_noon(o.approved_on) if o.approved_on else None
     )
     return_count = 0
+    rating = factory.LazyAttribute(lambda o: Step.Rating.PASS if o.approved_on else "")
 
     @factory.post_generation
     def record(obj, create, extracted, **kwargs):
         if not create or extracted is False:
             return
+        # Dated as it happened: rounds read the record as of their as-of date.
         for _ in range(obj.return_count):
-            _event(obj, "return", "submitted", "returned", reason="材料不全")
+            _event(
+                obj,
+                "return",
+                "submitted",
+                "returned",
+                at=at_noon(obj.due_on),
+                reason="材料不全",
+            )
         if obj.approved_at:
-            _event(obj, "approve", "submitted", "approved")
+            _event(obj, "approve", "submitted", "approved", at=obj.approved_at)
 
 
-def _event(step: Step, action: str, from_status: str, to_status: str, **kwargs):
-    return Event.objects.create(
+def _event(step: Step, action: str, from_status: str, to_status: str, *, at, **kw):
+    event = Event.objects.create(
         project=step.project,
         step=step,
         department=step.department,
         action=action,
         from_status=from_status,
         to_status=to_status,
-        **kwargs,
+        **kw,
     )
+    Event.objects.filter(pk=event.pk).update(created_at=at)
+    return event
 
 
 class ReceiptFactory(factory.django.DjangoModelFactory):
