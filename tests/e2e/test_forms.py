@@ -35,8 +35,12 @@ def test_launch_form_submits_with_the_prefilled_date(
 
 
 def _open_step(project, department):
-    return Step.objects.get(
-        project=project, department=department, status=Step.Status.OPEN
+    return (
+        Step.objects.filter(
+            project=project, department=department, status=Step.Status.OPEN
+        )
+        .order_by("order", "id")
+        .first()
     )
 
 

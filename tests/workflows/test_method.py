@@ -263,8 +263,18 @@ def test_migration_merges_department_rows_of_office_steps(
                 to_status="open",
             )
     migration = importlib.import_module("workflows.migrations.0005_office_steps")
+
+    class _AppsThen:
+        """The app registry as the migration saw it: Department still lived in
+        responsibilities (it moved to org in a later, state-only migration)."""
+
+        def get_model(self, app_label, model_name):
+            if (app_label, model_name) == ("responsibilities", "Department"):
+                app_label = "org"
+            return apps.get_model(app_label, model_name)
+
     # when
-    migration.forwards(apps, None)
+    migration.forwards(_AppsThen(), None)
     # then one office row per office step, keeping every event
     launch_rows = Step.objects.filter(project=project, code="launch")
     assert launch_rows.count() == 1
@@ -342,7 +352,7 @@ def test_flow_by_rule_key_or_several_departments_take_seven_steps(
 
 def test_hand_warning_on_an_inspection_problem(client, office_user, dept_a):
     # given a problem found by an inspection of dept_a
-    from evaluation import services as supervision
+    from supervision import services as supervision
 
     inspection = supervision.inspection_record(
         actor=office_user,
@@ -359,7 +369,7 @@ def test_hand_warning_on_an_inspection_problem(client, office_user, dept_a):
         due_on=datetime.date(2026, 12, 15),
     )
     client.force_login(office_user)
-    page = client.get(f"/evaluation/inspections/{inspection.pk}/").content.decode()
+    page = client.get(f"/supervision/inspections/{inspection.pk}/").content.decode()
     assert "签发通知单" in page
     # when the office issues a 警示单 on it from the page
     response = client.post(
