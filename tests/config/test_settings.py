@@ -9,7 +9,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The caller's settings (a CI run sets DATABASE_URL) must not leak in.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "DATABASE_URL"
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
