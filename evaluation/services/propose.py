@@ -125,30 +125,35 @@ def _record(project, steps, as_of):
     }
 
 
-def _department_extras(department_id, record, rules, as_of) -> list:
-    """Lines the department's first counted step carries (see scoring rule 2)."""
-    extras = []
+def _receipt_extras(department_id, record, rules, as_of) -> list:
+    """The late-receipt line, if the department confirmed its receipt late."""
     rule = rules.get("receipt_day")
     receipt = record["receipts"].get(department_id)
-    if rule is not None and receipt is not None and receipt.due_on < as_of:
-        confirmed = receipt.confirmed_at and _local_date(receipt.confirmed_at)
-        end = confirmed if confirmed and confirmed <= as_of else as_of
-        days = working_days_between(receipt.due_on, end)
-        if days > 0:
-            how = "确认" if confirmed and confirmed <= as_of else "至今未确认"
-            extras.append(
-                (
-                    "receipt",
-                    f"回执迟{days}个工作日{how}(每日扣{q(rule.points)}分，"
-                    f"上限{q(rule.cap)}分)",
-                    rule.points * days,
-                    rule.cap,
-                    {
-                        "event_id": record["receipt_events"].get(department_id),
-                        "notice_id": record["receipt_warnings"].get(department_id),
-                    },
-                )
-            )
+    if rule is None or receipt is None or receipt.due_on >= as_of:
+        return []
+    confirmed = receipt.confirmed_at and _local_date(receipt.confirmed_at)
+    end = confirmed if confirmed and confirmed <= as_of else as_of
+    days = working_days_between(receipt.due_on, end)
+    if days <= 0:
+        return []
+    how = "确认" if confirmed and confirmed <= as_of else "至今未确认"
+    return [
+        (
+            "receipt",
+            f"回执迟{days}个工作日{how}(每日扣{q(rule.points)}分，上限{q(rule.cap)}分)",
+            rule.points * days,
+            rule.cap,
+            {
+                "event_id": record["receipt_events"].get(department_id),
+                "notice_id": record["receipt_warnings"].get(department_id),
+            },
+        )
+    ]
+
+
+def _department_extras(department_id, record, rules, as_of) -> list:
+    """Lines the department's first counted step carries (see scoring rule 2)."""
+    extras = _receipt_extras(department_id, record, rules, as_of)
     rule = rules.get("warning")
     for notice in record["project_warnings"].get(department_id, []):
         if rule is not None:
@@ -215,39 +220,8 @@ def _carried_adjustments(round_, project) -> dict:
     return carried
 
 
-@transaction.atomic
-def evaluation_propose(
-    *,
-    round: EvaluationRound,  # noqa: A002 - the users' word
-    project,
-    actor=None,
-    today: datetime.date | None = None,
-    _standards: dict | None = None,
-) -> list[Evaluation]:
-    """Propose every department's score sheet for `project` from its record, as
-    of the round's as-of date. A department with nothing counted has no sheet.
-
-    Lines adjusted by the office keep their final mark; everything else (proposed
-    marks, deductions, totals) is recomputed. Office steps are never scored.
-    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
-    (in bulk, a fixed number of queries per project).
-    """
-    round_ = lock_editable(round.pk)
-    if project.year != round_.year:
-        raise DomainError("项目年度与评价轮次年度不一致。")
-    as_of = round_as_of(round_, today=today)
-    standard, std_steps, rules, indicators, shares = _standard_for(
-        round_, project.flow, _standards if _standards is not None else {}
-    )
-    indicators_by_code = defaultdict(list)
-    for indicator in indicators:
-        indicators_by_code[indicator.step_code].append(indicator)
-
-    existing = {
-        e.department_id: e
-        for e in Evaluation.objects.filter(round=round_, project=project)
-    }
-    steps = [
+def _counted_steps(project, as_of) -> list:
+    return [
         s
         for s in Step.objects.filter(project=project)
         .exclude(actor=Actor.OFFICE)
@@ -255,14 +229,11 @@ def evaluation_propose(
         .order_by("department_id", "order")
         if step_counts(s, as_of=as_of)
     ]
-    by_department = defaultdict(list)
-    for step in steps:
-        by_department[step.department_id].append(step)
-    # Nothing counted, no sheet: such a department is not ranked on this project.
-    Evaluation.objects.filter(
-        pk__in=[e.pk for d, e in existing.items() if d not in by_department]
-    ).delete()
-    record = _record(project, steps, as_of)
+
+
+def _old_lines(existing: dict) -> tuple[dict, set]:
+    """The sheets' current lines and the keys of those the office adjusted
+    (whose final mark is kept)."""
     old_lines = {
         (line.evaluation_id, line.step_id): line
         for line in StepScore.objects.filter(evaluation__in=existing.values())
@@ -270,11 +241,18 @@ def evaluation_propose(
         .only("id", "evaluation_id", "step_id", "final")
     }
     adjusted = {key for key, line in old_lines.items() if line.adjustments.all()}
-    carried = _carried_adjustments(round_, project)
+    return old_lines, adjusted
+
+
+def _misses(existing: dict) -> dict:
     misses = defaultdict(set)
     for miss in KeyIndicatorMiss.objects.filter(evaluation__in=existing.values()):
         misses[miss.evaluation_id].add(miss.indicator_id)
+    return misses
 
+
+def _sheets_for(round_, project, standard, existing: dict, by_department) -> list:
+    """One sheet per department with counted steps, creating the missing ones."""
     new_sheets = [
         Evaluation(round=round_, project=project, department_id=d, standard=standard)
         for d in by_department
@@ -287,64 +265,71 @@ def evaluation_propose(
             e.department_id: e
             for e in Evaluation.objects.filter(round=round_, project=project)
         }
-    sheets = [existing[d] for d in by_department]
-    Deduction.objects.filter(evaluation__in=sheets).delete()
-    kept_lines = set()
-    to_create, to_update, pending = [], [], []
-    for sheet in sheets:
-        department_id = sheet.department_id
-        totals = {"proposed": Decimal(0), "final": Decimal(0), "max": Decimal(0)}
-        warning_count = overdue_days = 0
-        extras = _department_extras(department_id, record, rules, as_of)
-        for index, step in enumerate(by_department[department_id]):
-            std = std_steps.get(step.code)
-            result = score_step(
-                step,
-                base=std.base_points if std else step.base_points,
-                high=std.high_points if std else step.high_points,
-                rules=rules,
-                indicators=indicators_by_code.get(step.code, []),
-                missed_indicator_ids=misses.get(sheet.pk, set()),
-                warnings=record["warnings"].get(step.pk, []),
-                return_event_ids=record["returns"].get(step.pk, []),
-                approve_event_id=record["approvals"].get(step.pk),
-                today=as_of,
-                shares=shares,
-                extras=extras if index == 0 else None,
-            )
-            key = (sheet.pk, step.pk)
-            line = old_lines.get(key)
-            final = line.final if key in adjusted else result.proposed
-            carry = None
-            if line is None:
-                line = StepScore(evaluation=sheet, step=step)
-                carry = carried.get((department_id, step.pk))
-                if carry is not None:
-                    final = min(carry.new_points, result.high)
-                to_create.append(line)
-            else:
-                kept_lines.add(line.pk)
-                to_update.append(line)
-            line.code, line.name, line.order = step.code, step.name, step.order
-            line.base_points, line.high_points = result.base, result.high
-            line.proposed, line.final = result.proposed, final
-            line.explanation = result.explanation
-            pending.append((line, step, result, carry))
-            totals["proposed"] += result.proposed
-            totals["final"] += final
-            totals["max"] += result.high
-            warning_count += result.warnings
-            overdue_days += result.overdue_days
-        sheet.standard = standard
-        sheet.is_lead = department_id == project.lead_department_id
-        sheet.proposed_total = q(totals["proposed"])
-        sheet.total = q(totals["final"])
-        sheet.max_total = q(totals["max"])
-        sheet.warnings = warning_count
-        sheet.overdue_days = overdue_days
-        sheet.updated_at = timezone.now()
+    return [existing[d] for d in by_department]
+
+
+def _score_sheet(sheet, steps, *, ctx, out) -> None:
+    """Score one sheet's lines in memory: new lines go to out["create"], kept
+    ones to out["update"], and every line (with what it needs for its
+    deductions and carried adjustment) to out["pending"]; sets the totals."""
+    department_id = sheet.department_id
+    totals = {"proposed": Decimal(0), "final": Decimal(0), "max": Decimal(0)}
+    warning_count = overdue_days = 0
+    record, rules, as_of = ctx["record"], ctx["rules"], ctx["as_of"]
+    extras = _department_extras(department_id, record, rules, as_of)
+    for index, step in enumerate(steps):
+        std = ctx["std_steps"].get(step.code)
+        result = score_step(
+            step,
+            base=std.base_points if std else step.base_points,
+            high=std.high_points if std else step.high_points,
+            rules=rules,
+            indicators=ctx["indicators_by_code"].get(step.code, []),
+            missed_indicator_ids=ctx["misses"].get(sheet.pk, set()),
+            warnings=record["warnings"].get(step.pk, []),
+            return_event_ids=record["returns"].get(step.pk, []),
+            approve_event_id=record["approvals"].get(step.pk),
+            today=as_of,
+            shares=ctx["shares"],
+            extras=extras if index == 0 else None,
+        )
+        key = (sheet.pk, step.pk)
+        line = ctx["old_lines"].get(key)
+        final = line.final if key in ctx["adjusted"] else result.proposed
+        carry = None
+        if line is None:
+            line = StepScore(evaluation=sheet, step=step)
+            carry = ctx["carried"].get((department_id, step.pk))
+            if carry is not None:
+                final = min(carry.new_points, result.high)
+            out["create"].append(line)
+        else:
+            out["kept"].add(line.pk)
+            out["update"].append(line)
+        line.code, line.name, line.order = step.code, step.name, step.order
+        line.base_points, line.high_points = result.base, result.high
+        line.proposed, line.final = result.proposed, final
+        line.explanation = result.explanation
+        out["pending"].append((line, step, result, carry))
+        totals["proposed"] += result.proposed
+        totals["final"] += final
+        totals["max"] += result.high
+        warning_count += result.warnings
+        overdue_days += result.overdue_days
+    sheet.standard = ctx["standard"]
+    sheet.is_lead = department_id == ctx["project"].lead_department_id
+    sheet.proposed_total = q(totals["proposed"])
+    sheet.total = q(totals["final"])
+    sheet.max_total = q(totals["max"])
+    sheet.warnings = warning_count
+    sheet.overdue_days = overdue_days
+    sheet.updated_at = timezone.now()
+
+
+def _save_lines(sheets, out) -> None:
     # Lines of steps this round no longer counts (the as-of date moved) go.
-    StepScore.objects.filter(evaluation__in=sheets).exclude(pk__in=kept_lines).delete()
+    StepScore.objects.filter(evaluation__in=sheets).exclude(pk__in=out["kept"]).delete()
+    to_create = out["create"]
     StepScore.objects.bulk_create(to_create)
     if any(line.pk is None for line in to_create):
         ids = {
@@ -354,10 +339,15 @@ def evaluation_propose(
         for line in to_create:
             line.pk = line.id = ids[(line.evaluation_id, line.step_id)]
     StepScore.objects.bulk_update(
-        to_update,
+        out["update"],
         ["code", "name", "order", "base_points", "high_points", "proposed", "final"]
         + ["explanation"],
     )
+
+
+def _save_deductions(pending, actor) -> None:
+    """Deductions, and the adjustments a correction round carries over; after
+    the lines are saved, since both point at them."""
     deductions, adjustments = [], []
     for line, step, result, carry in pending:
         deductions.extend(
@@ -384,9 +374,83 @@ def evaluation_propose(
             )
     Deduction.objects.bulk_create(deductions)
     Adjustment.objects.bulk_create(adjustments)
+
+
+def _by_step_code(indicators) -> dict:
+    indicators_by_code = defaultdict(list)
+    for indicator in indicators:
+        indicators_by_code[indicator.step_code].append(indicator)
+    return indicators_by_code
+
+
+def _write_sheets(sheets, by_department, *, ctx, actor) -> None:
+    """Recompute the sheets' lines, deductions and totals and save them in bulk
+    (a fixed number of queries, however many sheets and lines)."""
+    Deduction.objects.filter(evaluation__in=sheets).delete()
+    out = {"kept": set(), "create": [], "update": [], "pending": []}
+    for sheet in sheets:
+        _score_sheet(sheet, by_department[sheet.department_id], ctx=ctx, out=out)
+    _save_lines(sheets, out)
+    _save_deductions(out["pending"], actor)
     Evaluation.objects.bulk_update(
         sheets,
         ["standard", "is_lead", "proposed_total", "total", "max_total"]
         + ["warnings", "overdue_days", "updated_at"],
     )
+
+
+@transaction.atomic
+def evaluation_propose(
+    *,
+    round: EvaluationRound,  # noqa: A002 - the users' word
+    project,
+    actor=None,
+    today: datetime.date | None = None,
+    _standards: dict | None = None,
+) -> list[Evaluation]:
+    """Propose every department's score sheet for `project` from its record, as
+    of the round's as-of date. A department with nothing counted has no sheet.
+
+    Lines adjusted by the office keep their final mark; everything else (proposed
+    marks, deductions, totals) is recomputed. Office steps are never scored.
+    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
+    (in bulk, a fixed number of queries per project).
+    """
+    round_ = lock_editable(round.pk)
+    if project.year != round_.year:
+        raise DomainError("项目年度与评价轮次年度不一致。")
+    as_of = round_as_of(round_, today=today)
+    standard, std_steps, rules, indicators, shares = _standard_for(
+        round_, project.flow, _standards if _standards is not None else {}
+    )
+    existing = {
+        e.department_id: e
+        for e in Evaluation.objects.filter(round=round_, project=project)
+    }
+    steps = _counted_steps(project, as_of)
+    by_department = defaultdict(list)
+    for step in steps:
+        by_department[step.department_id].append(step)
+    # Nothing counted, no sheet: such a department is not ranked on this project.
+    Evaluation.objects.filter(
+        pk__in=[e.pk for d, e in existing.items() if d not in by_department]
+    ).delete()
+    record = _record(project, steps, as_of)
+    old_lines, adjusted = _old_lines(existing)
+    ctx = {
+        "project": project,
+        "standard": standard,
+        "as_of": as_of,
+        "record": record,
+        "rules": rules,
+        "std_steps": std_steps,
+        "indicators_by_code": _by_step_code(indicators),
+        "shares": shares,
+        "old_lines": old_lines,
+        "adjusted": adjusted,
+        "carried": _carried_adjustments(round_, project),
+        "misses": _misses(existing),
+    }
+    sheets = _sheets_for(round_, project, standard, existing, by_department)
+    _write_sheets(sheets, by_department, ctx=ctx, actor=actor)
     return sheets
