@@ -54,6 +54,24 @@ def _check_files(files) -> None:
     check_uploads(files)
 
 
+def _check_report(*, measures, result, person_responsible, completed_on) -> None:
+    """Refuse a 落实表 with an empty field or a completion date in the future,
+    naming every problem at once."""
+    errors = {}
+    if not (measures or "").strip():
+        errors["measures"] = "请填写整改落实措施。"
+    if not (result or "").strip():
+        errors["result"] = "请填写落实结果。"
+    if not (person_responsible or "").strip():
+        errors["person_responsible"] = "请填写责任人。"
+    if completed_on is None:
+        errors["completed_on"] = "请填写完成日期。"
+    elif completed_on > timezone.localdate():
+        errors["completed_on"] = "完成日期不能晚于今天。"
+    if errors:
+        raise DomainError(";".join(errors.values()))
+
+
 def report_submit(
     *,
     notice: Notice,
@@ -74,19 +92,12 @@ def report_submit(
         raise NotAllowed("只有接收单位的联络员可以报送落实表。")
     if not notice.needs_report:
         raise DomainError("提醒和告知单无需报送落实表。")
-    errors = {}
-    if not (measures or "").strip():
-        errors["measures"] = "请填写整改落实措施。"
-    if not (result or "").strip():
-        errors["result"] = "请填写落实结果。"
-    if not (person_responsible or "").strip():
-        errors["person_responsible"] = "请填写责任人。"
-    if completed_on is None:
-        errors["completed_on"] = "请填写完成日期。"
-    elif completed_on > timezone.localdate():
-        errors["completed_on"] = "完成日期不能晚于今天。"
-    if errors:
-        raise DomainError(";".join(errors.values()))
+    _check_report(
+        measures=measures,
+        result=result,
+        person_responsible=person_responsible,
+        completed_on=completed_on,
+    )
     files = list(files or [])
     _check_files(files)
     now = timezone.now()

@@ -126,16 +126,9 @@ def _channels(notice: Notice):
             yield department, C.WEBHOOK, department.webhook_url, _send_webhook
 
 
-def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
-    """Deliver one notice; safe to run twice and in several workers at once.
-
-    Returns "delivered", "skipped" (done already, or another worker holds the
-    claim) or raises TemporaryDeliveryError (the caller retries later) unless
-    `final_attempt`, when temporary failures are recorded and delivery closes.
-    Side effects: Delivery rows, e-mail/webhook messages, the notice's
-    delivered_at/sent_at, and pending -> sent through the transition helper.
-    """
-    now = timezone.now()
+def _claim(notice_id: int, now) -> bool:
+    """Claim the notice for this worker unless it is delivered or another
+    worker holds a live claim (a conditional UPDATE, so only one wins)."""
     claimed = (
         Notice.objects.filter(pk=notice_id, delivered_at__isnull=True)
         .filter(
@@ -144,13 +137,12 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
         )
         .update(delivery_claimed_at=now)
     )
-    if claimed != 1:
-        return "skipped"
-    notice = (
-        Notice.objects.select_related("department")
-        .prefetch_related("cc_departments")
-        .get(pk=notice_id)
-    )
+    return claimed == 1
+
+
+def _send_all(notice: Notice) -> list[str]:
+    """Send on every channel not yet delivered, recording each attempt; returns
+    the temporary failures."""
     done = set(
         Delivery.objects.filter(notice=notice, result=RESULT.OK).values_list(
             "channel", "department_id", "target"
@@ -177,15 +169,13 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
             result=result,
             error=error,
         )
-    if temporary and not final_attempt:
-        # Let the retry (or the sweep) claim it again at once.
-        Notice.objects.filter(pk=notice_id, delivery_claimed_at=now).update(
-            delivery_claimed_at=None
-        )
-        raise TemporaryDeliveryError("; ".join(temporary))
+    return temporary
+
+
+def _mark_delivered(notice: Notice) -> None:
     finished = timezone.now()
     with transaction.atomic():
-        Notice.objects.filter(pk=notice_id, delivered_at__isnull=True).update(
+        Notice.objects.filter(pk=notice.pk, delivered_at__isnull=True).update(
             delivered_at=finished
         )
         notice.refresh_from_db(fields=["status", "sent_at"])
@@ -197,9 +187,36 @@ def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
             except InvalidTransition:
                 pass  # confirmed meanwhile: the status stays, sent_at is kept below
         if not moved:
-            Notice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
+            Notice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
                 sent_at=finished
             )
+
+
+def notice_deliver(*, notice_id: int, final_attempt: bool = False) -> str:
+    """Deliver one notice; safe to run twice and in several workers at once.
+
+    Returns "delivered", "skipped" (done already, or another worker holds the
+    claim) or raises TemporaryDeliveryError (the caller retries later) unless
+    `final_attempt`, when temporary failures are recorded and delivery closes.
+    Side effects: Delivery rows, e-mail/webhook messages, the notice's
+    delivered_at/sent_at, and pending -> sent through the transition helper.
+    """
+    now = timezone.now()
+    if not _claim(notice_id, now):
+        return "skipped"
+    notice = (
+        Notice.objects.select_related("department")
+        .prefetch_related("cc_departments")
+        .get(pk=notice_id)
+    )
+    temporary = _send_all(notice)
+    if temporary and not final_attempt:
+        # Let the retry (or the sweep) claim it again at once.
+        Notice.objects.filter(pk=notice_id, delivery_claimed_at=now).update(
+            delivery_claimed_at=None
+        )
+        raise TemporaryDeliveryError("; ".join(temporary))
+    _mark_delivered(notice)
     return "delivered"
 
 

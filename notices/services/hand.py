@@ -20,35 +20,9 @@ K = Notice.Kind
 HAND_KINDS = (K.WARNING, K.NOTIFICATION, K.ASSIGNMENT)
 
 
-def notice_issue_by_hand(
-    *,
-    kind: str,
-    actor,
-    title: str,
-    body: str = "",
-    step=None,
-    project=None,
-    problem=None,
-    department=None,
-    due_on: datetime.date | None = None,
-) -> Notice:
-    """The office issues a 警示单, 告知单 or 交办单 with its own text on a step or
-    a project, or on an inspection problem (the department defaults to the
-    step's, the problem's inspected department, else the project's lead).
-
-    A 警示单 on a step takes the next level of that step's ladder (the scan then
-    escalates from it), copies the leader / inspection group as the ladder
-    says, and counts in scoring like a scanned one; at the third level the
-    step is named in the bulletin. Side effects: a numbered Notice, its
-    NoticeEvent, delivery on commit.
-    """
-    if not is_office(actor):
-        raise NotAllowed("只有区委办工作人员可以签发通知单。")
-    if kind not in HAND_KINDS:
-        raise DomainError("只能签发警示单、告知单或交办单。", code="invalid_kind")
-    title = (title or "").strip()
-    if not title:
-        raise DomainError("请填写标题。")
+def _subject(*, step, project, problem, department, body):
+    """(project, department, body) of the notice: the step's or the problem's,
+    else what was given; refused on office steps and withdrawn projects."""
     if step is not None:
         project = step.project
         department = department or step.department
@@ -64,16 +38,13 @@ def notice_issue_by_hand(
     if project is not None and project.status == "withdrawn":
         raise DomainError("项目已撤销，不再签发通知单。")
     department = department or project.lead_department
-    if kind == K.ASSIGNMENT:
-        return assignment_issue(
-            department=department,
-            title=title,
-            body=body,
-            due_on=due_on,
-            actor=actor,
-            project=project,
-            step=step,
-        )
+    return project, department, body
+
+
+def _issue_on_ladder(
+    *, kind, actor, title, body, step, project, department, due_on
+) -> Notice:
+    """A 警示单 or 告知单 at the step's next level (level 1 off a step)."""
     rule = rule_current()
     with transaction.atomic():
         level = 1
@@ -116,3 +87,57 @@ def notice_issue_by_hand(
         if kind == K.WARNING and step is not None and level >= 3:
             _flag_for_bulletin(step, notice)
     return notice
+
+
+def notice_issue_by_hand(
+    *,
+    kind: str,
+    actor,
+    title: str,
+    body: str = "",
+    step=None,
+    project=None,
+    problem=None,
+    department=None,
+    due_on: datetime.date | None = None,
+) -> Notice:
+    """The office issues a 警示单, 告知单 or 交办单 with its own text on a step or
+    a project, or on an inspection problem (the department defaults to the
+    step's, the problem's inspected department, else the project's lead).
+
+    A 警示单 on a step takes the next level of that step's ladder (the scan then
+    escalates from it), copies the leader / inspection group as the ladder
+    says, and counts in scoring like a scanned one; at the third level the
+    step is named in the bulletin. Side effects: a numbered Notice, its
+    NoticeEvent, delivery on commit.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以签发通知单。")
+    if kind not in HAND_KINDS:
+        raise DomainError("只能签发警示单、告知单或交办单。", code="invalid_kind")
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("请填写标题。")
+    project, department, body = _subject(
+        step=step, project=project, problem=problem, department=department, body=body
+    )
+    if kind == K.ASSIGNMENT:
+        return assignment_issue(
+            department=department,
+            title=title,
+            body=body,
+            due_on=due_on,
+            actor=actor,
+            project=project,
+            step=step,
+        )
+    return _issue_on_ladder(
+        kind=kind,
+        actor=actor,
+        title=title,
+        body=body,
+        step=step,
+        project=project,
+        department=department,
+        due_on=due_on,
+    )

@@ -51,6 +51,38 @@ def _subject_filter(
     return None
 
 
+def _notice_write(
+    *, kind, issued_on, actor, cc_departments, cc_text, title, **fields
+) -> Notice:
+    """The numbered row, its copies and its "create" event, all or nothing (a
+    savepoint, so a duplicate leaves the caller's transaction usable)."""
+    with transaction.atomic():
+        serial, number = None, ""
+        if kind != K.REMINDER:
+            serial, number = number_allocate(kind=kind, year=issued_on.year)
+        notice = Notice.objects.create(
+            kind=kind,
+            year=issued_on.year,
+            serial=serial,
+            number=number,
+            title=title[:200],
+            created_by=actor if getattr(actor, "pk", None) else None,
+            issued_on=issued_on,
+            cc_text=cc_text[:200],
+            **fields,
+        )
+        if cc_departments:
+            notice.cc_departments.set(cc_departments)
+        NoticeEvent.objects.create(
+            notice=notice,
+            actor=notice.created_by,
+            action="create",
+            to_status=notice.status,
+            reason=number,
+        )
+    return notice
+
+
 def notice_create(
     *,
     kind: str,
@@ -77,37 +109,22 @@ def notice_create(
     """
     issued_on = issued_on or timezone.localdate()
     try:
-        with transaction.atomic():
-            serial, number = None, ""
-            if kind != K.REMINDER:
-                serial, number = number_allocate(kind=kind, year=issued_on.year)
-            notice = Notice.objects.create(
-                kind=kind,
-                year=issued_on.year,
-                serial=serial,
-                number=number,
-                level=level,
-                department=department,
-                project=project,
-                step=step,
-                receipt=receipt,
-                source_notice=source_notice,
-                title=title[:200],
-                body=body,
-                due_on=due_on,
-                created_by=actor if getattr(actor, "pk", None) else None,
-                issued_on=issued_on,
-                cc_text=cc_text[:200],
-            )
-            if cc_departments:
-                notice.cc_departments.set(cc_departments)
-            NoticeEvent.objects.create(
-                notice=notice,
-                actor=notice.created_by,
-                action="create",
-                to_status=notice.status,
-                reason=number,
-            )
+        notice = _notice_write(
+            kind=kind,
+            department=department,
+            title=title,
+            body=body,
+            due_on=due_on,
+            actor=actor,
+            project=project,
+            step=step,
+            receipt=receipt,
+            source_notice=source_notice,
+            level=level,
+            cc_departments=cc_departments,
+            cc_text=cc_text,
+            issued_on=issued_on,
+        )
     except IntegrityError:
         subject = _subject_filter(
             kind=kind,
