@@ -64,26 +64,8 @@ def duplicate_filter(row: ResponsibilityList) -> dict | None:
     return None
 
 
-def responsibility_validate(
-    row: ResponsibilityList,
-    *,
-    partner_departments=(),
-    check_duplicates=True,
-    require_in_force=False,
-) -> None:
-    """Raise ValidationError (field -> messages) if the row breaks a list's rules.
-
-    `require_in_force`: the row is being pointed at its regulation now, so that
-    regulation must be in force (an amended or repealed one gets no new duties).
-    """
-    errors: dict[str, list[str]] = {}
-
-    def add(field, message):
-        errors.setdefault(field, []).append(message)
-
-    if row.kind not in Kind.values:
-        add("kind", f"未知的清单类别“{row.kind}”。")
-        raise ValidationError(errors)
+def _check_values(row: ResponsibilityList, add, *, require_in_force) -> None:
+    """Report each field of the row that is missing or holds an unknown value."""
     if row.department_id is None:
         add("department", "请选择责任单位。")
     elif not row.department.is_active:
@@ -118,20 +100,48 @@ def responsibility_validate(
         and row.inspection_group.kind != Department.Kind.INSPECTION_GROUP
     ):
         add("inspection_group", f"“{row.inspection_group.name}”不是派驻纪检组。")
+
+
+def _check_duplicate(row: ResponsibilityList, add) -> None:
+    """Report an active row of the same list with the same keys."""
+    keys = duplicate_filter(row)
+    same = ResponsibilityList.objects.filter(kind=row.kind, is_active=True, **keys)
+    if row.pk:
+        same = same.exclude(pk=row.pk)
+    if same.exists():
+        if row.kind == Kind.LEAD:
+            add("regulation", "该法规已有牵头执行部门，请修改原条目。")
+        else:
+            add("__all__", "清单中已有相同的条目。")
+
+
+def responsibility_validate(
+    row: ResponsibilityList,
+    *,
+    partner_departments=(),
+    check_duplicates=True,
+    require_in_force=False,
+) -> None:
+    """Raise ValidationError (field -> messages) if the row breaks a list's rules.
+
+    `require_in_force`: the row is being pointed at its regulation now, so that
+    regulation must be in force (an amended or repealed one gets no new duties).
+    """
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if row.kind not in Kind.values:
+        add("kind", f"未知的清单类别“{row.kind}”。")
+        raise ValidationError(errors)
+    _check_values(row, add, require_in_force=require_in_force)
     if row.department_id and any(
         p.pk == row.department_id for p in partner_departments
     ):
         add("partner_departments", "责任单位不能同时是配合部门。")
     if check_duplicates and not errors and row.is_active:
-        keys = duplicate_filter(row)
-        same = ResponsibilityList.objects.filter(kind=row.kind, is_active=True, **keys)
-        if row.pk:
-            same = same.exclude(pk=row.pk)
-        if same.exists():
-            if row.kind == Kind.LEAD:
-                add("regulation", "该法规已有牵头执行部门，请修改原条目。")
-            else:
-                add("__all__", "清单中已有相同的条目。")
+        _check_duplicate(row, add)
     if errors:
         raise ValidationError(errors)
 
