@@ -157,6 +157,25 @@ def _first_steps(steps) -> list[Step]:
     return first
 
 
+def _start_steps(*, project, templates, actor) -> None:
+    """Close the office's launch step and open the departments' first steps."""
+    # Re-read: not every backend returns ids from a bulk insert.
+    steps = list(Step.objects.filter(project=project).order_by("order", "id"))
+    now = timezone.now()
+    # The launch is itself the office's 执行发起: done, with its event.
+    for step in steps:
+        if step.actor == Actor.OFFICE and step.code == templates[0].code:
+            _transition(
+                step,
+                action="office_done",
+                actor=actor,
+                reason="项目发起即完成执行发起",
+                fields={"approved_at": now},
+            )
+    for step in _first_steps(s for s in steps if s.actor != Actor.OFFICE):
+        _transition(step, action="open", actor=actor, fields={"opened_at": now})
+
+
 def _launch(
     *,
     regulation: Regulation,
@@ -202,21 +221,7 @@ def _launch(
     Step.objects.bulk_create(
         _step_rows(project=project, plans=plans, office=office, departments=departments)
     )
-    # Re-read: not every backend returns ids from a bulk insert.
-    steps = list(Step.objects.filter(project=project).order_by("order", "id"))
-    now = timezone.now()
-    # The launch is itself the office's 执行发起: done, with its event.
-    for step in steps:
-        if step.actor == Actor.OFFICE and step.code == templates[0].code:
-            _transition(
-                step,
-                action="office_done",
-                actor=actor,
-                reason="项目发起即完成执行发起",
-                fields={"approved_at": now},
-            )
-    for step in _first_steps(s for s in steps if s.actor != Actor.OFFICE):
-        _transition(step, action="open", actor=actor, fields={"opened_at": now})
+    _start_steps(project=project, templates=templates, actor=actor)
     hooks.project_launched(project=project, actor=actor)
     return project
 
