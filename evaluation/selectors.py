@@ -23,8 +23,9 @@ from evaluation.models import (
     PeerRating,
     StepScore,
 )
+from evaluation.services.joint import combined_scores
 from evaluation.services.peer import RATES
-from evaluation.services.rounds import department_scores, grade_for, peer_averages
+from evaluation.services.rounds import grade_for
 from org.models import Department
 from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
@@ -129,13 +130,12 @@ def ranking_rows(
     """Rankings of the departments of `evaluations` (two or three queries).
 
     `total` is each department's score on a 100-point scale
-    (100·Σtotal/Σmax_total, blended with the round's peer ratings if it has
-    them); each department kind is ranked on its own.
+    (100·Σtotal/Σmax_total, combined with the round's bodies' marks or
+    blended with its peer ratings: services.joint.combined_scores); each
+    department kind is ranked on its own.
     """
-    peer = peer_averages(round_) if round_ is not None else {}
-    weight = round_.peer_weight if round_ is not None else Decimal(0)
-    scores = department_scores(
-        evaluations.exclude(project__status=WITHDRAWN), peer=peer, weight=weight
+    scores = combined_scores(
+        evaluations.exclude(project__status=WITHDRAWN), round_=round_
     )
     thresholds = list(GradeThreshold.objects.order_by("-min_score"))
     departments = {
@@ -161,6 +161,7 @@ def ranking_rows(
                 "grade": grade_for(row["score"], thresholds),
                 "execution": row["execution"],
                 "peer": row["peer"],
+                "bodies": row.get("bodies", {}),
                 "points": row["sum_total"],
                 "max_points": row["sum_max"],
                 "projects": row["projects"],
