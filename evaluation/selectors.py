@@ -374,3 +374,46 @@ def peer_sheet(*, user) -> dict:
         for r in rounds
     ]
     return {"department": department, "sections": sections, "rated_kind": rated_kind}
+
+
+def joint_sheet(*, round_: EvaluationRound, user) -> dict:
+    """三家联评 page of a round: each body with its marks per ranked department,
+    whether the user may enter them, the office's notes and the survey (four
+    queries, whatever the number of departments)."""
+    from evaluation.models import BodyMark, BodyMissing, SurveyResult
+    from evaluation.services.joint import (
+        MARKED_KINDS,
+        can_mark_for,
+        joint_gaps,
+        round_bodies,
+    )
+
+    departments = list(
+        Department.objects.filter(
+            pk__in=round_.evaluations.values("department_id"), kind__in=MARKED_KINDS
+        ).order_by("kind", "name")
+    )
+    marks = {
+        (m.body_id, m.department_id): m for m in BodyMark.objects.filter(round=round_)
+    }
+    missing = {m.body_id: m for m in BodyMissing.objects.filter(round=round_)}
+    bodies = [
+        {
+            "body": body,
+            "may_mark": body.kind == "marks" and can_mark_for(user, body),
+            "missing": missing.get(body.pk),
+            "rows": [
+                {"department": d, "mark": marks.get((body.pk, d.pk))}
+                for d in departments
+            ],
+        }
+        for body in round_bodies(round_)
+    ]
+    return {
+        "round": round_,
+        "bodies": bodies,
+        "gaps": joint_gaps(round_),
+        "surveys": SurveyResult.objects.filter(round=round_).select_related(
+            "department"
+        ),
+    }

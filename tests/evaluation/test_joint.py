@@ -326,3 +326,45 @@ def test_survey_import_is_all_or_nothing(office_user, joint_round, dept_a, liais
         services.survey_import(
             round=joint_round, rows=rows, actor=liaison, commit=False
         )
+
+
+def test_joint_page_enters_a_mark_and_edits_weights(
+    client, office_user, joint_round, dept_a, organization_leader, discipline
+):
+    # given the 组织部 leader on the round's 三家联评 page
+    client.force_login(organization_leader)
+    url = f"/evaluation/rounds/{joint_round.pk}/joint/"
+    body = _body("区委组织部")
+    assert client.get(url).status_code == 200
+
+    # when the leader enters a mark
+    client.post(
+        url,
+        {"action": "mark", "body": body.pk, "department": dept_a.pk, "mark": "88"},
+    )
+
+    # then it is stored under the body
+    assert BodyMark.objects.get(body=body, department=dept_a).mark == Decimal("88")
+
+    # when the office edits the weights on the standard page (the version is used
+    # by the round, so a new version holds them)
+    client.force_login(office_user)
+    standard = body.standard
+    ids = {b.name: b.pk for b in standard.bodies.all()}
+    client.post(
+        f"/evaluation/standards/{standard.pk}/edit/",
+        {
+            f"weight_{ids['区委办']}": "50",
+            f"weight_{ids['区委组织部']}": "25",
+            f"weight_{ids['区纪委监委']}": "25",
+        },
+    )
+    current = type(standard).objects.get(flow_code="general", is_current=True)
+    assert current.pk != standard.pk
+    assert {b.name: b.weight for b in current.bodies.all()} == {
+        "区委办": Decimal("0.50"),
+        "区委组织部": Decimal("0.25"),
+        "区纪委监委": Decimal("0.25"),
+    }
+    # and the round keeps the weights it used
+    assert standard.bodies.get(name="区委办").weight == Decimal("0.60")
