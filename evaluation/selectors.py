@@ -417,3 +417,22 @@ def joint_sheet(*, round_: EvaluationRound, user) -> dict:
             "department"
         ),
     }
+
+
+def low_credit_department_ids(*, grades) -> set[int]:
+    """以信用为基础的差别化监管: departments whose latest credit record (by
+    year) has one of `grades` (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    if not grades:
+        return set()
+    latest_year = (
+        CreditRecord.objects.filter(department=OuterRef("department"))
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    return set(
+        CreditRecord.objects.filter(
+            year=Subquery(latest_year), grade__in=list(grades)
+        ).values_list("department_id", flat=True)
+    )
