@@ -28,6 +28,7 @@ from evaluation.services.rounds import (  # noqa: F401
 )
 from evaluation.services.standards import (  # noqa: F401
     grade_thresholds_ensure,
+    standard_bodies_set,
     standard_ensure_default,
     standard_update,
 )

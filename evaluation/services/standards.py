@@ -238,3 +238,43 @@ def standard_update(
     for name, weight in weights.items():
         EvaluatingBody.objects.filter(standard=target, name=name).update(weight=weight)
     return target
+
+
+@transaction.atomic
+def standard_bodies_set(
+    *, standard: ScoringStandard, bodies: list[dict], actor, note: str = ""
+) -> ScoringStandard:
+    """Name the evaluating bodies (三家联评) of a standard: each a dict of name,
+    kind, department (or None) and weight; the weights sum to 1 and exactly one
+    body is the record-based score.
+
+    Like `standard_update`, a version used by a round gets a new version.
+    Side effects: may create a new ScoringStandard version; replaces its bodies.
+    Returns the version that holds them.
+    """
+    if not standard.is_current:
+        raise DomainError("只能修改当前版本的评分标准。")
+    if bodies:
+        if sum(Decimal(b["weight"]) for b in bodies) != 1:
+            raise DomainError("各评价主体的权重合计须为 1(即100%)。")
+        records = [b for b in bodies if b.get("kind") == EvaluatingBody.Kind.RECORD]
+        if len(records) != 1:
+            raise DomainError("须有且只有一个依据执规记录评分的评价主体(区委办)。")
+    target = standard
+    if standard.rounds.exists():
+        target = _copy_as_new_version(
+            standard, actor=actor, note=note or "设置三家联评评价主体"
+        )
+    target.bodies.all().delete()
+    EvaluatingBody.objects.bulk_create(
+        EvaluatingBody(
+            standard=target,
+            name=b["name"],
+            kind=b.get("kind", EvaluatingBody.Kind.MARKS),
+            department=b.get("department"),
+            weight=Decimal(b["weight"]),
+            order=order,
+        )
+        for order, b in enumerate(bodies, start=1)
+    )
+    return target
