@@ -138,6 +138,8 @@ def test_rules_edit_by_office_only(client, office_user, liaison):
     client.force_login(liaison)
     assert client.get("/notices/rules/").status_code == 403
     client.force_login(office_user)
+    page = client.get("/notices/rules/").content.decode()
+    assert 'type="text" name="low_credit_grades"' in page
     data = {
         "reminder_days_before": 4,
         "warning_grace_days": 1,
