@@ -29,11 +29,20 @@ class DeductionRuleInline(ReadOnlyInline):
     model = models.DeductionRule
 
 
+class EvaluatingBodyInline(ReadOnlyInline):
+    model = models.EvaluatingBody
+
+
 @admin.register(models.ScoringStandard)
 class ScoringStandardAdmin(admin.ModelAdmin):
     list_display = ["name", "flow_code", "version", "is_current", "created_at"]
     readonly_fields = ["flow_code", "version", "is_current", "created_by"]
-    inlines = [StandardStepInline, KeyIndicatorInline, DeductionRuleInline]
+    inlines = [
+        StandardStepInline,
+        KeyIndicatorInline,
+        DeductionRuleInline,
+        EvaluatingBodyInline,
+    ]
 
 
 class RoundEventInline(ReadOnlyInline):
@@ -96,3 +105,37 @@ class CreditRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class LookupOnlyAdmin(admin.ModelAdmin):
+    """三家联评 rows change through the round's 三家联评 page (services)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.BodyMark)
+class BodyMarkAdmin(LookupOnlyAdmin):
+    list_display = ["round", "body", "department", "mark", "entered_by"]
+    list_select_related = ["round", "body", "department", "entered_by"]
+
+
+@admin.register(models.BodyMissing)
+class BodyMissingAdmin(LookupOnlyAdmin):
+    list_display = ["round", "body", "reason", "recorded_by"]
+    list_select_related = ["round", "body", "recorded_by"]
+
+
+@admin.register(models.SurveyResult)
+class SurveyResultAdmin(LookupOnlyAdmin):
+    list_display = [
+        "round",
+        "department",
+        "satisfied",
+        "fairly_satisfied",
+        "dissatisfied",
+    ]
+    list_select_related = ["round", "department"]

@@ -5,15 +5,19 @@ if those years have projects and no whole-year round yet, runs a round through
 the services (propose from the record, review, publish) so the dashboard,
 bulletin, credit history and API have content; once the 2025 round is published,
 finishes last year's stragglers so 2025 is history (nothing of it stays open in
-today's inboxes or scans);.
+today's inboxes or scans). The 2026 year round is judged by 三家联评 (the office's
+record-based score, the 组织部's and the 纪委监委's marks) and a satisfaction survey.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from config.tabular import Row
 from evaluation import services
-from evaluation.models import EvaluationRound
+from evaluation.models import EvaluatingBody, EvaluationRound, ScoringStandard
+from org.models import Department
 from workflows import demo as workflows_demo
 from workflows import services as workflows_services
 from workflows.models import ExecutionProject, Receipt, Step
@@ -79,6 +83,85 @@ def _backdate_closed(year: int) -> None:
 
 
 QUARTERS_2026 = (2, 3)  # the office's quarterly rounds of this year
+JOINT_YEAR = 2026  # the year round judged by 三家联评 with a satisfaction survey
+
+# 三家联评 of the demo: the office's record-based score, the 组织部 and the
+# 纪委监委 (the issue's 60/20/20, with 10 of the office's points given to the
+# public/enterprise survey of 多元互评 so the demo shows all four parts).
+JOINT_BODIES = (
+    ("区委办", EvaluatingBody.Kind.RECORD, None, "0.50"),
+    ("区委组织部", EvaluatingBody.Kind.MARKS, "ZZB", "0.20"),
+    ("区纪委监委", EvaluatingBody.Kind.MARKS, "JWJW", "0.20"),
+    ("群众企业满意度", EvaluatingBody.Kind.SURVEY, None, "0.10"),
+)
+JOINT_COMMENTS = ("学法用法氛围浓厚", "制度执行较为规范", "整改落实仍需加强")
+
+
+def _seed_joint_bodies(actor, stdout) -> None:
+    """The current standards of both flows name the demo's bodies (a new
+    version, so earlier rounds keep theirs)."""
+    departments = {
+        d.code: d for d in Department.objects.filter(code__in=["ZZB", "JWJW"])
+    }
+    for standard in ScoringStandard.objects.filter(is_current=True):
+        if standard.bodies.exists():
+            continue
+        services.standard_bodies_set(
+            standard=standard,
+            bodies=[
+                {
+                    "name": name,
+                    "kind": kind,
+                    "department": departments.get(code),
+                    "weight": weight,
+                }
+                for name, kind, code, weight in JOINT_BODIES
+            ],
+            actor=actor,
+            note="三家联评：区委办、区委组织部、区纪委监委，加群众企业满意度",
+        )
+    stdout.write("  评价：评分标准设置三家联评评价主体和权重。")
+
+
+def _seed_joint_marks(round_, actor, stdout) -> None:
+    """Each marking body's marks of every ranked department (entered by the
+    office on their behalf) and the satisfaction survey, imported as a sheet."""
+    bodies = [
+        b for b in services.round_bodies(round_) if b.kind == EvaluatingBody.Kind.MARKS
+    ]
+    departments = list(
+        Department.objects.filter(
+            pk__in=round_.evaluations.values("department_id"),
+            kind__in=[Department.Kind.DISTRICT, Department.Kind.TOWN],
+        ).order_by("code")
+    )
+    for index, department in enumerate(departments):
+        for step, body in enumerate(bodies, start=1):
+            services.body_mark_enter(
+                round=round_,
+                body=body,
+                department=department,
+                mark=Decimal(78 + (index * 7 + step * 5) % 20),
+                comment=JOINT_COMMENTS[(index + step) % len(JOINT_COMMENTS)],
+                actor=actor,
+            )
+    rows = [
+        Row(
+            {
+                "单位名称": d.name,
+                "满意": str(40 + (i * 3) % 15),
+                "基本满意": str(8 + i % 5),
+                "不满意": str(i % 4),
+            },
+            number=i + 2,
+        )
+        for i, d in enumerate(departments)
+    ]
+    report = services.survey_import(round=round_, rows=rows, actor=actor, commit=True)
+    stdout.write(
+        f"  评价：{round_.name}三家联评评分 {len(departments) * len(bodies)} 条，"
+        f"满意度调查导入 {report.created} 个单位。"
+    )
 
 
 def _seed_rounds(actor, stdout) -> None:
@@ -93,6 +176,8 @@ def _seed_rounds(actor, stdout) -> None:
                 stdout.write(f"  评价：{year}年没有执行项目，跳过该年度评价。")
                 break
             label = EvaluationRound.Quarter(quarter).label
+            if (year, quarter) == (JOINT_YEAR, 0):
+                _seed_joint_bodies(actor, stdout)
             round_ = services.round_create(
                 year=year,
                 quarter=quarter,
@@ -101,6 +186,8 @@ def _seed_rounds(actor, stdout) -> None:
             )
             today = PAST_YEAR_END if year == PAST_YEAR else None
             sheets = services.round_propose_all(round=round_, actor=actor, today=today)
+            if (year, quarter) == (JOINT_YEAR, 0):
+                _seed_joint_marks(round_, actor, stdout)
             services.round_review(round=round_, actor=actor)
             services.round_publish(round=round_, actor=actor)
             if year == PAST_YEAR:

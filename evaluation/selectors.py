@@ -23,8 +23,9 @@ from evaluation.models import (
     PeerRating,
     StepScore,
 )
+from evaluation.services.joint import combined_scores
 from evaluation.services.peer import RATES
-from evaluation.services.rounds import department_scores, grade_for, peer_averages
+from evaluation.services.rounds import grade_for
 from org.models import Department
 from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
@@ -129,13 +130,12 @@ def ranking_rows(
     """Rankings of the departments of `evaluations` (two or three queries).
 
     `total` is each department's score on a 100-point scale
-    (100·Σtotal/Σmax_total, blended with the round's peer ratings if it has
-    them); each department kind is ranked on its own.
+    (100·Σtotal/Σmax_total, combined with the round's bodies' marks or
+    blended with its peer ratings: services.joint.combined_scores); each
+    department kind is ranked on its own.
     """
-    peer = peer_averages(round_) if round_ is not None else {}
-    weight = round_.peer_weight if round_ is not None else Decimal(0)
-    scores = department_scores(
-        evaluations.exclude(project__status=WITHDRAWN), peer=peer, weight=weight
+    scores = combined_scores(
+        evaluations.exclude(project__status=WITHDRAWN), round_=round_
     )
     thresholds = list(GradeThreshold.objects.order_by("-min_score"))
     departments = {
@@ -161,6 +161,7 @@ def ranking_rows(
                 "grade": grade_for(row["score"], thresholds),
                 "execution": row["execution"],
                 "peer": row["peer"],
+                "bodies": row.get("bodies", {}),
                 "points": row["sum_total"],
                 "max_points": row["sum_max"],
                 "projects": row["projects"],
@@ -373,3 +374,65 @@ def peer_sheet(*, user) -> dict:
         for r in rounds
     ]
     return {"department": department, "sections": sections, "rated_kind": rated_kind}
+
+
+def joint_sheet(*, round_: EvaluationRound, user) -> dict:
+    """三家联评 page of a round: each body with its marks per ranked department,
+    whether the user may enter them, the office's notes and the survey (four
+    queries, whatever the number of departments)."""
+    from evaluation.models import BodyMark, BodyMissing, SurveyResult
+    from evaluation.services.joint import (
+        MARKED_KINDS,
+        can_mark_for,
+        joint_gaps,
+        round_bodies,
+    )
+
+    departments = list(
+        Department.objects.filter(
+            pk__in=round_.evaluations.values("department_id"), kind__in=MARKED_KINDS
+        ).order_by("kind", "name")
+    )
+    marks = {
+        (m.body_id, m.department_id): m for m in BodyMark.objects.filter(round=round_)
+    }
+    missing = {m.body_id: m for m in BodyMissing.objects.filter(round=round_)}
+    bodies = [
+        {
+            "body": body,
+            "may_mark": body.kind == "marks" and can_mark_for(user, body),
+            "missing": missing.get(body.pk),
+            "rows": [
+                {"department": d, "mark": marks.get((body.pk, d.pk))}
+                for d in departments
+            ],
+        }
+        for body in round_bodies(round_)
+    ]
+    return {
+        "round": round_,
+        "bodies": bodies,
+        "gaps": joint_gaps(round_),
+        "surveys": SurveyResult.objects.filter(round=round_).select_related(
+            "department"
+        ),
+    }
+
+
+def low_credit_department_ids(*, grades) -> set[int]:
+    """以信用为基础的差别化监管: departments whose latest credit record (by
+    year) has one of `grades` (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    if not grades:
+        return set()
+    latest_year = (
+        CreditRecord.objects.filter(department=OuterRef("department"))
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    return set(
+        CreditRecord.objects.filter(
+            year=Subquery(latest_year), grade__in=list(grades)
+        ).values_list("department_id", flat=True)
+    )

@@ -63,6 +63,7 @@ urlpatterns = [
         views.round_peer_weight,
         name="round_peer_weight",
     ),
+    path("rounds/<int:pk>/joint/", views.round_joint, name="round_joint"),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
     path("scores/", views.my_scores, name="scores"),
     path("peer/", views.peer, name="peer"),

@@ -79,6 +79,8 @@ class RuleForm(forms.ModelForm):
             "assignment_answer_days",
             "warn_overdue_receipts",
             "warn_overdue_assignments",
+            "low_credit_grades",
+            "low_credit_extra_days",
         ]
 
     def clean_max_level(self):

@@ -20,3 +20,18 @@ problem_lookup = Hook("problem_lookup", arguments=("pk",))
 def problem_get(pk: int):
     """The inspection problem with this id, or None."""
     return next((p for p in problem_lookup(pk=pk) if p is not None), None)
+
+
+# 以信用为基础的差别化监管: evaluation (above us) answers which departments'
+# latest credit grade is one of `grades`, as a set of department ids.
+low_credit_lookup = Hook("low_credit_lookup", arguments=("grades",))
+
+
+def low_credit_department_ids(grades: list[str]) -> set[int]:
+    """Departments whose latest credit grade is in `grades` (empty: none)."""
+    if not grades:
+        return set()
+    found: set[int] = set()
+    for ids in low_credit_lookup(grades=grades):
+        found |= set(ids or ())
+    return found

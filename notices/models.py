@@ -201,6 +201,20 @@ class NoticeRule(models.Model):
     assignment_answer_days = models.PositiveSmallIntegerField(
         "交办单默认反馈时限（工作日）", default=10
     )
+    # 以信用为基础的差别化监管: departments whose latest credit grade is one of
+    # these are reminded earlier and inspected more often (supervision plans).
+    low_credit_grades = models.CharField(
+        "重点监管信用等级",
+        max_length=20,
+        default="C,D",
+        blank=True,
+        help_text="逗号分隔，如 C,D；留空则不区分信用等级",
+    )
+    low_credit_extra_days = models.PositiveSmallIntegerField(
+        "重点监管单位再提前（工作日）",
+        default=2,
+        help_text="最近一次信用等级属重点监管等级的单位，在提前提醒的基础上再提前多少个工作日",
+    )
     warn_overdue_receipts = models.BooleanField("回执逾期发警示单", default=True)
     warn_overdue_assignments = models.BooleanField(
         "交办单逾期未反馈发警示单", default=True
@@ -220,6 +234,14 @@ class NoticeRule(models.Model):
 
     def __str__(self):
         return "通知与升级规则"
+
+    @property
+    def low_credit_grade_list(self) -> list[str]:
+        return [
+            g.strip().upper()
+            for g in self.low_credit_grades.replace("，", ",").split(",")
+            if g.strip()
+        ]
 
 
 class NoticeCounter(models.Model):

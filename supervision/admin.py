@@ -56,7 +56,15 @@ class InspectionPlanAdmin(ReadOnlyStatusAdmin):
 
 @admin.register(models.RowSchedule)
 class RowScheduleAdmin(admin.ModelAdmin):
-    list_display = ["row", "cycle", "month", "day", "count_per_quarter", "is_active"]
+    list_display = [
+        "row",
+        "cycle",
+        "month",
+        "day",
+        "count_per_quarter",
+        "low_credit_cycle",
+        "is_active",
+    ]
     list_filter = ["cycle"]
     raw_id_fields = ["row"]
 

@@ -9,6 +9,12 @@ every name is re-exported here, so `from evaluation.models import X` holds.
 
 from evaluation.models.common import FLOW_CHOICES, POINTS
 from evaluation.models.credit import CreditRecord, GradeThreshold
+from evaluation.models.joint import (
+    BodyMark,
+    BodyMissing,
+    EvaluatingBody,
+    SurveyResult,
+)
 from evaluation.models.ratings import PeerRating
 from evaluation.models.rounds import EvaluationRound, RoundEvent
 from evaluation.models.sheets import (
@@ -42,4 +48,8 @@ __all__ = [
     "GradeThreshold",
     "CreditRecord",
     "PeerRating",
+    "EvaluatingBody",
+    "BodyMark",
+    "BodyMissing",
+    "SurveyResult",
 ]

@@ -1,5 +1,12 @@
 """Writes of the evaluation app (see each module's docstrings)."""
 
+from evaluation.services.joint import (  # noqa: F401
+    body_mark_enter,
+    body_missing_record,
+    combined_scores,
+    joint_gaps,
+    round_bodies,
+)
 from evaluation.services.peer import RATES, peer_rate, round_set_peer_weight  # noqa: F401
 from evaluation.services.propose import (  # noqa: F401
     FROZEN_MESSAGE,
@@ -21,6 +28,8 @@ from evaluation.services.rounds import (  # noqa: F401
 )
 from evaluation.services.standards import (  # noqa: F401
     grade_thresholds_ensure,
+    standard_bodies_set,
     standard_ensure_default,
     standard_update,
 )
+from evaluation.services.survey import survey_import  # noqa: F401

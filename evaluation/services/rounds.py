@@ -263,10 +263,20 @@ def indicator_miss_record(*, evaluation: Evaluation, indicator, reason: str, act
 
 
 def round_review(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa: A002
-    """Draft → reviewed. Side effects: RoundEvent."""
+    """Draft → reviewed, once every evaluating body (三家联评) has marked every
+    ranked department or the office recorded why it did not.
+    Side effects: RoundEvent."""
     with transaction.atomic():
         if not Evaluation.objects.filter(round=round).exists():
             raise DomainError("该轮次还没有评分表，请先生成评分。")
+        from evaluation.services.joint import joint_gaps  # joint imports this module
+
+        gaps = joint_gaps(round)
+        if gaps:
+            raise DomainError(
+                "三家联评尚未完成，不能复核：" + "；".join(gaps) + "。"
+                "请督促录入评分，或由区委办登记缺评原因。"
+            )
         return _round_transition(
             round,
             to=S.REVIEWED,
@@ -343,11 +353,9 @@ def grade_for(score: Decimal, thresholds: list[GradeThreshold]) -> str:
 def _write_credit_records(round_: EvaluationRound) -> int:
     grade_thresholds_ensure()
     thresholds = list(GradeThreshold.objects.order_by("-min_score"))
-    rows = department_scores(
-        Evaluation.objects.filter(round=round_),
-        peer=peer_averages(round_),
-        weight=round_.peer_weight,
-    )
+    from evaluation.services.joint import combined_scores  # joint imports this module
+
+    rows = combined_scores(Evaluation.objects.filter(round=round_), round_=round_)
     for row in rows:
         CreditRecord.objects.update_or_create(
             department_id=row["department_id"],

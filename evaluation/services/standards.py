@@ -7,6 +7,7 @@ from django.db import transaction
 from config.errors import DomainError
 from evaluation.models import (
     DeductionRule,
+    EvaluatingBody,
     GradeThreshold,
     KeyIndicator,
     ScoringStandard,
@@ -158,6 +159,17 @@ def _copy_as_new_version(standard: ScoringStandard, *, actor, note: str):
         DeductionRule(standard=new, kind=r.kind, points=r.points, cap=r.cap)
         for r in standard.rules.all()
     )
+    EvaluatingBody.objects.bulk_create(
+        EvaluatingBody(
+            standard=new,
+            name=b.name,
+            kind=b.kind,
+            department_id=b.department_id,
+            weight=b.weight,
+            order=b.order,
+        )
+        for b in standard.bodies.all()
+    )
     return new
 
 
@@ -169,9 +181,11 @@ def standard_update(
     steps: dict[str, tuple[Decimal, Decimal]] | None = None,
     rules: dict[str, tuple[Decimal, Decimal]] | None = None,
     shares: dict[str, Decimal] | None = None,
+    weights: dict[str, Decimal] | None = None,
     note: str = "",
 ) -> ScoringStandard:
-    """Edit marks (code -> (base, high)) and rules (kind -> (points, cap)).
+    """Edit marks (code -> (base, high)), rules (kind -> (points, cap)) and the
+    evaluating bodies' weights (三家联评: body name -> weight, summing to 1).
 
     A version already used by a round is never changed: the edit goes into a new
     version that becomes current; rounds keep the version they used.
@@ -192,6 +206,15 @@ def standard_update(
             raise DomainError("扣分分值和上限不能为负数。")
     if not standard.is_current:
         raise DomainError("只能修改当前版本的评分标准。")
+    weights = {name: Decimal(w) for name, w in (weights or {}).items()}
+    if weights:
+        current = {b.name: b.weight for b in standard.bodies.all()}
+        if set(weights) - set(current):
+            raise DomainError("评价主体不存在。")
+        if any(not 0 <= w <= 1 for w in weights.values()):
+            raise DomainError("评价主体的权重须在 0 到 1 之间。")
+        if sum((current | weights).values()) != 1:
+            raise DomainError("各评价主体的权重合计须为 1(即100%)。")
     target = standard
     if standard.rounds.exists():
         target = _copy_as_new_version(
@@ -212,4 +235,46 @@ def standard_update(
         DeductionRule.objects.update_or_create(
             standard=target, kind=kind, defaults={"points": points, "cap": cap}
         )
+    for name, weight in weights.items():
+        EvaluatingBody.objects.filter(standard=target, name=name).update(weight=weight)
+    return target
+
+
+@transaction.atomic
+def standard_bodies_set(
+    *, standard: ScoringStandard, bodies: list[dict], actor, note: str = ""
+) -> ScoringStandard:
+    """Name the evaluating bodies (三家联评) of a standard: each a dict of name,
+    kind, department (or None) and weight; the weights sum to 1 and exactly one
+    body is the record-based score.
+
+    Like `standard_update`, a version used by a round gets a new version.
+    Side effects: may create a new ScoringStandard version; replaces its bodies.
+    Returns the version that holds them.
+    """
+    if not standard.is_current:
+        raise DomainError("只能修改当前版本的评分标准。")
+    if bodies:
+        if sum(Decimal(b["weight"]) for b in bodies) != 1:
+            raise DomainError("各评价主体的权重合计须为 1(即100%)。")
+        records = [b for b in bodies if b.get("kind") == EvaluatingBody.Kind.RECORD]
+        if len(records) != 1:
+            raise DomainError("须有且只有一个依据执规记录评分的评价主体(区委办)。")
+    target = standard
+    if standard.rounds.exists():
+        target = _copy_as_new_version(
+            standard, actor=actor, note=note or "设置三家联评评价主体"
+        )
+    target.bodies.all().delete()
+    EvaluatingBody.objects.bulk_create(
+        EvaluatingBody(
+            standard=target,
+            name=b["name"],
+            kind=b.get("kind", EvaluatingBody.Kind.MARKS),
+            department=b.get("department"),
+            weight=Decimal(b["weight"]),
+            order=order,
+        )
+        for order, b in enumerate(bodies, start=1)
+    )
     return target

@@ -6,6 +6,7 @@ from evaluation.views.dashboard import (
     dashboard,
     rankings,
 )
+from evaluation.views.joint import round_joint
 from evaluation.views.peer import (
     peer,
 )
@@ -28,6 +29,7 @@ from evaluation.views.standards import (
 )
 
 __all__ = [
+    "round_joint",
     "bulletin",
     "bulletin_xlsx",
     "credit_history",

@@ -16,7 +16,7 @@ from org.permissions import office_required, role_required
 @role_required(OFFICE_LEADER)
 def standards(request):
     items = ScoringStandard.objects.prefetch_related(
-        "steps", "rules", "indicators", "rounds"
+        "steps", "rules", "indicators", "rounds", "bodies__department"
     ).order_by("flow_code", "-version")
     return render(request, "evaluation/standards.html", {"standards": items})
 
@@ -37,6 +37,11 @@ def standard_edit(request, pk):
             cap = request.POST.get(f"cap_{rule.kind}")
             if points is not None and cap is not None:
                 rules[rule.kind] = (Decimal(points), Decimal(cap))
+        weights = {}
+        for body in standard.bodies.all():
+            weight = request.POST.get(f"weight_{body.pk}")
+            if weight is not None:
+                weights[body.name] = Decimal(weight) / 100
     except InvalidOperation:
         messages.error(request, "分值必须是数字。")
         return redirect("evaluation:standards")
@@ -46,6 +51,7 @@ def standard_edit(request, pk):
             actor=request.user,
             steps=steps,
             rules=rules,
+            weights=weights,
             note=request.POST.get("note", ""),
         )
         messages.success(request, "评分标准已保存(已被使用的版本会另存为新版本)。")

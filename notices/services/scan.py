@@ -18,6 +18,7 @@ import datetime
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from notices.hooks import low_credit_department_ids
 from notices.models import Notice, NoticeRule
 from notices.services.issue import notice_create
 from notices.services.rules import rule_current
@@ -106,9 +107,22 @@ def _warning_due(rule, today):
 
 def _scan_reminders(rule, today, counts):
     horizon = add_working_days(today, rule.reminder_days_before)
+    window = Q(due_on__lte=horizon)
+    # Departments of a low credit grade are reminded earlier (rule as data).
+    low_credit = (
+        low_credit_department_ids(rule.low_credit_grade_list)
+        if rule.low_credit_extra_days
+        else set()
+    )
+    if low_credit:
+        earlier = add_working_days(
+            today, rule.reminder_days_before + rule.low_credit_extra_days
+        )
+        window |= Q(due_on__lte=earlier, department_id__in=low_credit)
     already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
     steps = (
-        _department_steps(due_on__gte=today, due_on__lte=horizon)
+        _department_steps(due_on__gte=today)
+        .filter(window)
         .filter(~Exists(already))
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")

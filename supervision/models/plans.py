@@ -41,6 +41,16 @@ class RowSchedule(models.Model):
     # a duty for every district department and town (党章学习日), not only the
     # row's department and partners
     for_all_departments = models.BooleanField("全部单位", default=False)
+    # 以信用为基础的差别化监管: the cycle of the plans of a department whose
+    # latest credit grade is low (通知规则: 重点监管信用等级); empty: twice as
+    # often (LOW_CREDIT_CYCLES in supervision.services.plans).
+    low_credit_cycle = models.CharField(
+        "重点监管单位周期",
+        max_length=20,
+        choices=Cycle.choices,
+        blank=True,
+        help_text="信用等级为C/D等重点监管等级的单位按此周期检查；留空则频次加倍",
+    )
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:

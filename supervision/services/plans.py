@@ -14,8 +14,9 @@ import datetime
 from django.db import transaction
 
 from config.statemachine import Move, StateMachine, register
+from evaluation.selectors import low_credit_department_ids
 from notices.models import Notice
-from notices.services import notice_create
+from notices.services import notice_create, rule_current
 from responsibilities.models import ResponsibilityList
 from supervision.models import (
     Cycle,
@@ -59,6 +60,14 @@ PERIOD_WORDS = [
     ("年", Cycle.YEARLY),
 ]
 PLAN_CYCLES = {Cycle.MONTHLY, Cycle.QUARTERLY, Cycle.HALF_YEARLY, Cycle.YEARLY}
+# A low-credit department's plans come twice as often when its row's schedule
+# names no cycle of its own (monthly is the shortest cycle there is).
+LOW_CREDIT_CYCLES = {
+    Cycle.YEARLY: Cycle.HALF_YEARLY,
+    Cycle.HALF_YEARLY: Cycle.QUARTERLY,
+    Cycle.QUARTERLY: Cycle.MONTHLY,
+    Cycle.MONTHLY: Cycle.MONTHLY,
+}
 
 
 def cycle_of(row: ResponsibilityList) -> str | None:
@@ -70,6 +79,14 @@ def cycle_of(row: ResponsibilityList) -> str | None:
         if word in (row.period or ""):
             return cycle
     return None
+
+
+def low_credit_cycle_of(row: ResponsibilityList, cycle: str) -> str:
+    """The cycle of the row's plans for a department of a low credit grade."""
+    schedule = getattr(row, "schedule", None)
+    if schedule is not None and schedule.low_credit_cycle in PLAN_CYCLES:
+        return schedule.low_credit_cycle
+    return LOW_CREDIT_CYCLES[cycle]
 
 
 def period_of(cycle: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -169,17 +186,22 @@ def _escalate(plan: InspectionPlan, today: datetime.date) -> int:
 @transaction.atomic
 def plans_create(*, today: datetime.date) -> dict:
     """Create (once) the plans of the period containing `today` and remind the
-    units. Side effects: InspectionPlan rows, one reminder notice per new plan."""
+    units; a department whose latest credit grade is low (通知规则) gets its
+    plans at its row's low-credit cycle (twice as often by default).
+    Side effects: InspectionPlan rows, one reminder notice per new plan."""
     counts = {"created": 0, "reminded": 0}
     rows = ResponsibilityList.objects.filter(
         kind=ResponsibilityList.Kind.SUPERVISION,
         is_active=True,
         inspection_group__isnull=False,
     ).select_related("schedule", "inspection_group", "department", "regulation")
+    low_credit = low_credit_department_ids(grades=rule_current().low_credit_grade_list)
     for row in rows:
         cycle = cycle_of(row)
         if cycle not in PLAN_CYCLES:
             continue
+        if row.department_id in low_credit:
+            cycle = low_credit_cycle_of(row, cycle)
         start, end = period_of(cycle, today)
         plan, created = InspectionPlan.objects.get_or_create(
             row=row,

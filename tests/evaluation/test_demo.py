@@ -2,12 +2,19 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from evaluation import demo
-from evaluation.models import CreditRecord, EvaluationRound, StepScore
+from evaluation import demo, selectors, services
+from evaluation.models import (
+    BodyMark,
+    CreditRecord,
+    EvaluationRound,
+    StepScore,
+    SurveyResult,
+)
 from notices import demo as notices_demo
 from notices.models import Notice
 from notices.services import scan_due
@@ -112,3 +119,38 @@ def test_demo_second_seed_adds_nothing(office_user, settings, tmp_path):
     assert past_notices.count() == launch_notices
     assert not past_notices.exclude(kind=Notice.Kind.NOTIFICATION).exists()
     assert not Notice.objects.filter(step__project__year=2025).exists()
+
+
+def test_demo_year_round_is_judged_by_three_bodies_and_a_survey(
+    office_user, settings, tmp_path
+):
+    # given the demo seeded (this year's and last year's projects)
+    settings.MEDIA_ROOT = str(tmp_path)
+    _lead_list(8)
+
+    # when
+    _seed_in_order()
+
+    # then the 2026 year round has the bodies, their marks and the survey, and
+    # its credit records are the combined score, not the record-based one alone
+    round_ = EvaluationRound.objects.get(year=2026, quarter=0)
+    assert round_.status == "published"
+    bodies = services.round_bodies(round_)
+    assert [(b.name, b.weight) for b in bodies] == [
+        ("区委办", Decimal("0.50")),
+        ("区委组织部", Decimal("0.20")),
+        ("区纪委监委", Decimal("0.20")),
+        ("群众企业满意度", Decimal("0.10")),
+    ]
+    ranked = {r["department_id"] for r in selectors.rankings(year=2026)}
+    assert ranked
+    assert BodyMark.objects.filter(round=round_).count() == 2 * len(ranked)
+    assert SurveyResult.objects.filter(round=round_).count() == len(ranked)
+    rows = services.combined_scores(round_.evaluations.all(), round_=round_)
+    credit = dict(
+        CreditRecord.objects.filter(year=2026).values_list("department_id", "score")
+    )
+    assert all(credit[r["department_id"]] == r["score"] for r in rows)
+    assert any(r["score"] != r["execution"] for r in rows)
+    # and last year's round keeps its standard without bodies
+    assert not services.round_bodies(EvaluationRound.objects.get(year=2025, quarter=0))

@@ -138,6 +138,8 @@ def test_rules_edit_by_office_only(client, office_user, liaison):
     client.force_login(liaison)
     assert client.get("/notices/rules/").status_code == 403
     client.force_login(office_user)
+    page = client.get("/notices/rules/").content.decode()
+    assert 'type="text" name="low_credit_grades"' in page
     data = {
         "reminder_days_before": 4,
         "warning_grace_days": 1,
@@ -146,10 +148,13 @@ def test_rules_edit_by_office_only(client, office_user, liaison):
         "warning_answer_days": 5,
         "assignment_answer_days": 10,
         "warn_overdue_receipts": "on",
+        "low_credit_grades": "D",
+        "low_credit_extra_days": 3,
     }
     assert client.post("/notices/rules/", data).status_code == 302
     rule = NoticeRule.objects.get(pk=1)
     assert rule.reminder_days_before == 4 and rule.warn_overdue_assignments is False
+    assert (rule.low_credit_grade_list, rule.low_credit_extra_days) == (["D"], 3)
     bad = client.post("/notices/rules/", {**data, "escalation_interval_days": 0})
     assert bad.status_code == 200
     assert NoticeRule.objects.get(pk=1).escalation_interval_days == 3

@@ -145,3 +145,61 @@ def test_plans_page_shows_red(client, quarterly_row, office_user):
     html = client.get("/supervision/plans/").content.decode()
     # then
     assert "table-danger" in html and "逾期未检查" in html
+
+
+def _low_credit(department, grade="C"):
+    from decimal import Decimal
+
+    from evaluation.models import CreditRecord
+
+    CreditRecord.objects.create(
+        department=department,
+        year=2025,
+        score=Decimal("55"),
+        grade=grade,
+        source_round=factories.EvaluationRoundFactory(year=2025),
+    )
+
+
+def test_plans_credit_low_grade_gets_plans_twice_as_often(quarterly_row, dept_a):
+    # given dept_a's latest credit grade is C (quarterly row, no own low cycle)
+    _low_credit(dept_a, "C")
+
+    # when the scan runs on the first day of Q2 and again a month later
+    services.supervision_scan(today=Q2_START)
+    services.supervision_scan(today=datetime.date(2026, 5, 4))
+
+    # then dept_a owes a plan every month (twice as often, at least)
+    plans = list(InspectionPlan.objects.values_list("period_start", "due_on"))
+    assert plans == [
+        (Q2_START, datetime.date(2026, 4, 30)),
+        (datetime.date(2026, 5, 1), datetime.date(2026, 5, 31)),
+    ]
+
+
+def test_plans_credit_low_cycle_is_data(quarterly_row, dept_a, dept_b):
+    # given a yearly row for dept_a (grade D) whose low-credit cycle is quarterly
+    schedule = quarterly_row.schedule
+    schedule.cycle = Cycle.YEARLY
+    schedule.low_credit_cycle = Cycle.QUARTERLY
+    schedule.save()
+    _low_credit(dept_a, "D")
+
+    # when
+    services.supervision_scan(today=Q2_START)
+
+    # then the plan covers the quarter, not the year
+    plan = InspectionPlan.objects.get()
+    assert (plan.cycle, plan.due_on) == (Cycle.QUARTERLY, datetime.date(2026, 6, 30))
+
+
+def test_plans_credit_good_grade_keeps_the_cycle(quarterly_row, dept_a):
+    # given dept_a graded B
+    _low_credit(dept_a, "B")
+
+    # when
+    services.supervision_scan(today=Q2_START)
+
+    # then the quarter's plan
+    plan = InspectionPlan.objects.get()
+    assert plan.due_on == datetime.date(2026, 6, 30)
