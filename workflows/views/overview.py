@@ -42,6 +42,11 @@ def overview_page(request):
             if is_office(request.user)
             else None
         ),
+        "extension_count": (
+            selectors.extension_queue(user=request.user).count()
+            if is_office(request.user)
+            else None
+        ),
         "query": request.GET.copy(),
         "light_counts": (
             selectors.step_light_counts(user=request.user, year=year) if year else None

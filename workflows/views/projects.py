@@ -11,7 +11,7 @@ from config.pages import page_errors
 from org.permissions import office_required, reader_required
 from org.selectors import can_act_for, is_office, scope_to_user
 from workflows import selectors, services
-from workflows.forms import EvidenceForm, ReturnForm
+from workflows.forms import EvidenceForm, ExtensionForm, ReturnForm
 from workflows.models import (
     EVIDENCE_KINDS,
     EvidenceFile,
@@ -107,11 +107,22 @@ def step_page(request, pk):
         and is_office(request.user)
         and machine.allowed(step, "office_done")
     )
+    extension = services.extension_latest(step=step)
+    pending = extension is not None and services.EXTENSION_MACHINE.allowed(
+        extension, "extension_grant"
+    )
     return render(
         request,
         "workflows/step.html",
         {
             "step": step,
+            "extension": extension,
+            "may_ask_extension": department_step
+            and not pending
+            and can_act_for(request.user, step.department_id)
+            and step.status in services.EXTENDABLE,
+            "may_answer_extension": pending and is_office(request.user),
+            "extension_form": ExtensionForm(),
             "evidence": evidence,
             "events": events,
             "evidence_kinds": [EVIDENCE_KINDS.get(k, k) for k in step.evidence_kinds],
