@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -122,6 +123,11 @@ def step_page(request, pk):
             and can_act_for(request.user, step.department_id)
             and step.status in services.EXTENDABLE,
             "may_answer_extension": pending and is_office(request.user),
+            # 催办 (notices): a late step the department still has to act on
+            "may_urge": department_step
+            and is_office(request.user)
+            and step.status in services.EXTENDABLE
+            and step.due_on < timezone.localdate(),
             "extension_form": ExtensionForm(),
             "evidence": evidence,
             "events": events,
