@@ -25,6 +25,7 @@ urlpatterns = [
         views.step_office_done_view,
         name="step_office_done",
     ),
+    path("steps/", views.step_list_page, name="steps"),
     path("extensions/", views.extension_queue_page, name="extensions"),
     path(
         "steps/<int:pk>/extension/",

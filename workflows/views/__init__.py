@@ -23,6 +23,7 @@ from workflows.views.overview import (
     inbox_page,
     overview_page,
     review_page,
+    step_list_page,
 )
 from workflows.views.projects import (
     evidence_file_download,
@@ -41,6 +42,7 @@ from workflows.views.workdays import (
 )
 
 __all__ = [
+    "step_list_page",
     "extension_answer_view",
     "extension_ask_view",
     "extension_queue_page",

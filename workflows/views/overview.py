@@ -75,3 +75,20 @@ def inbox_page(request):
             "today": timezone.localdate(),
         },
     )
+
+
+@reader_required
+def step_list_page(request):
+    """Steps the user may see, filtered by the query (e.g. ?light=red): the list
+    the home page's 逾期 count links to."""
+    steps = selectors.step_list(
+        user=request.user, filters=request.GET, strict=False
+    ).exclude(project__status=ExecutionProject.Status.WITHDRAWN)
+    page = Paginator(steps, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/steps.html",
+        {"page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
