@@ -85,9 +85,37 @@ def test_home_office_todo_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         todo = selectors.office_todo(user=office_user)
     assert [t["count"] for t in todo] == [5, 5, 5]
+    with django_assert_max_num_queries(7):
+        liaison_todo = selectors.liaison_todo(user=liaison)
+    assert {t["key"]: t["count"] for t in liaison_todo}["open"] == 5
 
 
 def test_home_liaison_sees_no_office_todo(client, liaison):
     client.force_login(liaison)
     page = client.get("/").content.decode()
-    assert "data-todo" not in page
+    assert 'data-todo="review"' not in page and 'data-todo="extensions"' not in page
+
+
+def test_home_liaison_todo_counts_equal_the_rows_they_link_to(
+    client, office_user, dept_a, dept_b, liaison
+):
+    # given one of each for dept_a, a returned step, and dept_b's work aside
+    _work(dept_a, dept_b, liaison, n=1)
+    project = factories.ExecutionProjectFactory(lead_department=dept_a)
+    factories.StepFactory(project=project, status=Step.Status.RETURNED)
+    client.force_login(liaison)
+
+    # when the liaison opens the home page
+    page = client.get("/").content.decode()
+    tiles = re.findall(
+        r'href="([^"]+)" data-todo="(\w+)"><span[^>]*>[^<]*</span>'
+        r"<span[^>]*data-count>(\d+)</span>",
+        page,
+    )
+
+    # then its steps' counts are the rows of the step lists they link to
+    counts = {key: int(count) for _, key, count in tiles}
+    assert counts["open"] == 1 and counts["returned"] == 1
+    for url, key, count in tiles:
+        if key in {"open", "returned"}:
+            assert _rows(client, url.replace("&amp;", "&")) == int(count), key
