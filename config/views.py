@@ -1,12 +1,5 @@
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views import defaults
-
-
-@login_required
-def home(request):
-    return render(request, "home.html")
 
 
 def not_found(request, exception=None):

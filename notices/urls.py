@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/export/", views.register_export, name="register_export"),
     path("new/", views.assignment_new, name="assignment_new"),
     path("hand/", views.hand_issue, name="hand_issue"),
+    path("urge/step/<int:pk>/", views.urge, name="urge"),
     path("rules/", views.rules, name="rules"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/print/", views.print_form, name="print"),

@@ -256,6 +256,24 @@ def assignment_new(request):
     return render(request, "notices/assignment_form.html", {"form": form})
 
 
+@require_POST
+@office_required
+def urge(request, pk):
+    """催办 a late step (POST from the step, project or dashboard page)."""
+    step = Step.objects.select_related("project", "department").filter(pk=pk).first()
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("workflows:step", args=[pk]) if step else "/"
+    if step is None:
+        messages.error(request, "该步骤不存在。")
+        return redirect(back)
+    with page_errors(request) as outcome:
+        services.step_urge(step=step, actor=request.user)
+    if not outcome.failed:
+        messages.success(request, f"已向{step.department.name}发送催办提醒。")
+    return redirect(back)
+
+
 @office_required
 def hand_issue(request):
     """A 警示单 / 告知单 / 交办单 by hand from a step or project page (POST)."""

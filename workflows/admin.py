@@ -9,6 +9,7 @@ from workflows.models import (
     Evidence,
     EvidenceFile,
     ExecutionProject,
+    ExtensionRequest,
     FlowTemplate,
     Receipt,
     Step,
@@ -99,3 +100,11 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "is_workday", "note"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ["step", "department", "until", "status", "requested_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["step", "department", "requested_by", "answered_by"]
+    readonly_fields = ["status"]

@@ -25,7 +25,7 @@ from org.selectors import role_of
 from regulations.models import Regulation
 from workflows import selectors, services
 from workflows.filters import ProjectFilter, StepFilter
-from workflows.models import ExecutionProject, FlowTemplate, Step
+from workflows.models import ExecutionProject, ExtensionRequest, FlowTemplate, Step
 
 
 class RoleHolders(BasePermission):
@@ -307,6 +307,79 @@ class StepReturnApi(_StepActionApi):
         data = self.validated(ReturnRequestSerializer, request.data)
         services.step_return(step=step, actor=request.user, reason=data["reason"])
         return self.respond(request, pk)
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    """The department asks (`reason`, `until`); the office answers (`action`
+    grant/refuse with a `reason`, required to refuse)."""
+
+    action = serializers.ChoiceField(
+        choices=[("grant", "同意"), ("refuse", "不同意")], required=False
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if "action" not in attrs:
+            if not attrs.get("reason", "").strip():
+                raise serializers.ValidationError(
+                    {"reason": ["申请延期时必须填写理由。"]}
+                )
+            if attrs.get("until") is None:
+                raise serializers.ValidationError(
+                    {"until": ["请填写申请延期至的日期。"]}
+                )
+        elif attrs["action"] == "refuse" and not attrs.get("reason", "").strip():
+            raise serializers.ValidationError(
+                {"reason": ["不同意延期时必须填写理由。"]}
+            )
+        return attrs
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "step",
+            "department",
+            "reason",
+            "until",
+            "previous_due_on",
+            "status",
+            "answer",
+            "requested_at",
+            "answered_at",
+        ]
+
+
+class StepExtensionApi(_StepActionApi):
+    """POST steps/{id}/extension/: a 延期 request (department) or its answer
+    (office: `action` grant/refuse on the step's latest request)."""
+
+    @extend_schema(request=ExtensionRequestSerializer, responses=ExtensionSerializer)
+    def post(self, request, pk):
+        step = self.step(request, pk)
+        data = self.validated(ExtensionRequestSerializer, request.data)
+        action = data.get("action")
+        if action is None:
+            extension = services.extension_ask(
+                step=step,
+                actor=request.user,
+                reason=data["reason"],
+                until=data["until"],
+            )
+            return Response(
+                ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED
+            )
+        extension = services.extension_latest(step=step)
+        if extension is None:
+            raise Http404
+        answer = (
+            services.extension_grant if action == "grant" else services.extension_refuse
+        )
+        answer(request=extension, actor=request.user, reason=data["reason"])
+        return Response(ExtensionSerializer(extension).data)
 
 
 class ProjectWithdrawApi(APIView):

@@ -21,5 +21,10 @@ urlpatterns = [
     path(
         "steps/<int:pk>/approve/", api.StepApproveApi.as_view(), name="api-step-approve"
     ),
+    path(
+        "steps/<int:pk>/extension/",
+        api.StepExtensionApi.as_view(),
+        name="api-step-extension",
+    ),
     path("steps/<int:pk>/return/", api.StepReturnApi.as_view(), name="api-step-return"),
 ]

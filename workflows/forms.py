@@ -116,3 +116,12 @@ class CalendarDayForm(BootstrapMixin, forms.ModelForm):
         if value < datetime.date(2000, 1, 1):
             raise forms.ValidationError("日期无效。")
         return value
+
+
+class ExtensionForm(BootstrapMixin, forms.Form):
+    """延期申请 as the liaison types it (the service checks the dates)."""
+
+    until = forms.DateField(label="申请延期至", widget=DateInput())
+    reason = forms.CharField(
+        label="延期理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

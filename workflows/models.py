@@ -370,3 +370,58 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a department asks for more time on one step; the office answers."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"  # asked, the office has not answered
+        GRANTED = "granted", "已同意"  # the step's due date moved to `until`
+        REFUSED = "refused", "已拒绝"  # refused with a reason; dates unchanged
+
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    department = models.ForeignKey(
+        "org.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("延期理由")
+    until = models.DateField("申请延期至")
+    previous_due_on = models.DateField("原截止日期")
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answer = models.TextField("审批意见", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="申请人",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    answered_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step"],
+                condition=models.Q(status="pending"),
+                name="extension_one_pending_per_step",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.step} 延期至 {self.until:%Y-%m-%d}"

@@ -40,6 +40,7 @@ from workflows.models import (
     Evidence,
     EvidenceFile,
     ExecutionProject,
+    ExtensionRequest,
     Receipt,
     Step,
 )
@@ -292,3 +293,13 @@ def step_light_counts(*, user, year: int, today=None) -> dict[str, int]:
     counts = {GREEN: 0, YELLOW: 0, RED: 0}
     counts.update({row["light"]: row["n"] for row in rows})
     return counts
+
+
+def extension_queue(*, user) -> QuerySet:
+    """延期申请 awaiting the office's answer, oldest first, scoped to the user."""
+    qs = scope_to_user(ExtensionRequest.objects.all(), user=user)
+    return (
+        qs.filter(status=ExtensionRequest.Status.PENDING)
+        .select_related("step__project__regulation", "department", "requested_by")
+        .order_by("requested_at", "id")
+    )

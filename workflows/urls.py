@@ -25,6 +25,18 @@ urlpatterns = [
         views.step_office_done_view,
         name="step_office_done",
     ),
+    path("steps/", views.step_list_page, name="steps"),
+    path("extensions/", views.extension_queue_page, name="extensions"),
+    path(
+        "steps/<int:pk>/extension/",
+        views.extension_ask_view,
+        name="step_extension_ask",
+    ),
+    path(
+        "steps/<int:pk>/extension/answer/",
+        views.extension_answer_view,
+        name="step_extension_answer",
+    ),
     path("steps/<int:pk>/return/", views.step_return_view, name="step_return"),
     path(
         "receipts/<int:pk>/confirm/",

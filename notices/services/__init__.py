@@ -29,6 +29,7 @@ from notices.services.numbering import number_allocate, number_format
 from notices.services.rules import rule_current, rule_update
 from notices.services.scan import scan_due
 from notices.services.transitions import NOTICE_MACHINE, REPORT_MACHINE
+from notices.services.urge import step_is_late, step_urge
 
 __all__ = [
     "NOTICE_MACHINE",
@@ -52,5 +53,7 @@ __all__ = [
     "rule_current",
     "rule_update",
     "scan_due",
+    "step_is_late",
+    "step_urge",
     "sweep_undelivered",
 ]

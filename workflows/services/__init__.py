@@ -7,6 +7,14 @@ from workflows.services.closing import (
     project_withdraw,
     step_office_done,
 )
+from workflows.services.extensions import (
+    EXTENDABLE,
+    EXTENSION_MACHINE,
+    extension_ask,
+    extension_grant,
+    extension_latest,
+    extension_refuse,
+)
 from workflows.services.launch import (
     office_department_for,
     plan_steps,
@@ -37,6 +45,12 @@ from workflows.services.transitions import (
 )
 
 __all__ = [
+    "EXTENSION_MACHINE",
+    "EXTENDABLE",
+    "extension_ask",
+    "extension_grant",
+    "extension_latest",
+    "extension_refuse",
     "calendar_day_delete",
     "calendar_day_set",
     "ACTION_LABELS",

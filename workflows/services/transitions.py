@@ -86,6 +86,10 @@ ACTION_LABELS = {
     "close": "闭环",
     "withdraw": "撤销项目",
     "flag": "列入通报",
+    "extension_ask": "申请延期",
+    "extension_grant": "同意延期",
+    "extension_refuse": "不同意延期",
+    "urge": "催办",
 }
 
 

@@ -4,6 +4,11 @@ Thin: check role, validate a form, call one service or selector, render.
 Objects outside the user's scope are 404s.
 """
 
+from workflows.views.extensions import (
+    extension_answer_view,
+    extension_ask_view,
+    extension_queue_page,
+)
 from workflows.views.flows import (
     flow_list_page,
     step_template_delete_view,
@@ -18,6 +23,7 @@ from workflows.views.overview import (
     inbox_page,
     overview_page,
     review_page,
+    step_list_page,
 )
 from workflows.views.projects import (
     evidence_file_download,
@@ -36,6 +42,10 @@ from workflows.views.workdays import (
 )
 
 __all__ = [
+    "step_list_page",
+    "extension_answer_view",
+    "extension_ask_view",
+    "extension_queue_page",
     "bulk_launch_page",
     "calendar_day_delete_view",
     "calendar_page",

@@ -42,6 +42,11 @@ def overview_page(request):
             if is_office(request.user)
             else None
         ),
+        "extension_count": (
+            selectors.extension_queue(user=request.user).count()
+            if is_office(request.user)
+            else None
+        ),
         "query": request.GET.copy(),
         "light_counts": (
             selectors.step_light_counts(user=request.user, year=year) if year else None
@@ -69,4 +74,21 @@ def inbox_page(request):
             "steps": list(inbox["steps"][:200]),
             "today": timezone.localdate(),
         },
+    )
+
+
+@reader_required
+def step_list_page(request):
+    """Steps the user may see, filtered by the query (e.g. ?light=red): the list
+    the home page's 逾期 count links to."""
+    steps = selectors.step_list(
+        user=request.user, filters=request.GET, strict=False
+    ).exclude(project__status=ExecutionProject.Status.WITHDRAWN)
+    page = Paginator(steps, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workflows/steps.html",
+        {"page": page, "query": query.urlencode(), "total": page.paginator.count},
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from config.pages import page_errors
 from org.permissions import office_required, reader_required
 from org.selectors import can_act_for, is_office, scope_to_user
 from workflows import selectors, services
-from workflows.forms import EvidenceForm, ReturnForm
+from workflows.forms import EvidenceForm, ExtensionForm, ReturnForm
 from workflows.models import (
     EVIDENCE_KINDS,
     EvidenceFile,
@@ -107,11 +108,27 @@ def step_page(request, pk):
         and is_office(request.user)
         and machine.allowed(step, "office_done")
     )
+    extension = services.extension_latest(step=step)
+    pending = extension is not None and services.EXTENSION_MACHINE.allowed(
+        extension, "extension_grant"
+    )
     return render(
         request,
         "workflows/step.html",
         {
             "step": step,
+            "extension": extension,
+            "may_ask_extension": department_step
+            and not pending
+            and can_act_for(request.user, step.department_id)
+            and step.status in services.EXTENDABLE,
+            "may_answer_extension": pending and is_office(request.user),
+            # 催办 (notices): a late step the department still has to act on
+            "may_urge": department_step
+            and is_office(request.user)
+            and step.status in services.EXTENDABLE
+            and step.due_on < timezone.localdate(),
+            "extension_form": ExtensionForm(),
             "evidence": evidence,
             "events": events,
             "evidence_kinds": [EVIDENCE_KINDS.get(k, k) for k in step.evidence_kinds],
