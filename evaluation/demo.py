@@ -13,10 +13,12 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from config.tabular import Row
 from evaluation import services
 from evaluation.models import EvaluatingBody, EvaluationRound, ScoringStandard
+from notices import demo as notices_demo
 from org.models import Department
 from workflows import demo as workflows_demo
 from workflows import services as workflows_services
@@ -277,3 +279,6 @@ def seed(*, stdout) -> None:
     _seed_past_year_projects(actor, stdout)
     _seed_rounds(actor, stdout)
     _finish_past_year(actor, stdout)
+    # Credit records now exist: the scans see which departments a low grade
+    # reminds earlier (notices.demo.scans_replay is idempotent).
+    notices_demo.scans_replay(today=timezone.localdate())
