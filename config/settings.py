@@ -265,6 +265,10 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="zhigui@localhost"
 # --- the method's own settings -------------------------------------------------
 # Prefix of formal notice numbers, e.g. 南湖执规告〔2026〕12号.
 NOTICE_NUMBER_PREFIX = env("NOTICE_NUMBER_PREFIX", default="南湖执规")
+# The first (default) district office, made on first use (org.models.Office);
+# more offices are added in the admin or by seed_scale.
+OFFICE_CODE = env("OFFICE_CODE", default="nanhu")
+OFFICE_NAME = env("OFFICE_NAME", default="南湖区委办")
 # A step is yellow when due within this many working days.
 TRAFFIC_LIGHT_YELLOW_DAYS = env.int("TRAFFIC_LIGHT_YELLOW_DAYS", default=3)
 # Working days a department has to confirm receipt of a launched project.

@@ -4,8 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from org.models import Department, Membership
+from org.models import Department, Membership, Office
 from org.services import department_move, user_update
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent", "number_prefix"]
+    list_filter = ["kind"]
 
 
 class DepartmentAdminForm(forms.ModelForm):
@@ -15,6 +21,7 @@ class DepartmentAdminForm(forms.ModelForm):
             "code",
             "name",
             "kind",
+            "office",
             "parent",
             "inspection_group",
             "leader_name",

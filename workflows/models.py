@@ -116,6 +116,14 @@ class ExecutionProject(models.Model):
         verbose_name="党内法规",
     )
     year = models.PositiveSmallIntegerField("年度", db_index=True)
+    # The office that launched it (the lead department's office): scope,
+    # numbering and rankings are per office.
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="办公室",
+    )
     flow = models.CharField("流程", max_length=10, choices=FlowTemplate.Code.choices)
     flow_template = models.ForeignKey(
         FlowTemplate,
@@ -168,6 +176,12 @@ class ExecutionProject(models.Model):
 
     def __str__(self):
         return f"{self.year}年 {self.regulation}"
+
+    def save(self, *args, **kwargs):
+        # Denormalized from the lead department (bulk inserts set it themselves).
+        if self.office_id is None and self.lead_department_id is not None:
+            self.office_id = self.lead_department.office_id
+        super().save(*args, **kwargs)
 
 
 class Receipt(models.Model):

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from config.errors import DomainError
 from evaluation.models.standards import ScoringStandard
+from org.models import Office
 
 
 class EvaluationRound(models.Model):
@@ -32,6 +33,13 @@ class EvaluationRound(models.Model):
         Q3 = 3, "第三季度"
         Q4 = 4, "第四季度"
 
+    # Rounds, rankings and credit are per office (试点扩面).
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        verbose_name="办公室",
+    )
     year = models.PositiveSmallIntegerField("年度", db_index=True)
     quarter = models.PositiveSmallIntegerField(
         "期间", choices=Quarter.choices, default=Quarter.YEAR
@@ -81,12 +89,12 @@ class EvaluationRound(models.Model):
         constraints = [
             # One open round per period, and one published (in force) per period.
             models.UniqueConstraint(
-                fields=["year", "quarter"],
+                fields=["office", "year", "quarter"],
                 condition=Q(status__in=["draft", "reviewed"]),
                 name="round_one_open_per_period",
             ),
             models.UniqueConstraint(
-                fields=["year", "quarter"],
+                fields=["office", "year", "quarter"],
                 condition=Q(status="published"),
                 name="round_one_published_per_period",
             ),
@@ -108,6 +116,8 @@ class EvaluationRound(models.Model):
                     "该评价轮次已发布，已冻结，不能修改；如需更正，请新建更正轮次并说明原因。",
                     code="frozen",
                 )
+        if self.office_id is None:
+            self.office_id = Office.default().pk
         super().save(*args, **kwargs)
 
     @property
