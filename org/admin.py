@@ -21,7 +21,6 @@ class DepartmentAdminForm(forms.ModelForm):
             "code",
             "name",
             "kind",
-            "office",
             "parent",
             "inspection_group",
             "leader_name",
