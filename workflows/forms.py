@@ -46,7 +46,10 @@ class LaunchForm(BootstrapMixin, forms.Form):
         label="配合部门",
         queryset=Department.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # data-filterable: static/js/zhigui-multiselect.js adds a filter box and
+        # checkboxes; without JS the plain select still works.
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filterable": "配合部门"}),
+        help_text="可输入名称筛选后勾选；不支持脚本的浏览器按住Ctrl键多选",
     )
     starts_on = forms.DateField(label="启动日期", widget=DateInput())
 

@@ -22,16 +22,3 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
-
-// <input type="checkbox" data-check-all="NAME"> ticks or clears every enabled
-// checkbox named NAME in its form (the bulk launch's 全选).
-document.addEventListener("change", function (event) {
-  var all = event.target;
-  var name = all.getAttribute && all.getAttribute("data-check-all");
-  if (!name || !all.form) return;
-  Array.prototype.forEach.call(all.form.elements, function (el) {
-    if (el.name === name && el.type === "checkbox" && !el.disabled) {
-      el.checked = all.checked;
-    }
-  });
-});
