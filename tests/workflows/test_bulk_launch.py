@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from config.errors import DomainError, NotAllowed
 from regulations.models import Regulation
@@ -327,3 +329,22 @@ def test_lead_list_rows_link_to_the_launch_form(client, office_user, lead_rows):
     html = client.get("/responsibilities/?kind=lead").content.decode()
     for row in lead_rows:
         assert f'href="/workflows/launch/?responsibility={row.pk}">启动项目' in html
+
+
+def test_bulk_launch_preview_queries_do_not_grow_with_rows(client, office_user):
+    # given the preview of a list of 2 rows, then of 10
+    client.force_login(office_user)
+    url = "/workflows/launch/bulk/?year=2026&starts_on=2026-12-01"
+
+    def queries(count):
+        for _ in range(count):
+            row = ResponsibilityFactory(department=DepartmentFactory())
+            row.partner_departments.set([DepartmentFactory()])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    # when each renders (after a first request warmed the calendar's copy)
+    queries(1)
+    # then the count of queries is the same
+    assert queries(2) == queries(8)
