@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import DepartmentFactory, ResponsibilityFactory
-from workflows import calendar
+from workflows import calendar, services
 from workflows.models import BulkLaunchJob, ExecutionProject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,3 +120,28 @@ def test_partner_filter_box_narrows_the_list_and_ticks_the_select(
     )
     assert chosen == ["测试单位07"]
     expect(page.locator(".zhigui-multiselect-summary")).to_contain_text("测试单位07")
+
+
+def test_progress_page_polls_until_the_worker_finishes(open_tab, expect, office_user):
+    # given a queued job no worker has picked up yet
+    row = ResponsibilityFactory(department=DepartmentFactory(), default_flow="simple")
+    job = BulkLaunchJob.objects.create(
+        year=timezone.localdate().year,
+        starts_on=timezone.localdate(),
+        responsibility_ids=[row.pk],
+        total=1,
+        created_by=office_user,
+    )
+    tab = open_tab().login_as(office_user)
+    page = tab.page
+    tab.goto(f"/workflows/launch/bulk/{job.pk}/")
+    expect(page.locator("#bulk-status")).to_contain_text("排队中")
+
+    # when the worker runs the job while the page is open
+    services.bulk_launch_run(job_id=job.pk)
+
+    # then the page (polling with htmx, no reload) shows the summary
+    expect(page.locator("#bulk-status")).to_have_text("完成")
+    expect(page.locator("#bulk-launched")).to_have_text("1")
+    expect(page.locator(".progress-bar")).to_have_text("100%")
+    assert tab.console_errors == []
