@@ -1,3 +1,4 @@
+import datetime
 import os
 import uuid
 
@@ -466,6 +467,17 @@ class BulkLaunchJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    # Past the task's hard time limit (600 s) with margin: no worker is on it.
+    STALLED_AFTER = datetime.timedelta(minutes=15)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Not finished long after it was queued: the worker is down or lost it."""
+        return (
+            not self.is_finished
+            and timezone.now() - self.created_at > self.STALLED_AFTER
+        )
 
     @property
     def percent(self) -> int:

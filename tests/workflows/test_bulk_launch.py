@@ -7,6 +7,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
 from regulations.models import Regulation
@@ -348,3 +349,21 @@ def test_bulk_launch_preview_queries_do_not_grow_with_rows(client, office_user):
     queries(1)
     # then the count of queries is the same
     assert queries(2) == queries(8)
+
+
+def test_bulk_launch_progress_stops_polling_a_stalled_job(
+    client, office_user, lead_rows
+):
+    # given a job queued an hour ago that no worker ever started
+    job = BulkLaunchJob.objects.create(
+        year=2026, starts_on=START, total=1, created_by=office_user
+    )
+    BulkLaunchJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    client.force_login(office_user)
+    # when the page is opened
+    html = client.get(f"/workflows/launch/bulk/{job.pk}/").content.decode()
+    # then it says so instead of polling forever
+    assert "后台任务长时间没有完成" in html
+    assert "hx-trigger" not in html
