@@ -4,6 +4,7 @@ services move them, through the transition helper)."""
 from django.contrib import admin
 
 from workflows.models import (
+    BulkLaunchJob,
     CalendarDay,
     Event,
     Evidence,
@@ -108,3 +109,24 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     raw_id_fields = ["step", "department", "requested_by", "answered_by"]
     readonly_fields = ["status"]
+
+
+@admin.register(BulkLaunchJob)
+class BulkLaunchJobAdmin(admin.ModelAdmin):
+    """Read-only: the worker writes a job's progress."""
+
+    list_display = [
+        "year",
+        "starts_on",
+        "processed",
+        "total",
+        "created_by",
+        "finished_at",
+    ]
+    list_filter = ["year"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

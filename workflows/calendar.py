@@ -108,6 +108,17 @@ def year_is_known(year: int) -> bool:
     return True
 
 
+def years_without_holidays(first: int, last: int) -> list[int]:
+    """Years from `first` to `last` whose holidays the calendar does not know:
+    the package lacks them and the office has entered no day of that year, so
+    deadlines there count Monday-Friday only."""
+    unknown = [year for year in range(first, last + 1) if not year_is_known(year)]
+    if not unknown:
+        return []
+    entered = {day.year for day in _overrides() if day.year in unknown}
+    return [year for year in unknown if year not in entered]
+
+
 def _package_workday(day: datetime.date) -> bool:
     if year_is_known(day.year):
         return chinese_calendar.is_workday(day)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from config.widgets import DateInput
 from org.models import Department
 from regulations.models import Regulation
+from responsibilities.models import ResponsibilityList
 from workflows.models import EVIDENCE_KINDS, Actor, CalendarDay, FlowTemplate
 
 
@@ -45,7 +46,10 @@ class LaunchForm(BootstrapMixin, forms.Form):
         label="配合部门",
         queryset=Department.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        # data-filterable: static/js/zhigui-multiselect.js adds a filter box and
+        # checkboxes; without JS the plain select still works.
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-filterable": "配合部门"}),
+        help_text="可输入名称筛选后勾选；不支持脚本的浏览器按住Ctrl键多选",
     )
     starts_on = forms.DateField(label="启动日期", widget=DateInput())
 
@@ -59,6 +63,17 @@ class LaunchForm(BootstrapMixin, forms.Form):
 class BulkLaunchForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     starts_on = forms.DateField(label="启动日期", widget=DateInput())
+
+
+class BulkLaunchStartForm(BulkLaunchForm):
+    """The preview's choice: which lead-list rows to launch."""
+
+    responsibilities = forms.ModelMultipleChoiceField(
+        label="清单条目",
+        queryset=ResponsibilityList.objects.filter(kind=ResponsibilityList.Kind.LEAD),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一条清单条目。"},
+    )
 
 
 class EvidenceForm(BootstrapMixin, forms.Form):

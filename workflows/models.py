@@ -1,3 +1,4 @@
+import datetime
 import os
 import uuid
 
@@ -439,3 +440,69 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.step} 延期至 {self.until:%Y-%m-%d}"
+
+
+class BulkLaunchJob(models.Model):
+    """One bulk launch from the lead list, run in the background row by row.
+
+    The worker writes its progress here (not the cache): in the embedded mode the
+    cache is per process, and the page polling it runs in another process.
+    No status field: a job is queued until `started_at`, done at `finished_at`.
+    """
+
+    year = models.PositiveIntegerField("年度")
+    starts_on = models.DateField("启动日期")
+    # The lead-list rows the office chose, in the order they are launched.
+    responsibility_ids = models.JSONField("选中的清单条目", default=list)
+    total = models.PositiveIntegerField("条目数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    # One dict per processed row: responsibility, regulation, lead, project
+    # (id or None) and reason (why it was skipped, "" when launched).
+    results = models.JSONField("结果", default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量发起任务"
+        verbose_name_plural = "批量发起任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.year}年度批量发起({self.processed}/{self.total})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    # Past the task's hard time limit (600 s) with margin: no worker is on it.
+    STALLED_AFTER = datetime.timedelta(minutes=15)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Not finished long after it was queued: the worker is down or lost it."""
+        return (
+            not self.is_finished
+            and timezone.now() - self.created_at > self.STALLED_AFTER
+        )
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 100 if self.is_finished else 0
+        return min(100, round(self.processed * 100 / self.total))
+
+    @property
+    def launched(self) -> list[dict]:
+        return [r for r in self.results if r.get("project")]
+
+    @property
+    def skipped(self) -> list[dict]:
+        return [r for r in self.results if not r.get("project")]

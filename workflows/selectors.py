@@ -33,6 +33,7 @@ from org.selectors import (
     sees_everything,
     visible_departments,
 )
+from responsibilities.models import ResponsibilityList
 from workflows import calendar
 from workflows.filters import ProjectFilter, StepFilter
 from workflows.models import (
@@ -303,3 +304,35 @@ def extension_queue(*, user) -> QuerySet:
         .select_related("step__project__regulation", "department", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+def launch_initial(*, responsibility_id=None, regulation_id=None) -> dict:
+    """Initial values of the launch form opened from a lead-list row (or a
+    regulation): the regulation, its lead department, active partners and the
+    listed flow. Empty when the row is unknown or not a lead row."""
+    rows = ResponsibilityList.objects.filter(
+        kind=ResponsibilityList.Kind.LEAD, regulation__isnull=False
+    ).prefetch_related("partner_departments")
+    row = None
+    if str(responsibility_id or "").isdigit():
+        row = rows.filter(pk=int(responsibility_id)).first()
+    elif str(regulation_id or "").isdigit():
+        row = (
+            rows.filter(regulation_id=int(regulation_id))
+            .order_by("-is_active", "id")
+            .first()
+        )
+        if row is None:
+            return {"regulation": int(regulation_id)}
+    if row is None:
+        return {}
+    return {
+        "regulation": row.regulation_id,
+        "lead_department": row.department_id,
+        "partner_departments": [
+            d.pk
+            for d in row.partner_departments.all()
+            if d.is_active and d.pk != row.department_id
+        ],
+        "flow": row.default_flow,
+    }

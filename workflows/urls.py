@@ -11,6 +11,11 @@ urlpatterns = [
     path("inbox/", views.inbox_page, name="inbox"),
     path("launch/", views.launch_page, name="launch"),
     path("launch/bulk/", views.bulk_launch_page, name="bulk_launch"),
+    path(
+        "launch/bulk/<int:pk>/",
+        views.bulk_launch_job_page,
+        name="bulk_launch_job",
+    ),
     path("projects/<int:pk>/", views.project_page, name="project"),
     path(
         "projects/<int:pk>/withdraw/",

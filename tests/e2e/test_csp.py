@@ -51,6 +51,7 @@ def test_pages_raise_no_csp_violation(
         "/responsibilities/security/",
         "/workflows/",
         "/workflows/launch/",
+        "/workflows/launch/bulk/?year=2026&starts_on=2026-12-01",
         f"/workflows/projects/{project.pk}/",
         f"/workflows/steps/{step.pk}/",
         "/workflows/calendar/",

@@ -189,6 +189,9 @@ def _pages(user):
     # October shows 国庆节 (chinese-calendar names it "National Day"); then two 404s
     yield f"/workflows/calendar/?year={datetime.date.today().year}&month=10", "cal"
     yield "/no-such-page/", "404"
+    # the bulk launch's preview table (its bare URL shows only the form)
+    today = datetime.date.today()
+    yield f"/workflows/launch/bulk/?year={today.year}&starts_on={today}", "bulk"
     yield "/workflows/steps/999999999/", "404"
     for pattern, name in _patterns():
         if pattern.startswith(SKIP_PREFIXES) or name in SKIP_NAMES:

@@ -129,7 +129,9 @@ def test_project_launch_2027_start_uses_monday_to_friday(launch, dept_a):
     assert step.due_on == D(2027, 1, 8)
 
 
-def test_project_bulk_launch_creates_exactly_the_expected_steps(office_user):
+def test_project_bulk_launch_creates_exactly_the_expected_steps(
+    office_user, django_capture_on_commit_callbacks
+):
     # given three lead rows: two flows, one already launched, one inactive
     lead1, lead2, partner = DepartmentFactory.create_batch(3)
     general = ResponsibilityFactory(department=lead1, default_flow="general")
@@ -155,24 +157,39 @@ def test_project_bulk_launch_creates_exactly_the_expected_steps(office_user):
         (done.regulation_id, False),
     ]
     assert rows[2].skip_reason == "2026年度已发起"
-    # when launching
-    projects = services.project_bulk_launch(
-        year=2026, starts_on=D(2026, 11, 2), actor=office_user
-    )
+    # when launching every launchable row in the background (eager here)
+    chosen = [r.responsibility.pk for r in rows if r.will_launch]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.bulk_launch_start(
+            year=2026,
+            starts_on=D(2026, 11, 2),
+            responsibility_ids=chosen,
+            actor=office_user,
+        )
+    job.refresh_from_db()
     # then: general = 2 office rows + lead 5 + partner 3; simple = 1 office row
     # + lead 2
-    assert len(projects) == 2
+    assert len(job.launched) == 2 and job.skipped == []
+    projects = ExecutionProject.objects.filter(
+        pk__in=[r["project"] for r in job.results]
+    )
     by_reg = {p.regulation_id: p for p in projects}
     assert by_reg[general.regulation_id].flow == "general"
     assert by_reg[general.regulation_id].steps.count() == 10
     assert by_reg[simple.regulation_id].steps.count() == 3
     assert Step.objects.count() == 10 + 3 + 3
     assert Receipt.objects.count() == 2 + 1 + 1
-    # and a second run launches nothing more
-    assert (
-        services.project_bulk_launch(
-            year=2026, starts_on=D(2026, 11, 2), actor=office_user
+    # and the same rows again launch nothing more, each skipped with its reason
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.bulk_launch_start(
+            year=2026,
+            starts_on=D(2026, 11, 2),
+            responsibility_ids=chosen,
+            actor=office_user,
         )
-        == []
-    )
+    again.refresh_from_db()
+    assert again.launched == []
+    assert [r["reason"] for r in again.skipped] == [
+        "该法规2026年度的执行项目已经发起，不能重复发起。"
+    ] * 2
     assert Step.objects.count() == 16

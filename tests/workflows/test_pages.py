@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from responsibilities.models import ResponsibilityList
 from tests.factories import DepartmentFactory, RegulationFactory, ResponsibilityFactory
 from workflows import services
 from workflows.models import CalendarDay, ExecutionProject, Receipt, Step
@@ -145,7 +146,9 @@ def test_step_page_bad_file_shows_chinese_error(
     assert step.status == Step.Status.OPEN
 
 
-def test_launch_and_bulk_launch_pages(client, office_user, liaison, dept_a, dept_b):
+def test_launch_and_bulk_launch_pages(
+    client, office_user, liaison, dept_a, dept_b, django_capture_on_commit_callbacks
+):
     ResponsibilityFactory(department=dept_a, default_flow="simple")
     client.force_login(liaison)
     assert client.get("/workflows/launch/").status_code == 403
@@ -157,8 +160,14 @@ def test_launch_and_bulk_launch_pages(client, office_user, liaison, dept_a, dept
     assert ExecutionProject.objects.count() == 0
     # bulk: preview, then confirm
     page = client.get("/workflows/launch/bulk/?year=2026&starts_on=2026-11-02")
-    assert "将发起" in page.content.decode()
-    client.post("/workflows/launch/bulk/", {"year": "2026", "starts_on": "2026-11-02"})
+    assert "可发起" in page.content.decode()
+    row = ResponsibilityList.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/workflows/launch/bulk/",
+            {"year": "2026", "starts_on": "2026-11-02", "responsibilities": [row.pk]},
+        )
+    assert response.status_code == 302
     assert ExecutionProject.objects.count() == 1
     page = client.get("/workflows/launch/bulk/?year=2026&starts_on=2026-11-02")
     assert "2026年度已发起" in page.content.decode()

@@ -1,5 +1,10 @@
 """Writes of the workflows app (see each module for its side effects)."""
 
+from workflows.services.bulk_launch import (
+    bulk_launch_run,
+    bulk_launch_start,
+    bulk_launch_years_without_holidays,
+)
 from workflows.services.calendar_days import calendar_day_delete, calendar_day_set
 from workflows.services.closing import (
     bulletin_done_for_projects,
@@ -18,7 +23,6 @@ from workflows.services.extensions import (
 from workflows.services.launch import (
     office_department_for,
     plan_steps,
-    project_bulk_launch,
     project_bulk_launch_preview,
     project_launch,
     stages_of,
@@ -45,6 +49,9 @@ from workflows.services.transitions import (
 )
 
 __all__ = [
+    "bulk_launch_run",
+    "bulk_launch_start",
+    "bulk_launch_years_without_holidays",
     "EXTENSION_MACHINE",
     "EXTENDABLE",
     "extension_ask",
@@ -63,7 +70,6 @@ __all__ = [
     "step_office_done",
     "office_department_for",
     "plan_steps",
-    "project_bulk_launch",
     "project_bulk_launch_preview",
     "project_launch",
     "receipt_confirm",

@@ -340,38 +340,3 @@ def project_bulk_launch_preview(*, year: int, starts_on: datetime.date):
         seen.add(entry.regulation_id)
         rows.append(row)
     return rows
-
-
-def project_bulk_launch(
-    *, year: int, starts_on: datetime.date, actor
-) -> list[ExecutionProject]:
-    """Launch every launchable row of the lead list for `year`, all or nothing.
-
-    Side effects: as project_launch, for each launched row.
-    """
-    _check_actor(actor)
-    rows = project_bulk_launch_preview(year=year, starts_on=starts_on)
-    flows: dict = {}
-    projects = []
-    try:
-        with transaction.atomic():
-            for row in rows:
-                if not row.will_launch:
-                    continue
-                if row.flow_code not in flows:
-                    flows[row.flow_code] = _flow_templates(row.flow_code)
-                flow, templates = flows[row.flow_code]
-                project = _launch(
-                    regulation=row.regulation,
-                    year=year,
-                    lead_department=row.lead_department,
-                    partner_departments=row.partner_departments,
-                    flow=flow,
-                    templates=templates,
-                    starts_on=starts_on,
-                    actor=actor,
-                )
-                projects.append(project)
-    except IntegrityError as exc:
-        raise DomainError("批量发起期间有项目被他人发起，请刷新预览后重试。") from exc
-    return projects

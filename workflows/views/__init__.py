@@ -16,6 +16,7 @@ from workflows.views.flows import (
     step_template_move_view,
 )
 from workflows.views.launch import (
+    bulk_launch_job_page,
     bulk_launch_page,
     launch_page,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "extension_answer_view",
     "extension_ask_view",
     "extension_queue_page",
+    "bulk_launch_job_page",
     "bulk_launch_page",
     "calendar_day_delete_view",
     "calendar_page",

@@ -1,19 +1,25 @@
 """Launching projects, one or in bulk."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from config.pages import page_errors
 from org.permissions import office_required
-from workflows import services
-from workflows.forms import BulkLaunchForm, LaunchForm
+from workflows import selectors, services
+from workflows.forms import BulkLaunchForm, BulkLaunchStartForm, LaunchForm
+from workflows.models import BulkLaunchJob
 
 
 @office_required
 def launch_page(request):
-    form = LaunchForm(request.POST or None)
+    # Opened from a lead-list row (?responsibility=) or a regulation
+    # (?regulation=): the list's lead, partners and flow are filled in.
+    initial = selectors.launch_initial(
+        responsibility_id=request.GET.get("responsibility"),
+        regulation_id=request.GET.get("regulation"),
+    )
+    form = LaunchForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):
@@ -34,28 +40,62 @@ def launch_page(request):
 @office_required
 def bulk_launch_page(request):
     today = timezone.localdate()
-    data = request.POST if request.method == "POST" else request.GET
-    form = BulkLaunchForm(
-        data if "year" in data else None,
-        initial={"year": today.year, "starts_on": today},
-    )
-    rows = None
-    if form.is_bound and form.is_valid():
-        year, starts_on = form.cleaned_data["year"], form.cleaned_data["starts_on"]
-        if request.method == "POST":
-            with page_errors(request):
-                projects = services.project_bulk_launch(
-                    year=year, starts_on=starts_on, actor=request.user
+    initial = {"year": today.year, "starts_on": today}
+    chosen = None
+    if request.method == "POST":
+        form = BulkLaunchStartForm(request.POST, initial=initial)
+        chosen = {
+            int(v) for v in request.POST.getlist("responsibilities") if v.isdigit()
+        }
+        if form.is_valid():
+            data = form.cleaned_data
+            with page_errors(request, form=form):
+                job = services.bulk_launch_start(
+                    year=data["year"],
+                    starts_on=data["starts_on"],
+                    responsibility_ids=[r.pk for r in data["responsibilities"]],
+                    actor=request.user,
                 )
-                messages.success(request, f"已批量发起{len(projects)}个执行项目。")
-                return redirect(reverse("workflows:overview") + f"?year={year}")
+                return redirect("workflows:bulk_launch_job", pk=job.pk)
+        preview = BulkLaunchForm(request.POST)
+    else:
+        data = request.GET if "year" in request.GET else None
+        form = preview = BulkLaunchForm(data, initial=initial)
+    rows, missing_years = None, []
+    if preview.is_bound and preview.is_valid():
+        year, starts_on = (
+            preview.cleaned_data["year"],
+            preview.cleaned_data["starts_on"],
+        )
         rows = services.project_bulk_launch_preview(year=year, starts_on=starts_on)
+        if chosen is None:
+            # As the page first renders, every launchable row is chosen.
+            chosen = {r.responsibility.pk for r in rows if r.will_launch}
+        missing_years = services.bulk_launch_years_without_holidays(
+            year=year,
+            starts_on=starts_on,
+            flow_codes={r.flow_code for r in rows if r.will_launch},
+        )
     return render(
         request,
         "workflows/bulk_launch.html",
         {
             "form": form,
+            "preview": preview,
             "rows": rows,
+            "chosen": chosen or set(),
+            "missing_years": missing_years,
             "launch_count": sum(1 for r in rows if r.will_launch) if rows else 0,
         },
     )
+
+
+@office_required
+def bulk_launch_job_page(request, pk):
+    job = get_object_or_404(BulkLaunchJob, pk=pk)
+    template = (
+        "workflows/_bulk_launch_progress.html"
+        if request.htmx
+        else "workflows/bulk_launch_job.html"
+    )
+    return render(request, template, {"job": job})
