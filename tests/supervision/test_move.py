@@ -15,9 +15,10 @@ from supervision.models import Accountability, Inspection, Problem, SupervisionE
 
 
 def _migrate_before_move():
-    """Unapply supervision (and evaluation 0004, which depends on it)."""
+    """Unapply supervision (and evaluation 0004, which depends on it), and the
+    offices (a department then had no office)."""
     executor = MigrationExecutor(connection)
-    executor.migrate([("supervision", None)])
+    executor.migrate([("supervision", None), ("org", "0001_initial")])
     return executor.loader.project_state([("evaluation", "0003_score_bounds")]).apps
 
 

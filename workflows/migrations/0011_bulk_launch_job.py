@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0007_extension_request'),
+        ('workflows', '0010_project_office_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
