@@ -103,3 +103,24 @@ def test_problems_page_keeps_few_queries(
     client.force_login(office_user)
     with django_assert_max_num_queries(10):
         assert client.get("/supervision/problems/").status_code == 200
+
+
+def test_problems_pager_keeps_the_filters(client, office_user, records):
+    # given 60 problems matching a keyword
+    from supervision.models import Problem
+
+    a, _b = records
+    Problem.objects.bulk_create(
+        Problem(inspection=a, description=f"制度未上墙{i}") for i in range(60)
+    )
+    client.force_login(office_user)
+    # when the filtered list is opened
+    page = client.get("/supervision/problems/?q=上墙").content.decode()
+    # then the shared pager counts the matches and its link keeps the keyword
+    assert "共 60 条" in page
+    assert (
+        "?q=%E4%B8%8A%E5%A2%99&amp;page=2" in page
+        or "?q=%E4%B8%8A%E5%A2%99&page=2" in page
+    )
+    second = client.get("/supervision/problems/?q=上墙&page=2").content.decode()
+    assert second.split("<tbody>")[1].count("制度未上墙") == 10
