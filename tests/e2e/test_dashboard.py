@@ -1,9 +1,8 @@
-"""The 驾驶舱 at 1366×900 with long department names: no label is clipped
+"""The 驾驶舱 and 晾晒比学 at 1366×900 with long department names: no label is clipped
 (table cells do not overflow, tables need no sideways scrolling, chart labels
 stay inside their SVG)."""
 
 import datetime
-import os
 
 import pytest
 from django.utils import timezone
@@ -89,14 +88,17 @@ def test_dashboard_labels_are_not_clipped_at_1366(
     )
     try:
         tab = Tab(context, live_server.url).login_as(office_user)
-        # when the dashboard is opened
-        tab.goto(f"/evaluation/?year={long_names_year}")
-        page = tab.page
-        page.get_by_text(LONG_NAMES[0][1]).first.wait_for()
-        if os.environ.get("E2E_SCREENSHOT_DIR"):
-            tab.screenshot("dashboard-1366")
-        # then every label shows whole
-        assert page.evaluate(CLIPPED_JS) == []
+        for path, name in (
+            (f"/evaluation/?year={long_names_year}", "dashboard-1366"),
+            (f"/evaluation/rankings/?year={long_names_year}", "rankings-1366"),
+        ):
+            # when the page is opened
+            tab.goto(path)
+            page = tab.page
+            page.get_by_text(LONG_NAMES[0][1]).first.wait_for()
+            tab.screenshot(name)
+            # then every label shows whole
+            assert page.evaluate(CLIPPED_JS) == [], path
         assert tab.console_errors == []
     finally:
         context.close()
