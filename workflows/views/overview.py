@@ -20,7 +20,8 @@ from workflows.views.common import liaison_required
 @reader_required
 def overview_page(request):
     filters = request.GET.copy()
-    if not filters.get("year"):
+    # This year unless a year was asked for; an emptied year field is no filter.
+    if "year" not in filters:
         filters["year"] = str(timezone.localdate().year)
     # A value that does not validate is ignored (and said so), never a 500.
     projects = selectors.project_list(user=request.user, filters=filters, strict=False)
