@@ -90,9 +90,10 @@ def test_review_batch_approve_writes_one_event_each(client, office_user, submitt
     page = client.get("/workflows/review/").content.decode()
     assert "批量通过" in page and 'name="steps"' in page
     chosen = submitted[:2]
-    # when two are approved at once with the default rating
+    # when two are approved at once with the default rating (and junk ids)
     response = client.post(
-        "/workflows/review/approve/", {"steps": [s.pk for s in chosen]}
+        "/workflows/review/approve/",
+        {"steps": [s.pk for s in chosen] + ["²", "1e40", "99999999999999999999"]},
     )
     # then both are approved 合格, each with its own approve event
     assert response.url == "/workflows/review/"
