@@ -149,3 +149,12 @@ def test_step_approve_batch_service_refuses_a_non_office_user(liaison, submitted
     with pytest.raises(NotAllowed):
         services.step_approve_batch(steps=submitted, actor=liaison)
     assert not Event.objects.filter(action="approve").exists()
+
+
+def test_review_next_after_an_unknown_step_opens_the_first(
+    client, office_user, submitted
+):
+    client.force_login(office_user)
+    for pk in (999999, 10**25):
+        response = client.get(f"/workflows/review/next/{pk}/")
+        assert response.url == f"/workflows/steps/{submitted[0].pk}/"
