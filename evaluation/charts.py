@@ -66,13 +66,25 @@ def line_chart(
     return mark_safe("".join(parts))
 
 
+def text_width(text: str, *, font_size: int = 12) -> int:
+    """About how wide `text` is drawn (a CJK character is one em, the rest about
+    0.6 em): SVG does not wrap or shrink, so the space is reserved up front."""
+    ems = sum(1 if ord(ch) > 0x2E7F else 0.6 for ch in text)
+    return int(ems * font_size + 0.999)
+
+
 def bar_chart(rows: list[tuple[str, int, int]], *, title: str = "") -> str:
-    """Horizontal progress bars: (label, done, total) per row."""
+    """Horizontal progress bars: (label, done, total) per row. The label and
+    value columns are as wide as their longest text (a long label is given
+    room, never cut at the chart's edge)."""
     if not rows:
         return mark_safe('<p class="text-muted small mb-0">暂无数据。</p>')
-    bar_h, gap, label_w = 18, 10, 150
+    bar_h, gap = 18, 10
+    label_w = max(60, max(text_width(label) for label, _d, _t in rows) + 14)
+    label_w = min(label_w, WIDTH // 2)
+    value_w = max(text_width(_value(done, total)) for _l, done, total in rows) + 12
     height = TOP + len(rows) * (bar_h + gap)
-    inner_w = WIDTH - label_w - 70
+    inner_w = WIDTH - label_w - value_w
     parts = [
         f'<svg viewBox="0 0 {WIDTH} {height}" class="w-100" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
@@ -89,7 +101,12 @@ def bar_chart(rows: list[tuple[str, int, int]], *, title: str = "") -> str:
             f'<rect x="{label_w}" y="{y}" width="{inner_w * share:.1f}" '
             f'height="{bar_h}" fill="#198754" rx="3"/>'
             f'<text x="{label_w + inner_w + 6}" y="{y + bar_h - 5}" font-size="12" '
-            f'fill="#495057">{done}/{total} ({share * 100:.0f}%)</text>'
+            f'fill="#495057">{_value(done, total)}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _value(done: int, total: int) -> str:
+    share = (done / total) if total else 0
+    return f"{done}/{total} ({share * 100:.0f}%)"

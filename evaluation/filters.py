@@ -2,6 +2,7 @@
 selectors (config.filters.filter_apply), for the pages and the API alike."""
 
 import django_filters
+from django.db.models import Q
 
 from config.filters import IdFilter, YearFilter
 from evaluation.models import CreditRecord, Evaluation, EvaluationRound
@@ -23,9 +24,21 @@ class ScoreFilter(django_filters.FilterSet):
         method="filter_status", choices=[("draft", "draft"), ("published", "published")]
     )
 
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
+
     class Meta:
         model = Evaluation
         fields = ["year", "quarter", "department", "project", "status"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(department__name__icontains=value)
+            | Q(project__regulation__title__icontains=value)
+            | Q(round__name__icontains=value)
+        )
 
     def filter_status(self, queryset, name, value):
         if value == "published":
@@ -36,7 +49,15 @@ class ScoreFilter(django_filters.FilterSet):
 class CreditFilter(django_filters.FilterSet):
     department = IdFilter(field_name="department_id")
     year = YearFilter(min_value=2000, max_value=2100)
+    grade = django_filters.CharFilter(field_name="grade")
+    q = django_filters.CharFilter(method="filter_q", label="搜索")
 
     class Meta:
         model = CreditRecord
-        fields = ["department", "year"]
+        fields = ["department", "year", "grade"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(department__name__icontains=value)

@@ -87,6 +87,17 @@ def evaluation_list(
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
 
 
+def sheet_years(*, user) -> list[int]:
+    """The years of the sheets the user may read, latest first (the filter's
+    choices on 评分表)."""
+    return list(
+        _scoped_sheets(user=user, include_superseded=False)
+        .order_by("-round__year")
+        .values_list("round__year", flat=True)
+        .distinct()
+    )
+
+
 def evaluation_get(*, user, pk: int) -> Evaluation:
     """One sheet with its lines, adjustments and deductions; 404 outside scope."""
     # A superseded sheet stays readable from its round for the office.
@@ -188,6 +199,15 @@ def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[di
         kind=kind,
         round_=round_,
     )
+
+
+def rankings_search(rows: list[dict], *, q: str = "") -> list[dict]:
+    """The ranking rows whose department name contains `q` (their rank kept:
+    a search narrows the table, it does not re-rank)."""
+    q = (q or "").strip()
+    if not q:
+        return rows
+    return [row for row in rows if q in row["department"]]
 
 
 def published_years() -> list[int]:

@@ -1,7 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 from django.urls import path, reverse
 
-from evaluation import views
+from evaluation import exports, views
 
 app_name = "evaluation"
 
@@ -53,6 +53,7 @@ def legacy_supervision_urls():
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("rankings/", views.rankings, name="rankings"),
+    path("rankings/export/", exports.rankings_xlsx, name="rankings_export"),
     path("rounds/", views.round_list, name="rounds"),
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
@@ -79,6 +80,7 @@ urlpatterns = [
         name="sheet_indicator_miss",
     ),
     path("credit/", views.credit_list, name="credit"),
+    path("credit/export/", exports.credit_xlsx, name="credit_export"),
     path("credit/<int:department_pk>/", views.credit_history, name="credit_history"),
     path("standards/", views.standards, name="standards"),
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),

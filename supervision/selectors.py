@@ -7,7 +7,7 @@ from django.http import Http404
 from config.filters import filter_apply
 from org.models import Department, Role
 from org.selectors import department_of, group_scope, role_of, scope_to_user
-from supervision.filters import InspectionFilter
+from supervision.filters import InspectionFilter, ProblemFilter
 from supervision.models import (
     Accountability,
     Circular,
@@ -44,7 +44,9 @@ def inspection_get(*, user, pk: int) -> Inspection:
 
 def problem_get(*, user, pk: int) -> Problem:
     qs = scope_to_user(
-        Problem.objects.select_related("inspection__department", "assignment"),
+        Problem.objects.select_related(
+            "inspection__department", "inspection__regulation", "assignment"
+        ),
         user=user,
         field="inspection__department",
     )
@@ -182,13 +184,18 @@ def problem_list(
     department: int | None = None,
     status: str | None = None,
     year: int | None = None,
+    filters=None,
+    strict: bool = True,
 ) -> QuerySet[Problem]:
     """Problems the user may read (by the inspected department's scope: a
-    liaison sees their own department's); API clients none."""
+    liaison sees their own department's); API clients none. `filters` (the
+    page's query parameters) through ProblemFilter."""
     if role_of(user) not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
         return Problem.objects.none()
     qs = scope_to_user(
-        Problem.objects.select_related("inspection__department", "assignment"),
+        Problem.objects.select_related(
+            "inspection__department", "inspection__regulation", "assignment"
+        ),
         user=user,
         field="inspection__department",
     )
@@ -198,6 +205,7 @@ def problem_list(
         qs = qs.filter(status=status)
     if year:
         qs = qs.filter(inspection__inspected_on__year=year)
+    qs = filter_apply(ProblemFilter, qs, filters, strict=strict)
     return qs.order_by("-id")
 
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from supervision import views
+from supervision import exports, views
 
 app_name = "supervision"
 
 urlpatterns = [
     path("inspections/", views.inspection_list, name="inspections"),
+    path("inspections/export/", exports.inspections_xlsx, name="inspections_export"),
+    path("problems/", views.problem_list, name="problems"),
+    path("problems/export/", exports.problems_xlsx, name="problems_export"),
     path("inspections/new/", views.inspection_create, name="inspection_create"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/problems/", views.problem_create, name="problem_create"),

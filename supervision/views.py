@@ -13,7 +13,7 @@ from config.filters import MAX_ID, query_int
 from config.tabular import xlsx_response
 from org.models import Role
 from org.permissions import role_required
-from org.selectors import can_act_for, is_office, role_of
+from org.selectors import can_act_for, is_office, role_of, visible_departments
 from supervision import rates, selectors, services
 from supervision.forms import (
     AccountabilityForm,
@@ -23,7 +23,7 @@ from supervision.forms import (
     ProblemForm,
     ProblemStatusForm,
 )
-from supervision.models import Duty, InspectionPlan
+from supervision.models import Duty, Inspection, InspectionPlan, Problem
 
 SUPERVISORS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR}
 
@@ -61,6 +61,40 @@ def inspection_list(request):
             "page": page,
             "may_record": _may_record(request.user),
             "accountabilities": selectors.accountability_list(user=request.user)[:20],
+            **_filter_context(request),
+            "kinds": Inspection.Kind.choices,
+        },
+    )
+
+
+def _filter_context(request) -> dict:
+    """What a filtered list shows above it: the chosen values, the departments
+    the user may choose from, the query for the pager and the download."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filters": request.GET,
+        "querystring": query.urlencode(),
+        "departments": visible_departments(request.user)
+        .filter(is_active=True)
+        .order_by("sort_order", "code"),
+    }
+
+
+@role_required({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON})
+def problem_list(request):
+    """发现问题 and their 整改 state, across inspections (a liaison: their own)."""
+    problems = selectors.problem_list(
+        user=request.user, filters=request.GET, strict=False
+    )
+    page = Paginator(problems, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/problem_list.html",
+        {
+            "page": page,
+            "statuses": Problem.Status.choices,
+            **_filter_context(request),
         },
     )
 

@@ -16,7 +16,8 @@ LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 def projects_xlsx(request):
     """The 执行项目 list as filtered on the page (same default year), as .xlsx."""
     filters = {key: request.GET.get(key, "") for key in PROJECT_FILTERS}
-    filters["year"] = filters["year"] or str(timezone.localdate().year)
+    if "year" not in request.GET:  # the page's default; an empty year is all years
+        filters["year"] = str(timezone.localdate().year)
     try:
         projects = selectors.project_list(
             user=request.user, filters={k: v for k, v in filters.items() if v}

@@ -336,3 +336,30 @@ def launch_initial(*, responsibility_id=None, regulation_id=None) -> dict:
         ],
         "flow": row.default_flow,
     }
+
+
+def review_next(*, user, after: Step | None = None, today=None) -> Step | None:
+    """The step to review after `after`: the next one in the 待审核 list's order,
+    else (the reviewer skipped some) the first one still waiting; None when the
+    queue is empty."""
+    queue = review_queue(user=user, today=today)
+    if after is not None:
+        queue = queue.exclude(pk=after.pk)
+        if after.submitted_at is not None:
+            later = queue.filter(
+                Q(submitted_at__gt=after.submitted_at)
+                | Q(submitted_at=after.submitted_at, id__gt=after.pk)
+            ).first()
+            if later is not None:
+                return later
+    return queue.first()
+
+
+def review_steps_get(*, user, ids) -> list[Step]:
+    """The chosen steps of a batch review the user may see, in the list's order
+    (whatever their status now: the service says which it skips)."""
+    return list(
+        scope_to_user(Step.objects.filter(pk__in=ids), user=user)
+        .select_related("department", "project")
+        .order_by("submitted_at", "id")
+    )

@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("export/", exports.projects_xlsx, name="projects_export"),
     path("review/", views.review_page, name="review"),
+    path(
+        "review/approve/",
+        views.review_batch_approve_view,
+        name="review_batch_approve",
+    ),
+    path("review/next/<int:pk>/", views.review_next_view, name="review_next"),
     path("inbox/", views.inbox_page, name="inbox"),
     path("launch/", views.launch_page, name="launch"),
     path("launch/bulk/", views.bulk_launch_page, name="bulk_launch"),

@@ -57,43 +57,72 @@ def dashboard(request):
     )
 
 
-@role_required(READERS)
-def rankings(request):
+def ranking_query(request) -> dict:
+    """The 晾晒比学 chosen on the page (year, quarter, keyword) and its rows:
+    the page and its Excel download read the same."""
     years = selectors.published_years()
     year = _int(request.GET.get("year"), years[0] if years else None)
     quarter = _int(request.GET.get("quarter"), 0)
     quarter = quarter if quarter in (0, 1, 2, 3, 4) else 0
+    q = request.GET.get("q", "").strip()[:50]
     rows = selectors.rankings(year=year, quarter=quarter) if year else []
+    return {
+        "years": years,
+        "year": year,
+        "quarter": quarter,
+        "q": q,
+        "rows": selectors.rankings_search(rows, q=q),
+    }
+
+
+@role_required(READERS)
+def rankings(request):
+    chosen = ranking_query(request)
     by_kind = {}
-    for row in rows:
+    for row in chosen["rows"]:
         by_kind.setdefault(row["kind_label"], []).append(row)
     return render(
         request,
         "evaluation/rankings.html",
         {
-            "years": years,
-            "year": year,
-            "quarter": quarter,
+            **chosen,
             "quarters": EvaluationRound.Quarter.choices,
             "by_kind": by_kind,
+            "query": _query(request),
         },
+    )
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def credit_query(request):
+    """The credit records as filtered on the page (and in its download)."""
+    return selectors.credit_record_list(
+        user=request.user, filters=request.GET, strict=False
     )
 
 
 @role_required(READERS)
 def credit_list(request):
     year = _int(request.GET.get("year"))
-    records = selectors.credit_record_list(
-        user=request.user, filters=request.GET, strict=False
-    )
-    page = Paginator(records, 100).get_page(request.GET.get("page"))
+    page = Paginator(credit_query(request), 100).get_page(request.GET.get("page"))
     years = (
         CreditRecord.objects.values_list("year", flat=True).distinct().order_by("-year")
     )
     return render(
         request,
         "evaluation/credit_list.html",
-        {"page": page, "year": year, "years": years},
+        {
+            "page": page,
+            "year": year,
+            "years": years,
+            "q": request.GET.get("q", ""),
+            "querystring": _query(request),
+        },
     )
 
 

@@ -15,7 +15,7 @@ from evaluation.models import EvaluationRound, KeyIndicator, RoundEvent, StepSco
 from evaluation.views.common import OFFICE_LEADER, READERS, _int
 from org.models import Department
 from org.permissions import office_required, role_required
-from org.selectors import is_office
+from org.selectors import is_office, visible_departments
 
 
 @role_required(OFFICE_LEADER)
@@ -195,7 +195,21 @@ def my_scores(request):
         user=request.user, filters=request.GET, strict=False
     )
     page = Paginator(sheets, 50).get_page(request.GET.get("page"))
-    return render(request, "evaluation/score_list.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "evaluation/score_list.html",
+        {
+            "page": page,
+            "querystring": query.urlencode(),
+            "filters": request.GET,
+            "years": selectors.sheet_years(user=request.user),
+            "departments": visible_departments(request.user)
+            .filter(is_active=True)
+            .order_by("sort_order", "code"),
+        },
+    )
 
 
 def _published_round(request, pk) -> EvaluationRound:

@@ -1,5 +1,7 @@
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -302,3 +304,22 @@ def test_overview_page_ignores_a_year_int_cannot_read(client, office_user, proje
     page = response.content.decode()
     assert "筛选条件无效" in page
     assert project_a.regulation.title in page
+
+
+def test_overview_emptied_year_filter_shows_every_year(client, launch, office_user):
+    # given a project of this year and one of an earlier year
+    this_year = launch(year=timezone.localdate().year)
+    earlier = launch(regulation=RegulationFactory(), year=2020)
+    client.force_login(office_user)
+    # when the list opens (this year by default), then with the year emptied
+    default = client.get("/workflows/").content.decode()
+    cleared = client.get("/workflows/?year=&q=").content.decode()
+    export = client.get("/workflows/export/?year=")
+    # then the default is this year; an empty year is no filter, also in Excel
+    assert this_year.regulation.title in default
+    assert earlier.regulation.title not in default
+    assert this_year.regulation.title in cleared
+    assert earlier.regulation.title in cleared
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    years = {row[0] for row in book.active.iter_rows(min_row=2, values_only=True)}
+    assert years == {this_year.year, 2020}

@@ -231,3 +231,31 @@ def step_flag_for_bulletin(*, step: Step, actor=None, reason: str = "") -> bool:
         reason=reason or "多次警示仍未完成，列入通报。",
     )
     return True
+
+
+def step_approve_batch(*, steps, actor, rating: str = Step.Rating.PASS) -> dict:
+    """The office approves several submitted steps at once from the 待审核 list.
+
+    Each step goes through `step_approve` on its own (its own transaction, its
+    own Event row, the same stage/project side effects), so one refusal does
+    not undo the others. A step no longer waiting for review is skipped.
+    Returns {"approved": [steps], "skipped": ["Chinese reason", ...]}.
+    """
+    if not is_office(actor):
+        raise NotAllowed("只有区委办工作人员可以审核。")
+    approved, skipped = [], []
+    for step in steps:
+        label = f"{step.department.name} · {step.name}"
+        if step.status != Step.Status.SUBMITTED:
+            skipped.append(
+                f"{label}：当前为“{step.get_status_display()}”，"
+                "已不在待审核中，未处理。"
+            )
+            continue
+        try:
+            step_approve(step=step, actor=actor, rating=rating)
+        except DomainError as exc:
+            skipped.append(f"{label}：{exc.message}")
+        else:
+            approved.append(step)
+    return {"approved": approved, "skipped": skipped}

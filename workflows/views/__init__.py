@@ -23,6 +23,8 @@ from workflows.views.launch import (
 from workflows.views.overview import (
     inbox_page,
     overview_page,
+    review_batch_approve_view,
+    review_next_view,
     review_page,
     step_list_page,
 )
@@ -60,6 +62,8 @@ __all__ = [
     "project_withdraw_view",
     "step_office_done_view",
     "receipt_confirm_view",
+    "review_batch_approve_view",
+    "review_next_view",
     "review_page",
     "step_approve_view",
     "step_page",

@@ -1,14 +1,17 @@
 """Overview, review queue and the liaison's inbox."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from config.filters import filter_invalid, query_int
+from config.pages import page_errors
 from org.models import Department
 from org.permissions import office_required, reader_required
 from org.selectors import is_office, sees_everything
-from workflows import selectors
+from workflows import selectors, services
 from workflows.filters import LIGHT_CHOICES, ProjectFilter
 from workflows.models import ExecutionProject, FlowTemplate
 from workflows.views.common import liaison_required
@@ -17,7 +20,8 @@ from workflows.views.common import liaison_required
 @reader_required
 def overview_page(request):
     filters = request.GET.copy()
-    if not filters.get("year"):
+    # This year unless a year was asked for; an emptied year field is no filter.
+    if "year" not in filters:
         filters["year"] = str(timezone.localdate().year)
     # A value that does not validate is ignored (and said so), never a 500.
     projects = selectors.project_list(user=request.user, filters=filters, strict=False)
@@ -61,6 +65,42 @@ def review_page(request):
     steps = selectors.review_queue(user=request.user)
     page = Paginator(steps, 50).get_page(request.GET.get("page"))
     return render(request, "workflows/review.html", {"page": page})
+
+
+@require_POST
+@office_required
+def review_batch_approve_view(request):
+    """批量通过 from the 待审核 list: each chosen step approved on its own."""
+    # a page of the list at most; ids the database can hold ("²" is a digit)
+    ids = [query_int(v) for v in request.POST.getlist("steps")[:100]]
+    ids = [i for i in ids if i is not None]
+    if not ids:
+        messages.error(request, "请先勾选要通过的步骤。")
+        return redirect("workflows:review")
+    steps = selectors.review_steps_get(user=request.user, ids=ids)
+    with page_errors(request):
+        result = services.step_approve_batch(
+            steps=steps,
+            actor=request.user,
+            rating=request.POST.get("rating") or "pass",
+        )
+        if result["approved"]:
+            messages.success(request, f"已审核通过{len(result['approved'])}条。")
+        for reason in result["skipped"]:
+            messages.warning(request, reason)
+    return redirect("workflows:review")
+
+
+@office_required
+def review_next_view(request, pk):
+    """下一条: the next step waiting for review after step `pk`, in the 待审核
+    list's order; the list itself when none is left."""
+    after = selectors.review_steps_get(user=request.user, ids=[pk])
+    step = selectors.review_next(user=request.user, after=after[0] if after else None)
+    if step is None:
+        messages.info(request, "待审核的材料已全部处理。")
+        return redirect("workflows:review")
+    return redirect("workflows:step", pk=step.pk)
 
 
 @liaison_required

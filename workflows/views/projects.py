@@ -134,6 +134,8 @@ def step_page(request, pk):
             "evidence_kinds": [EVIDENCE_KINDS.get(k, k) for k in step.evidence_kinds],
             "may_submit": may_submit,
             "may_review": may_review,
+            # after a decision the reviewer moves on through the 待审核 list
+            "decided": is_office(request.user) and request.GET.get("decided") == "1",
             "may_office_done": may_office_done,
             "may_hand_notice": department_step
             and is_office(request.user)
@@ -187,7 +189,7 @@ def step_approve_view(request, pk):
             reason=request.POST.get("reason", "")[:2000],
         )
         messages.success(request, "已审核通过。")
-    return redirect("workflows:step", pk=pk)
+    return _after_decision(pk)
 
 
 @require_POST
@@ -229,7 +231,14 @@ def step_return_view(request, pk):
             step=step, actor=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, "已退回，部门将收到退回原因。")
-    return redirect("workflows:step", pk=pk)
+    return _after_decision(pk)
+
+
+def _after_decision(pk):
+    """Back to the step, which then offers 下一条 (the next one to review)."""
+    response = redirect("workflows:step", pk=pk)
+    response["Location"] += "?decided=1"
+    return response
 
 
 @require_POST
