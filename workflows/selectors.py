@@ -358,6 +358,8 @@ def review_next(*, user, after: Step | None = None, today=None) -> Step | None:
 def review_steps_get(*, user, ids) -> list[Step]:
     """The chosen steps of a batch review the user may see, in the list's order
     (whatever their status now: the service says which it skips)."""
+    # An id beyond a 64-bit key names no step (and SQLite cannot bind it).
+    ids = [i for i in ids if 0 < int(i) < 2**63]
     return list(
         scope_to_user(Step.objects.filter(pk__in=ids), user=user)
         .select_related("department", "project")
