@@ -15,6 +15,7 @@ from evaluation.models.joint import (
     EvaluatingBody,
     SurveyResult,
 )
+from evaluation.models.rankings import RankingEntry
 from evaluation.models.ratings import PeerRating
 from evaluation.models.rounds import EvaluationRound, RoundEvent
 from evaluation.models.sheets import (
@@ -47,6 +48,7 @@ __all__ = [
     "Adjustment",
     "GradeThreshold",
     "CreditRecord",
+    "RankingEntry",
     "PeerRating",
     "EvaluatingBody",
     "BodyMark",

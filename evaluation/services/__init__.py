@@ -13,6 +13,10 @@ from evaluation.services.propose import (  # noqa: F401
     evaluation_propose,
     round_as_of,
 )
+from evaluation.services.rankings import (  # noqa: F401
+    ranking_compute,
+    ranking_entries_write,
+)
 from evaluation.services.rounds import (  # noqa: F401
     ROUND_MACHINE,
     department_scores,

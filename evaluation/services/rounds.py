@@ -181,7 +181,10 @@ def round_propose_all(
     with transaction.atomic():
         _lock_editable(round.pk)
         as_of = round_as_of(round, today=today)
-        EvaluationRound.objects.filter(pk=round.pk).update(as_of=as_of)
+        # updated_at too: the ETag must move when sheets of withdrawn projects go.
+        EvaluationRound.objects.filter(pk=round.pk).update(
+            as_of=as_of, updated_at=timezone.now()
+        )
         round.as_of = as_of
         Evaluation.objects.filter(
             round=round, project__status=ExecutionProject.Status.WITHDRAWN
@@ -356,17 +359,24 @@ def _write_credit_records(round_: EvaluationRound) -> int:
     from evaluation.services.joint import combined_scores  # joint imports this module
 
     rows = combined_scores(Evaluation.objects.filter(round=round_), round_=round_)
-    for row in rows:
-        CreditRecord.objects.update_or_create(
-            department_id=row["department_id"],
-            year=round_.year,
-            defaults={
-                "score": row["score"],
-                "grade": grade_for(row["score"], thresholds),
-                "projects": row["projects"],
-                "source_round": round_,
-            },
-        )
+    # One upsert for every department (a correction overwrites the year's record).
+    CreditRecord.objects.bulk_create(
+        [
+            CreditRecord(
+                department_id=row["department_id"],
+                year=round_.year,
+                score=row["score"],
+                grade=grade_for(row["score"], thresholds),
+                projects=row["projects"],
+                source_round=round_,
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["department", "year"],
+        update_fields=["score", "grade", "projects", "source_round", "updated_at"],
+        batch_size=1000,
+    )
     # A correction that no longer covers a department drops its old record.
     CreditRecord.objects.filter(year=round_.year).exclude(source_round=round_).exclude(
         department_id__in=[r["department_id"] for r in rows]
@@ -384,8 +394,9 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
     the grade comes from the GradeThreshold rows. Quarterly rounds do not touch
     credit records (the year's round does).
     Side effects: RoundEvents, CreditRecords, the corrected round superseded;
-    the 通报 step of each covered project whose departments are done, and so
-    the project closed (workflows.bulletin_done_for_projects).
+    the round's RankingEntry rows; the 通报 step of each covered project whose
+    departments are done, and so the project closed
+    (workflows.bulletin_done_for_projects).
     """
     with transaction.atomic():
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
@@ -408,6 +419,10 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         )
         if round_.quarter == 0:
             _write_credit_records(round_)
+        # Frozen from now on: rank once and store it (rankings read the rows).
+        from evaluation.services.rankings import ranking_entries_write
+
+        ranking_entries_write(round=round_)
         # The round's bulletin is the 通报 of the projects it covers.
         bulletin_done_for_projects(
             project_ids=Evaluation.objects.filter(round=round_)
