@@ -21,6 +21,7 @@ from evaluation.models import (
     EvaluationRound,
     PeerRating,
     RankingEntry,
+    RoundJob,
     StepScore,
 )
 from evaluation.services.peer import RATES
@@ -170,6 +171,19 @@ def rankings(
     for round_ in rounds:  # published before rankings were stored
         result.extend(round_rankings(round_=round_, kind=kind))
     return result
+
+
+def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
+    """The background job the round's page shows: the one named in the URL
+    (just started, to show how it ended), else one still running."""
+    jobs = RoundJob.objects.filter(round=round_)
+    if job_id:
+        job = jobs.filter(pk=job_id).first()
+        if job is not None:
+            return job
+    return jobs.filter(
+        finished_at=None, created_at__gte=timezone.now() - RoundJob.TIME_LIMIT
+    ).first()
 
 
 def published_years() -> list[int]:

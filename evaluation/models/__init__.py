@@ -9,6 +9,7 @@ every name is re-exported here, so `from evaluation.models import X` holds.
 
 from evaluation.models.common import FLOW_CHOICES, POINTS
 from evaluation.models.credit import CreditRecord, GradeThreshold
+from evaluation.models.jobs import RoundJob
 from evaluation.models.joint import (
     BodyMark,
     BodyMissing,
@@ -49,6 +50,7 @@ __all__ = [
     "GradeThreshold",
     "CreditRecord",
     "RankingEntry",
+    "RoundJob",
     "PeerRating",
     "EvaluatingBody",
     "BodyMark",

@@ -19,6 +19,7 @@ from evaluation.models import (
     KeyIndicatorMiss,
     PeerRating,
     RoundEvent,
+    RoundJob,
     StepScore,
 )
 from evaluation.services.propose import (
@@ -164,41 +165,71 @@ def round_create(
     return round_
 
 
+def _propose_start(round_: EvaluationRound, *, today) -> None:
+    _lock_editable(round_.pk)
+    as_of = round_as_of(round_, today=today)
+    # updated_at too: the ETag must move when sheets of withdrawn projects go.
+    EvaluationRound.objects.filter(pk=round_.pk).update(
+        as_of=as_of, updated_at=timezone.now()
+    )
+    round_.as_of = as_of
+    Evaluation.objects.filter(
+        round=round_, project__status=ExecutionProject.Status.WITHDRAWN
+    ).delete()
+
+
 def round_propose_all(
-    *, round: EvaluationRound, actor=None, today: datetime.date | None = None
-) -> int:  # noqa: A002
+    *,
+    round: EvaluationRound,  # noqa: A002
+    actor=None,
+    today: datetime.date | None = None,
+    progress=None,
+    batch_size: int = 50,
+) -> int:
     """Propose sheets for every (not withdrawn) project of the round's year, as
     of the round's as-of date (the period's last day, or today if earlier).
 
+    Without `progress`, all in one transaction. With `progress(done, total)`
+    (a background job), each batch of projects commits on its own and
+    progress is reported after each: every batch re-checks that the round is
+    still a draft, and proposing again recomputes the same sheets, so a job
+    stopped half-way is finished by running it again.
     Side effects: the round's `as_of`; as evaluation_propose, per project; the
     sheets of withdrawn projects removed. Returns the number of sheets.
     """
-    projects = ExecutionProject.objects.filter(year=round.year).exclude(
-        status=ExecutionProject.Status.WITHDRAWN
+    projects = (
+        ExecutionProject.objects.filter(year=round.year)
+        .exclude(status=ExecutionProject.Status.WITHDRAWN)
+        .order_by("pk")
     )
     cache: dict = {}
-    count = 0
-    with transaction.atomic():
-        _lock_editable(round.pk)
-        as_of = round_as_of(round, today=today)
-        # updated_at too: the ETag must move when sheets of withdrawn projects go.
-        EvaluationRound.objects.filter(pk=round.pk).update(
-            as_of=as_of, updated_at=timezone.now()
-        )
-        round.as_of = as_of
-        Evaluation.objects.filter(
-            round=round, project__status=ExecutionProject.Status.WITHDRAWN
-        ).delete()
-        for project in projects:
-            count += len(
+
+    def propose(batch) -> int:
+        return sum(
+            len(
                 evaluation_propose(
-                    round=round,
-                    project=project,
-                    actor=actor,
-                    today=today,
-                    _standards=cache,
+                    round=round, project=p, actor=actor, today=today, _standards=cache
                 )
             )
+            for p in batch
+        )
+
+    if progress is None:
+        with transaction.atomic():
+            _propose_start(round, today=today)
+            return propose(projects)
+    with transaction.atomic():
+        _propose_start(round, today=today)
+    ids = list(projects.values_list("pk", flat=True))
+    progress(0, len(ids))
+    count = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            count += propose(
+                ExecutionProject.objects.filter(pk__in=chunk).order_by("pk")
+            )
+        progress(start + len(chunk), len(ids))
     return count
 
 
@@ -270,6 +301,13 @@ def round_review(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa: 
     ranked department or the office recorded why it did not.
     Side effects: RoundEvent."""
     with transaction.atomic():
+        if RoundJob.objects.filter(
+            round=round,
+            action=RoundJob.Action.PROPOSE,
+            finished_at=None,
+            created_at__gte=timezone.now() - RoundJob.TIME_LIMIT,
+        ).exists():
+            raise DomainError("评分正在后台生成，请等待完成后再复核。")
         if not Evaluation.objects.filter(round=round).exists():
             raise DomainError("该轮次还没有评分表，请先生成评分。")
         from evaluation.services.joint import joint_gaps  # joint imports this module
