@@ -218,7 +218,7 @@ def data_version(*, user) -> str:
     rounds = EvaluationRound.objects.order_by()
     if not is_office(user):
         rounds = rounds.filter(status=S.PUBLISHED)
-    agg = rounds.aggregate(n=Count("id"), r=Max("updated_at"))
+    agg = rounds.aggregate(n=Count("*"), r=Max("updated_at"))
     sheets = Evaluation.objects.order_by().aggregate(m=Max("updated_at"))["m"]
     credit = CreditRecord.objects.order_by().aggregate(m=Max("updated_at"))["m"]
     return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{sheets}:{credit}"

@@ -82,6 +82,8 @@ def test_data_version_queries_read_indexes_not_whole_tables(
             # see whether an index can answer at all (as it must at scale).
             cursor.execute("SET LOCAL enable_seqscan = off")
             for query in captured.captured_queries:
+                if '"evaluation_' not in query["sql"]:
+                    continue  # the user's role
                 cursor.execute("EXPLAIN " + query["sql"])
                 plans.append("\n".join(row[0] for row in cursor.fetchall()))
             cursor.execute("SET LOCAL enable_seqscan = on")
@@ -90,10 +92,10 @@ def test_data_version_queries_read_indexes_not_whole_tables(
         # an index (the sheets' and credit records' by a backward index scan)
         assert len(plans) == 3
         joined = "\n".join(plans)
-        assert "Seq Scan" not in joined
+        assert "Seq Scan" not in joined, joined
         assert "Join" not in joined and "Nested Loop" not in joined
-        sheets = next(p for p in plans if "evaluation_evaluation" in p)
-        credit = next(p for p in plans if "evaluation_creditrecord" in p)
+        sheets = next(p for p in plans if "on evaluation_evaluation " in p)
+        credit = next(p for p in plans if "on evaluation_creditrecord " in p)
         for plan in (sheets, credit):
             assert re.search(r"Index (Only )?Scan Backward", plan), plan
             assert "Limit" in plan, plan
