@@ -82,7 +82,9 @@ def _ranked_in_sql(evaluations, kinds, thresholds) -> list[dict]:
     RANK() OVER (PARTITION BY kind ORDER BY score DESC)."""
     rows = (
         evaluations.filter(department__kind__in=kinds)
-        .values("department_id", "department__name", "department__kind")
+        .values(
+            "department_id", "department__name", "department__kind", "round__office_id"
+        )
         .annotate(
             sum_total=Sum("total"),
             sum_max=Sum("max_total"),
@@ -93,7 +95,8 @@ def _ranked_in_sql(evaluations, kinds, thresholds) -> list[dict]:
         .annotate(
             rank=Window(
                 Rank(),
-                partition_by=[F("department__kind")],
+                # Rankings are within an office (试点扩面), each kind apart.
+                partition_by=[F("round__office_id"), F("department__kind")],
                 order_by=F("score").desc(),
             )
         )
