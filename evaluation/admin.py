@@ -139,3 +139,13 @@ class SurveyResultAdmin(LookupOnlyAdmin):
         "dissatisfied",
     ]
     list_select_related = ["round", "department"]
+
+
+@admin.register(models.RoundJob)
+class RoundJobAdmin(LookupOnlyAdmin):
+    """Background proposals and publications: how far each got, and why one
+    failed (written by evaluation.services.jobs only)."""
+
+    list_display = ["round", "action", "done", "total", "finished_at", "error"]
+    list_filter = ["action"]
+    list_select_related = ["round"]

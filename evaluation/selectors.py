@@ -8,7 +8,7 @@ rounds only, and liaisons/inspectors only their departments.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,13 +19,18 @@ from evaluation.models import (
     Deduction,
     Evaluation,
     EvaluationRound,
-    GradeThreshold,
     PeerRating,
+    RankingEntry,
+    RoundJob,
     StepScore,
 )
-from evaluation.services.joint import combined_scores
 from evaluation.services.peer import RATES
-from evaluation.services.rounds import grade_for
+from evaluation.services.rankings import (  # noqa: F401 - competition_rank
+    RANKED_KINDS,
+    competition_rank,
+    entry_row,
+    ranking_compute,
+)
 from org.models import Department
 from org.selectors import department_of, is_office, role_of, scope_to_user
 from workflows.models import ExecutionProject, Step
@@ -33,7 +38,6 @@ from workflows.selectors import light_case
 
 S = EvaluationRound.Status
 WITHDRAWN = "withdrawn"  # ExecutionProject.Status.WITHDRAWN
-RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
 
 
 def round_list(*, user) -> QuerySet[EvaluationRound]:
@@ -119,17 +123,19 @@ def evaluation_get(*, user, pk: int) -> Evaluation:
     return sheet
 
 
-def competition_rank(rows: list[dict], *, key: str = "total") -> list[dict]:
-    """Sort by `key` (highest first) and rank 1,1,3: ties share a rank."""
-    rows = sorted(rows, key=lambda r: (-r[key], r["department"]))
-    previous = None
-    rank = 0
-    for position, row in enumerate(rows, start=1):
-        if row[key] != previous:
-            rank = position
-            previous = row[key]
-        row["rank"] = rank
-    return rows
+def _stored_rankings(rounds: list[int], *, kind: str | None = None) -> list[dict]:
+    """The stored rankings of published (frozen) rounds, one query."""
+    entries = RankingEntry.objects.filter(round__in=rounds).select_related("department")
+    if kind:
+        entries = entries.filter(kind=kind)
+    # Rounds in the order given (one per office), then kinds, rank and name.
+    position = {pk: i for i, pk in enumerate(rounds)}
+    order = {k: i for i, k in enumerate(RANKED_KINDS)}
+    rows = [(position[e.round_id], entry_row(e)) for e in entries]
+    rows.sort(
+        key=lambda r: (r[0], order[r[1]["kind"]], r[1]["rank"]) + (r[1]["department"],)
+    )
+    return [row for _, row in rows]
 
 
 def ranking_rows(
@@ -138,67 +144,57 @@ def ranking_rows(
     kind: str | None = None,
     round_: EvaluationRound | None = None,
 ) -> list[dict]:
-    """Rankings of the departments of `evaluations` (two or three queries).
+    """Rankings of the departments of `evaluations` (services.rankings): each
+    department kind ranked on its own, ties sharing a rank (1, 1, 3)."""
+    return ranking_compute(evaluations, kind=kind, round_=round_)
 
-    `total` is each department's score on a 100-point scale
-    (100·Σtotal/Σmax_total, combined with the round's bodies' marks or
-    blended with its peer ratings: services.joint.combined_scores); each
-    department kind is ranked on its own.
-    """
-    scores = combined_scores(
-        evaluations.exclude(project__status=WITHDRAWN), round_=round_
+
+def round_rankings(*, round_: EvaluationRound, kind: str | None = None) -> list[dict]:
+    """A round's rankings: stored once it is published, computed (in SQL)
+    while it is a draft. A round published before rankings were stored and
+    never filled falls back to computing."""
+    if round_.is_frozen:
+        rows = _stored_rankings([round_.pk], kind=kind)
+        if rows:
+            return rows
+    evaluations = Evaluation.objects.filter(round=round_)
+    return ranking_rows(evaluations, kind=kind, round_=round_)
+
+
+def rankings(
+    *, year: int, quarter: int = 0, kind: str | None = None, office=None
+) -> list[dict]:
+    """晾晒比学 for one year (quarter 0) or one quarter, from the published
+    round of each office (of `office` when given): each office's departments
+    are ranked among themselves (two queries)."""
+    rounds = EvaluationRound.objects.filter(
+        year=year, quarter=quarter or 0, status=S.PUBLISHED
     )
-    thresholds = list(GradeThreshold.objects.order_by("-min_score"))
-    departments = {
-        d.pk: d
-        for d in Department.objects.filter(
-            pk__in=[row["department_id"] for row in scores]
-        )
-    }
-    groups = defaultdict(list)
-    for row in scores:
-        department = departments[row["department_id"]]
-        # Only 区级部门 and 镇街 are ranked (each on its own); the office and
-        # villages keep their sheets and credit records but are not ranked.
-        if department.kind not in RANKED_KINDS or (kind and department.kind != kind):
-            continue
-        groups[department.kind].append(
-            {
-                "department_id": department.pk,
-                "department": department.name,
-                "kind": department.kind,
-                "kind_label": department.get_kind_display(),
-                "total": row["score"],
-                "grade": grade_for(row["score"], thresholds),
-                "execution": row["execution"],
-                "peer": row["peer"],
-                "bodies": row.get("bodies", {}),
-                "points": row["sum_total"],
-                "max_points": row["sum_max"],
-                "projects": row["projects"],
-                "warnings": row["warnings"] or 0,
-            }
-        )
+    if office is not None:
+        rounds = rounds.filter(office=office)
+    rounds = list(rounds.order_by("office_id"))
+    if not rounds:
+        return []
+    rows = _stored_rankings([r.pk for r in rounds], kind=kind)
+    if rows:
+        return rows
     result = []
-    for group_kind in [k for k in RANKED_KINDS if k in groups]:
-        result.extend(competition_rank(groups[group_kind]))
+    for round_ in rounds:  # published before rankings were stored
+        result.extend(round_rankings(round_=round_, kind=kind))
     return result
 
 
-def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[dict]:
-    """晾晒比学 for one year (quarter 0) or one quarter, from its published round."""
-    round_ = EvaluationRound.objects.filter(
-        year=year, quarter=quarter or 0, status=S.PUBLISHED
+def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
+    """The background job the round's page shows: the one named in the URL
+    (just started, to show how it ended), else one still running."""
+    jobs = RoundJob.objects.filter(round=round_)
+    if job_id:
+        job = jobs.filter(pk=job_id).first()
+        if job is not None:
+            return job
+    return jobs.filter(
+        finished_at=None, created_at__gte=timezone.now() - RoundJob.TIME_LIMIT
     ).first()
-    if round_ is None:
-        return []
-    return ranking_rows(
-        Evaluation.objects.filter(round=round_).filter(
-            **({"department__kind": kind} if kind else {})
-        ),
-        kind=kind,
-        round_=round_,
-    )
 
 
 def rankings_search(rows: list[dict], *, q: str = "") -> list[dict]:
@@ -231,18 +227,21 @@ def credit_record_list(*, user, filters=None, strict: bool = True, department=No
 
 
 def data_version(*, user) -> str:
-    """A cheap fingerprint of what the score APIs can show this user (one query):
-    changes whenever a round moves, a sheet changes or a credit record is written."""
-    rounds = EvaluationRound.objects.all()
+    """A cheap fingerprint of what the score APIs can show this user: changes
+    whenever a round moves, a sheet changes or a credit record is written.
+
+    Three small aggregates, each answered from an index (no join, nothing that
+    grows with the number of sheets): rounds (count, latest change), the latest
+    sheet change and the latest credit record change. Sheets of rounds the user
+    cannot see may change the version too; that only costs a full answer.
+    A sheet or credit record deleted moves its round's `updated_at`."""
+    rounds = EvaluationRound.objects.order_by()
     if not is_office(user):
         rounds = rounds.filter(status=S.PUBLISHED)
-    agg = rounds.aggregate(
-        n=Count("id"),
-        r=Max("updated_at"),
-        e=Max("evaluations__updated_at"),
-        c=Max("credit_records__updated_at"),
-    )
-    return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{agg['e']}:{agg['c']}"
+    agg = rounds.aggregate(n=Count("*"), r=Max("updated_at"))
+    sheets = Evaluation.objects.order_by().aggregate(m=Max("updated_at"))["m"]
+    credit = CreditRecord.objects.order_by().aggregate(m=Max("updated_at"))["m"]
+    return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{sheets}:{credit}"
 
 
 def last_published_at(*, user):
@@ -256,18 +255,27 @@ def last_published_at(*, user):
 # --- dashboard ---------------------------------------------------------------
 
 
-def score_trend(*, kind: str | None = None) -> list[dict]:
-    """Average 100-point score per published year, per department kind."""
-    years = sorted(published_years())
-    result = []
-    for year in years[-8:]:
-        rows = rankings(year=year, kind=kind)
-        if rows:
-            avg = sum(r["total"] for r in rows) / len(rows)
-            result.append(
-                {"year": year, "value": Decimal(avg).quantize(Decimal("0.01"))}
-            )
-    return result
+def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
+    """Average 100-point score per published year (the last eight), per
+    department kind, from the stored rankings (one query)."""
+    entries = RankingEntry.objects.filter(round__status=S.PUBLISHED, round__quarter=0)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if office is not None:
+        entries = entries.filter(round__office=office)
+    sums = (
+        entries.values("round__year")
+        .annotate(total=Sum("total"), n=Count("id"))
+        .order_by("-round__year")[:8]
+    )
+    return [
+        {
+            "year": row["round__year"],
+            "value": Decimal(row["total"] / row["n"]).quantize(Decimal("0.01")),
+        }
+        for row in reversed(sums)
+        if row["n"]
+    ]
 
 
 def year_progress(*, year: int) -> list[dict]:
@@ -326,7 +334,7 @@ def top_overdue(*, year: int, limit: int = 10, user=None):
 
 def bulletin(*, round_: EvaluationRound) -> dict:
     """What a 通报 of a published round shows (a fixed number of queries)."""
-    rows = ranking_rows(Evaluation.objects.filter(round=round_), round_=round_)
+    rows = round_rankings(round_=round_)
     by_kind = defaultdict(list)
     for row in rows:
         by_kind[row["kind_label"]].append(row)

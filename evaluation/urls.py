@@ -65,6 +65,7 @@ urlpatterns = [
         name="round_peer_weight",
     ),
     path("rounds/<int:pk>/joint/", views.round_joint, name="round_joint"),
+    path("rounds/<int:pk>/jobs/<int:job_pk>/", views.round_job, name="round_job"),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),
     path("scores/", views.my_scores, name="scores"),
     path("peer/", views.peer, name="peer"),

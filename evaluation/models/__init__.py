@@ -9,12 +9,14 @@ every name is re-exported here, so `from evaluation.models import X` holds.
 
 from evaluation.models.common import FLOW_CHOICES, POINTS
 from evaluation.models.credit import CreditRecord, GradeThreshold
+from evaluation.models.jobs import RoundJob
 from evaluation.models.joint import (
     BodyMark,
     BodyMissing,
     EvaluatingBody,
     SurveyResult,
 )
+from evaluation.models.rankings import RankingEntry
 from evaluation.models.ratings import PeerRating
 from evaluation.models.rounds import EvaluationRound, RoundEvent
 from evaluation.models.sheets import (
@@ -47,6 +49,8 @@ __all__ = [
     "Adjustment",
     "GradeThreshold",
     "CreditRecord",
+    "RankingEntry",
+    "RoundJob",
     "PeerRating",
     "EvaluatingBody",
     "BodyMark",

@@ -44,7 +44,8 @@ class CreditRecord(models.Model):
         related_name="credit_records",
         verbose_name="来源轮次",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the score APIs' ETag reads its latest value (selectors.data_version).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = "历史信用评价"

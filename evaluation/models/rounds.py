@@ -99,6 +99,10 @@ class EvaluationRound(models.Model):
                 name="round_one_published_per_period",
             ),
         ]
+        # The score APIs' ETag: count and latest change of the published rounds.
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="round_status_updated")
+        ]
 
     def __str__(self):
         return self.name

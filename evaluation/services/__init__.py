@@ -1,5 +1,10 @@
 """Writes of the evaluation app (see each module's docstrings)."""
 
+from evaluation.services.jobs import (  # noqa: F401
+    round_job_run,
+    round_job_running,
+    round_job_start,
+)
 from evaluation.services.joint import (  # noqa: F401
     body_mark_enter,
     body_missing_record,
@@ -12,6 +17,10 @@ from evaluation.services.propose import (  # noqa: F401
     FROZEN_MESSAGE,
     evaluation_propose,
     round_as_of,
+)
+from evaluation.services.rankings import (  # noqa: F401
+    ranking_compute,
+    ranking_entries_write,
 )
 from evaluation.services.rounds import (  # noqa: F401
     ROUND_MACHINE,

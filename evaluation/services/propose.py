@@ -432,9 +432,11 @@ def evaluation_propose(
     for step in steps:
         by_department[step.department_id].append(step)
     # Nothing counted, no sheet: such a department is not ranked on this project.
-    Evaluation.objects.filter(
-        pk__in=[e.pk for d, e in existing.items() if d not in by_department]
-    ).delete()
+    gone = [e.pk for d, e in existing.items() if d not in by_department]
+    if gone:
+        Evaluation.objects.filter(pk__in=gone).delete()
+        # A deleted sheet leaves no updated_at behind: the round's tells the ETag.
+        EvaluationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
     record = _record(project, steps, as_of)
     old_lines, adjusted = _old_lines(existing)
     ctx = {

@@ -19,6 +19,7 @@ from evaluation.models import (
     KeyIndicatorMiss,
     PeerRating,
     RoundEvent,
+    RoundJob,
     StepScore,
 )
 from evaluation.services.propose import (
@@ -164,38 +165,71 @@ def round_create(
     return round_
 
 
+def _propose_start(round_: EvaluationRound, *, today) -> None:
+    _lock_editable(round_.pk)
+    as_of = round_as_of(round_, today=today)
+    # updated_at too: the ETag must move when sheets of withdrawn projects go.
+    EvaluationRound.objects.filter(pk=round_.pk).update(
+        as_of=as_of, updated_at=timezone.now()
+    )
+    round_.as_of = as_of
+    Evaluation.objects.filter(
+        round=round_, project__status=ExecutionProject.Status.WITHDRAWN
+    ).delete()
+
+
 def round_propose_all(
-    *, round: EvaluationRound, actor=None, today: datetime.date | None = None
-) -> int:  # noqa: A002
+    *,
+    round: EvaluationRound,  # noqa: A002
+    actor=None,
+    today: datetime.date | None = None,
+    progress=None,
+    batch_size: int = 50,
+) -> int:
     """Propose sheets for every (not withdrawn) project of the round's year, as
     of the round's as-of date (the period's last day, or today if earlier).
 
+    Without `progress`, all in one transaction. With `progress(done, total)`
+    (a background job), each batch of projects commits on its own and
+    progress is reported after each: every batch re-checks that the round is
+    still a draft, and proposing again recomputes the same sheets, so a job
+    stopped half-way is finished by running it again.
     Side effects: the round's `as_of`; as evaluation_propose, per project; the
     sheets of withdrawn projects removed. Returns the number of sheets.
     """
-    projects = ExecutionProject.objects.filter(year=round.year).exclude(
-        status=ExecutionProject.Status.WITHDRAWN
+    projects = (
+        ExecutionProject.objects.filter(year=round.year)
+        .exclude(status=ExecutionProject.Status.WITHDRAWN)
+        .order_by("pk")
     )
     cache: dict = {}
-    count = 0
-    with transaction.atomic():
-        _lock_editable(round.pk)
-        as_of = round_as_of(round, today=today)
-        EvaluationRound.objects.filter(pk=round.pk).update(as_of=as_of)
-        round.as_of = as_of
-        Evaluation.objects.filter(
-            round=round, project__status=ExecutionProject.Status.WITHDRAWN
-        ).delete()
-        for project in projects:
-            count += len(
+
+    def propose(batch) -> int:
+        return sum(
+            len(
                 evaluation_propose(
-                    round=round,
-                    project=project,
-                    actor=actor,
-                    today=today,
-                    _standards=cache,
+                    round=round, project=p, actor=actor, today=today, _standards=cache
                 )
             )
+            for p in batch
+        )
+
+    if progress is None:
+        with transaction.atomic():
+            _propose_start(round, today=today)
+            return propose(projects)
+    with transaction.atomic():
+        _propose_start(round, today=today)
+    ids = list(projects.values_list("pk", flat=True))
+    progress(0, len(ids))
+    count = 0
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        with transaction.atomic():
+            count += propose(
+                ExecutionProject.objects.filter(pk__in=chunk).order_by("pk")
+            )
+        progress(start + len(chunk), len(ids))
     return count
 
 
@@ -267,6 +301,13 @@ def round_review(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa: 
     ranked department or the office recorded why it did not.
     Side effects: RoundEvent."""
     with transaction.atomic():
+        if RoundJob.objects.filter(
+            round=round,
+            action=RoundJob.Action.PROPOSE,
+            finished_at=None,
+            created_at__gte=timezone.now() - RoundJob.TIME_LIMIT,
+        ).exists():
+            raise DomainError("评分正在后台生成，请等待完成后再复核。")
         if not Evaluation.objects.filter(round=round).exists():
             raise DomainError("该轮次还没有评分表，请先生成评分。")
         from evaluation.services.joint import joint_gaps  # joint imports this module
@@ -356,17 +397,24 @@ def _write_credit_records(round_: EvaluationRound) -> int:
     from evaluation.services.joint import combined_scores  # joint imports this module
 
     rows = combined_scores(Evaluation.objects.filter(round=round_), round_=round_)
-    for row in rows:
-        CreditRecord.objects.update_or_create(
-            department_id=row["department_id"],
-            year=round_.year,
-            defaults={
-                "score": row["score"],
-                "grade": grade_for(row["score"], thresholds),
-                "projects": row["projects"],
-                "source_round": round_,
-            },
-        )
+    # One upsert for every department (a correction overwrites the year's record).
+    CreditRecord.objects.bulk_create(
+        [
+            CreditRecord(
+                department_id=row["department_id"],
+                year=round_.year,
+                score=row["score"],
+                grade=grade_for(row["score"], thresholds),
+                projects=row["projects"],
+                source_round=round_,
+            )
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["department", "year"],
+        update_fields=["score", "grade", "projects", "source_round", "updated_at"],
+        batch_size=1000,
+    )
     # A correction that no longer covers a department drops its old record.
     CreditRecord.objects.filter(year=round_.year).exclude(source_round=round_).exclude(
         department_id__in=[r["department_id"] for r in rows]
@@ -384,8 +432,9 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
     the grade comes from the GradeThreshold rows. Quarterly rounds do not touch
     credit records (the year's round does).
     Side effects: RoundEvents, CreditRecords, the corrected round superseded;
-    the 通报 step of each covered project whose departments are done, and so
-    the project closed (workflows.bulletin_done_for_projects).
+    the round's RankingEntry rows; the 通报 step of each covered project whose
+    departments are done, and so the project closed
+    (workflows.bulletin_done_for_projects).
     """
     with transaction.atomic():
         round_ = EvaluationRound.objects.select_for_update().get(pk=round.pk)
@@ -408,6 +457,10 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         )
         if round_.quarter == 0:
             _write_credit_records(round_)
+        # Frozen from now on: rank once and store it (rankings read the rows).
+        from evaluation.services.rankings import ranking_entries_write
+
+        ranking_entries_write(round=round_)
         # The round's bulletin is the 通报 of the projects it covers.
         bulletin_done_for_projects(
             project_ids=Evaluation.objects.filter(round=round_)

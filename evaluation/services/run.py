@@ -82,11 +82,13 @@ def round_run(
 
 def round_summary(round_: EvaluationRound) -> dict:
     """Counts per grade of the round's ranked departments (for the command)."""
-    # Not at the top: evaluation.selectors imports evaluation.services (a
-    # package that imports this module), so a top-level import is a cycle.
-    from evaluation.selectors import ranking_rows
+    from evaluation.models import RankingEntry
+    from evaluation.services.rankings import ranking_compute
 
-    rows = ranking_rows(Evaluation.objects.filter(round=round_), round_=round_)
+    if round_.is_frozen and RankingEntry.objects.filter(round=round_).exists():
+        rows = list(RankingEntry.objects.filter(round=round_).values("grade"))
+    else:
+        rows = ranking_compute(Evaluation.objects.filter(round=round_), round_=round_)
     grades: dict[str, int] = {}
     for row in rows:
         grades[row["grade"]] = grades.get(row["grade"], 0) + 1

@@ -26,6 +26,7 @@ def dashboard(request):
     by_kind = {}
     for row in ranking:
         by_kind.setdefault(row["kind_label"], []).append(row)
+    # From the stored rankings of the published rounds (one query each).
     trend_district = selectors.score_trend(kind=Department.Kind.DISTRICT)
     trend_town = selectors.score_trend(kind=Department.Kind.TOWN)
     progress = selectors.year_progress(year=year)

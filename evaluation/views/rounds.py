@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,13 @@ from config.pages import page_errors
 from config.tabular import xlsx_response
 from evaluation import selectors, services
 from evaluation.forms import AdjustForm, ReasonForm, RoundCreateForm
-from evaluation.models import EvaluationRound, KeyIndicator, RoundEvent, StepScore
+from evaluation.models import (
+    EvaluationRound,
+    KeyIndicator,
+    RoundEvent,
+    RoundJob,
+    StepScore,
+)
 from evaluation.views.common import OFFICE_LEADER, READERS, _int
 from org.models import Department
 from org.permissions import office_required, role_required
@@ -80,6 +87,11 @@ def round_detail(request, pk):
             "standards": round_.standards.all(),
             "reason_form": ReasonForm(),
             "peer_rows": peer_rows,
+            "job": selectors.round_job_shown(
+                round_=round_, job_id=_int(request.GET.get("job"))
+            )
+            if is_office(request.user)
+            else None,
         },
     )
 
@@ -90,9 +102,13 @@ def round_action(request, pk, action):
     round_ = get_object_or_404(EvaluationRound, pk=pk)
     actor = request.user
     actions = {
+        # Proposal and publication run in the background (evaluation.tasks);
+        # the round's page follows the job's progress.
         "propose": (
-            lambda: services.round_propose_all(round=round_, actor=actor),
-            "已按执行记录生成(更新)评分表。",
+            lambda: services.round_job_start(
+                round=round_, action="propose", actor=actor
+            ),
+            "已开始按执行记录生成评分，请稍候。",
         ),
         "review": (
             lambda: services.round_review(round=round_, actor=actor),
@@ -105,17 +121,38 @@ def round_action(request, pk, action):
             "已退回草稿。",
         ),
         "publish": (
-            lambda: services.round_publish(round=round_, actor=actor),
-            "已发布，本轮评价已冻结并写入历史信用评价。",
+            lambda: services.round_job_start(
+                round=round_, action="publish", actor=actor
+            ),
+            "已开始发布，请稍候。",
         ),
     }
     if action not in actions:
         raise Http404
     call, success = actions[action]
     with page_errors(request):
-        call()
+        job = call()
+        if isinstance(job, RoundJob):
+            # Eager (tests, no worker) the job is already done: say how it went.
+            job.refresh_from_db()
+            if not job.finished:
+                messages.info(request, success)
+            return redirect(
+                reverse("evaluation:round_detail", args=[round_.pk]) + f"?job={job.pk}"
+            )
         messages.success(request, success)
     return redirect("evaluation:round_detail", pk=round_.pk)
+
+
+@office_required
+def round_job(request, pk, job_pk):
+    """The progress of a round's background job (polled by htmx)."""
+    job = get_object_or_404(RoundJob, pk=job_pk, round_id=pk)
+    response = render(request, "evaluation/_round_job.html", {"job": job})
+    if job.finished and request.GET.get("poll"):
+        # The page under the bar changed (sheets, status): reload it once.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @office_required
