@@ -1,13 +1,18 @@
 """Reads of notices, scoped by the user (responsibilities.selectors decides)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from config.filters import filter_apply
 from notices.filters import UNCONFIRMED, NoticeFilter
 from notices.models import ImplementationReport, Notice, ReportFile
 from org.models import Department, Role
-from org.selectors import department_of, role_of, sees_everything, visible_departments
+from org.selectors import (
+    department_of,
+    role_of,
+    sees_everything,
+    visible_department_ids,
+)
 
 
 def _scoped(user) -> QuerySet[Notice]:
@@ -18,11 +23,18 @@ def _scoped(user) -> QuerySet[Notice]:
     if own is None:
         return qs.none()
     # A copied department (e.g. the inspection group on a third warning) sees the
-    # notice too.
-    cc = Notice.cc_departments.through.objects.filter(
-        notice_id=OuterRef("pk"), department_id=own.pk
+    # notice too. Both branches are short id lists (`= ANY(...)`), so PostgreSQL
+    # ORs two index scans (department_id, created_at) and the primary key; the
+    # former `department IN (subquery) OR EXISTS(cc)` scanned every notice.
+    copied = list(
+        Notice.cc_departments.through.objects.filter(department_id=own.pk).values_list(
+            "notice_id", flat=True
+        )
     )
-    return qs.filter(Q(department__in=visible_departments(user)) | Exists(cc))
+    scope = Q(department_id__in=visible_department_ids(user))
+    if copied:
+        scope |= Q(pk__in=copied)
+    return qs.filter(scope)
 
 
 def notice_list(*, user, filters=None, strict: bool = True) -> QuerySet[Notice]:
