@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from config.widgets import DateInput
+from config.widgets import DateInput, DepartmentSelect, DepartmentSelectMultiple
 from org.models import Department
 from regulations.models import Regulation
 from workflows.models import EVIDENCE_KINDS, Actor, CalendarDay, FlowTemplate
@@ -39,13 +39,15 @@ class LaunchForm(BootstrapMixin, forms.Form):
         help_text="留空则按清单中该法规的默认流程；清单未列明的按七步法",
     )
     lead_department = forms.ModelChoiceField(
-        label="牵头执行部门", queryset=Department.objects.filter(is_active=True)
+        label="牵头执行部门",
+        queryset=Department.objects.filter(is_active=True),
+        widget=DepartmentSelect(),
     )
     partner_departments = forms.ModelMultipleChoiceField(
         label="配合部门",
         queryset=Department.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=DepartmentSelectMultiple(attrs={"size": 8}),
     )
     starts_on = forms.DateField(label="启动日期", widget=DateInput())
 
