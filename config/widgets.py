@@ -75,3 +75,13 @@ class DepartmentSelect(_TypeaheadMixin, forms.Select):
 
 class DepartmentSelectMultiple(_TypeaheadMixin, forms.SelectMultiple):
     pass
+
+
+def department_filter(*, queryset, value, name: str = "department", **attrs) -> str:
+    """A list page's department filter as HTML: a DepartmentSelect ("全部" first)
+    for `queryset`, with `value` (the query parameter) chosen."""
+    field = forms.ModelChoiceField(
+        queryset=queryset, required=False, empty_label="全部", widget=DepartmentSelect
+    )
+    field.widget.attrs.update(attrs)
+    return field.widget.render(name, value or "")

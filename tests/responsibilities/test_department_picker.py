@@ -89,3 +89,18 @@ def test_short_department_list_stays_a_plain_select(dept_a, dept_b):
     # then every department is an option and no script is needed
     assert "data-typeahead" not in html
     assert "区委组织部" in html and "区司法局" in html
+
+
+def test_projects_filter_long_department_list_is_a_search(
+    client, office_user, dept_a, monkeypatch
+):
+    # given more departments than a plain select should carry
+    monkeypatch.setattr(DepartmentSelect, "short_list", 3)
+    factories.DepartmentFactory.create_batch(5, name="街道办")
+    client.force_login(office_user)
+    # when the projects list is filtered by A
+    page = client.get("/workflows/", {"department": dept_a.pk}).content.decode()
+    # then the filter carries A (chosen) and "全部", not every department
+    assert f'data-typeahead="{URL}"' in page
+    assert "街道办" not in page
+    assert "selected>区委组织部" in page
