@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0005_notice_rule_low_credit'),
-        ('org', '0004_office_required'),
-        ('workflows', '0010_project_office_required'),
+        ("notices", "0005_notice_rule_low_credit"),
+        ("org", "0004_office_required"),
+        ("workflows", "0010_project_office_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['created_at', 'id'], name='notice_created_id'),
+            model_name="notice",
+            index=models.Index(fields=["created_at", "id"], name="notice_created_id"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['department', 'created_at'], name='notice_dept_created'),
+            model_name="notice",
+            index=models.Index(
+                fields=["department", "created_at"], name="notice_dept_created"
+            ),
         ),
     ]

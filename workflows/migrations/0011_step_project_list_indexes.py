@@ -5,26 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0004_office_required'),
-        ('regulations', '0001_initial'),
-        ('workflows', '0010_project_office_required'),
+        ("org", "0004_office_required"),
+        ("regulations", "0001_initial"),
+        ("workflows", "0010_project_office_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='executionproject',
-            name='year',
-            field=models.PositiveSmallIntegerField(verbose_name='年度'),
+            model_name="executionproject",
+            name="year",
+            field=models.PositiveSmallIntegerField(verbose_name="年度"),
         ),
         migrations.AddIndex(
-            model_name='executionproject',
-            index=models.Index(fields=['-year', 'id'], name='project_year_id'),
+            model_name="executionproject",
+            index=models.Index(fields=["-year", "id"], name="project_year_id"),
         ),
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['status', 'due_on'], name='step_status_due'),
+            model_name="step",
+            index=models.Index(fields=["status", "due_on"], name="step_status_due"),
         ),
     ]
