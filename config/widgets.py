@@ -26,3 +26,62 @@ class BootstrapStyle:
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
+
+
+class _TypeaheadMixin:
+    """A department <select> that does not carry thousands of options.
+
+    With at most `short_list` choices it is a plain select (works without
+    JavaScript). With more, only the selected options are rendered and
+    static/js/zhigui-typeahead.js puts a search box before it that asks
+    `data-typeahead` (?q=, a few results) and adds the pick to the select, so
+    the form still posts ids and the field validates them as before.
+    """
+
+    short_list = 200
+    search_url = "responsibilities:department_search"
+
+    def optgroups(self, name, value, attrs=None):
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is None or queryset.count() <= self.short_list:
+            return super().optgroups(name, value, attrs)
+        from django.urls import reverse
+
+        self.attrs["data-typeahead"] = reverse(self.search_url)
+        ids = [v for v in value if v not in ("", None)]
+        chosen = [
+            (obj.pk, str(obj))
+            for obj in queryset.filter(pk__in=[i for i in ids if str(i).isdigit()])
+        ]
+        full = self.choices
+        label = getattr(getattr(full, "field", None), "empty_label", None)
+        empty = [] if label is None or self.allow_multiple_selected else [("", label)]
+        self.choices = empty + chosen
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if "data-typeahead" in self.attrs:
+            context["widget"]["attrs"]["data-typeahead"] = self.attrs["data-typeahead"]
+        return context
+
+
+class DepartmentSelect(_TypeaheadMixin, forms.Select):
+    pass
+
+
+class DepartmentSelectMultiple(_TypeaheadMixin, forms.SelectMultiple):
+    pass
+
+
+def department_filter(*, queryset, value, name: str = "department", **attrs) -> str:
+    """A list page's department filter as HTML: a DepartmentSelect ("全部" first)
+    for `queryset`, with `value` (the query parameter) chosen."""
+    field = forms.ModelChoiceField(
+        queryset=queryset, required=False, empty_label="全部", widget=DepartmentSelect
+    )
+    field.widget.attrs.update(attrs)
+    return field.widget.render(name, value or "")

@@ -353,10 +353,12 @@ def bulletin(*, round_: EvaluationRound) -> dict:
         )
         .order_by("-points", "id")[:50]
     )
-    escalated = list(
+    # A queryset: at city scale thousands of steps are flagged, so the page
+    # shows them a page at a time (the Excel has them all).
+    escalated = (
         Step.objects.filter(project__year=round_.year, flagged_for_bulletin=True)
         .select_related("project__regulation", "department")
-        .order_by("department__name", "due_on")
+        .order_by("department__name", "due_on", "id")
     )
     return {
         "rankings": rows,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from config.widgets import DateInput
+from config.widgets import DateInput, DepartmentSelect
 from notices.models import Notice, NoticeRule
 from org.models import Department
 
@@ -50,6 +50,7 @@ class AssignmentForm(forms.Form):
         queryset=Department.objects.filter(is_active=True).exclude(
             kind=Department.Kind.OFFICE
         ),
+        widget=DepartmentSelect(),
     )
     title = forms.CharField(label="标题", max_length=200)
     body = forms.CharField(label="交办内容", widget=forms.Textarea(attrs={"rows": 6}))
@@ -108,6 +109,7 @@ class RegisterFilterForm(forms.Form):
         required=False,
         queryset=Department.objects.filter(is_active=True),
         empty_label="全部单位",
+        widget=DepartmentSelect(),
     )
     overdue = forms.BooleanField(label="反馈逾期", required=False)
     unconfirmed = forms.BooleanField(label="未签收", required=False)

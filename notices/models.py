@@ -140,6 +140,12 @@ class Notice(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status"]),
+            # Lists are newest first (-created_at, -id): read backwards, no sort.
+            models.Index(fields=["created_at", "id"], name="notice_created_id"),
+            # A liaison's list: department_id = ANY(visible ids), newest first.
+            models.Index(
+                fields=["department", "created_at"], name="notice_dept_created"
+            ),
             # The sweep reads only rows whose delivery never completed.
             models.Index(
                 fields=["created_at"],

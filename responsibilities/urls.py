@@ -20,6 +20,7 @@ urlpatterns = [
     path("coverage/", views.coverage_page, name="coverage"),
     path("departments/", views.department_tree_page, name="departments"),
     path("departments/new/", views.department_create_page, name="department_create"),
+    path("departments/search/", views.department_search, name="department_search"),
     path(
         "departments/<int:pk>/edit/",
         views.department_edit_page,

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from config.widgets import DateInput
+from config.widgets import DateInput, DepartmentSelect, DepartmentSelectMultiple
 from org.models import Department
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
@@ -40,15 +40,20 @@ class LaunchForm(BootstrapMixin, forms.Form):
         help_text="留空则按清单中该法规的默认流程；清单未列明的按七步法",
     )
     lead_department = forms.ModelChoiceField(
-        label="牵头执行部门", queryset=Department.objects.filter(is_active=True)
+        label="牵头执行部门",
+        queryset=Department.objects.filter(is_active=True),
+        widget=DepartmentSelect(),
     )
     partner_departments = forms.ModelMultipleChoiceField(
         label="配合部门",
         queryset=Department.objects.filter(is_active=True),
         required=False,
         # data-filterable: static/js/zhigui-multiselect.js adds a filter box and
-        # checkboxes; without JS the plain select still works.
-        widget=forms.SelectMultiple(attrs={"size": 8, "data-filterable": "配合部门"}),
+        # checkboxes over a short list; a long one becomes a typeahead
+        # (DepartmentSelectMultiple). Without JS the plain select still works.
+        widget=DepartmentSelectMultiple(
+            attrs={"size": 8, "data-filterable": "配合部门"}
+        ),
         help_text="可输入名称筛选后勾选；不支持脚本的浏览器按住Ctrl键多选",
     )
     starts_on = forms.DateField(label="启动日期", widget=DateInput())

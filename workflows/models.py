@@ -116,7 +116,8 @@ class ExecutionProject(models.Model):
         related_name="projects",
         verbose_name="党内法规",
     )
-    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    # Indexed with id by project_year_id (Meta.indexes), in the lists' order.
+    year = models.PositiveSmallIntegerField("年度")
     # The office that launched it (the lead department's office): scope,
     # numbering and rankings are per office.
     office = models.ForeignKey(
@@ -168,6 +169,8 @@ class ExecutionProject(models.Model):
         verbose_name = "执规重点项目"
         verbose_name_plural = "执规重点项目"
         ordering = ["-year", "id"]
+        # The projects list: a year's projects in id order, read off the index.
+        indexes = [models.Index(fields=["-year", "id"], name="project_year_id")]
         constraints = [
             models.UniqueConstraint(
                 fields=["regulation", "year", "lead_department"],
@@ -291,6 +294,8 @@ class Step(models.Model):
             # The daily scan reads only what is due: unfinished steps by deadline.
             models.Index(fields=["due_on", "status"], name="step_due_status"),
             models.Index(fields=["department", "status"], name="step_dept_status"),
+            # The scan and the lights: status = ANY(open, returned), due_on range.
+            models.Index(fields=["status", "due_on"], name="step_status_due"),
         ]
 
     def __str__(self):

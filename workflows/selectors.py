@@ -13,6 +13,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.filters import filter_apply
@@ -31,7 +34,7 @@ from org.selectors import (
     role_of,
     scope_to_user,
     sees_everything,
-    visible_departments,
+    visible_department_ids,
 )
 from responsibilities.models import ResponsibilityList
 from workflows import calendar
@@ -94,8 +97,20 @@ def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySe
 
 
 def _visible_project_ids(user):
-    return Step.objects.filter(department__in=visible_departments(user)).values(
+    return Step.objects.filter(department_id__in=visible_department_ids(user)).values(
         "project_id"
+    )
+
+
+def _step_count(steps: QuerySet[Step], condition: Q | None = None) -> Subquery:
+    """COUNT of the project's steps (matching `condition`), as a correlated
+    subquery: evaluated only for the rows a page shows, after LIMIT, on the
+    index of steps by project."""
+    if condition is not None:
+        steps = steps.filter(condition)
+    return Subquery(
+        steps.order_by().values("project_id").annotate(n=Count("id")).values("n")[:1],
+        output_field=IntegerField(),
     )
 
 
@@ -104,44 +119,40 @@ def project_list(*, user, filters=None, strict: bool = True, today=None):
     `filters` (query parameters) through ProjectFilter, see filter_apply.
 
     Counts cover the steps the user may see (all of them for office staff).
+    They are correlated subqueries, not a GROUP BY over the join with every
+    step: a page counts the steps of its own rows only (after LIMIT), and
+    `.count()` drops them (Django leaves out unused annotations), so it counts
+    projects alone.
     """
     today = today or timezone.localdate()
     qs = ExecutionProject.objects.all()
-    step_scope = Q()
+    steps = Step.objects.filter(project_id=OuterRef("pk"))
     if not sees_everything(user):
         qs = qs.filter(pk__in=_visible_project_ids(user))
-        step_scope = Q(steps__department__in=visible_departments(user))
-    not_done = ~Q(steps__status=Step.Status.APPROVED)
+        steps = steps.filter(department_id__in=visible_department_ids(user))
+    done = Q(status=Step.Status.APPROVED)
+    red = ~done & Q(due_on__lt=today)
+    yellow = ~done & Q(due_on__gte=today, due_on__lte=yellow_until(today))
+    zero = Value(0)
     qs = qs.select_related("regulation", "lead_department").annotate(
-        steps_total=Count("steps", filter=step_scope),
-        steps_approved=Count(
-            "steps", filter=step_scope & Q(steps__status=Step.Status.APPROVED)
+        steps_total=Coalesce(_step_count(steps), zero),
+        steps_approved=Coalesce(_step_count(steps, done), zero),
+        steps_submitted=Coalesce(
+            _step_count(steps, Q(status=Step.Status.SUBMITTED)), zero
         ),
-        steps_submitted=Count(
-            "steps", filter=step_scope & Q(steps__status=Step.Status.SUBMITTED)
-        ),
-        steps_red=Count(
-            "steps", filter=step_scope & not_done & Q(steps__due_on__lt=today)
-        ),
-        steps_yellow=Count(
-            "steps",
-            filter=step_scope
-            & not_done
-            & Q(steps__due_on__gte=today, steps__due_on__lte=yellow_until(today)),
-        ),
-    )
-    qs = qs.annotate(
+        steps_red=Coalesce(_step_count(steps, red), zero),
+        steps_yellow=Coalesce(_step_count(steps, yellow), zero),
         light=Case(
-            When(steps_red__gt=0, then=Value(RED)),
-            When(steps_yellow__gt=0, then=Value(YELLOW)),
+            When(Exists(steps.filter(red)), then=Value(RED)),
+            When(Exists(steps.filter(yellow)), then=Value(YELLOW)),
             default=Value(GREEN),
             output_field=CharField(),
         ),
+    )
+    qs = qs.annotate(
         progress=Case(
             When(steps_total=0, then=Value(0)),
-            default=100
-            * Count("steps", filter=step_scope & ~not_done)
-            / Count("steps", filter=step_scope),
+            default=100 * F("steps_approved") / F("steps_total"),
             output_field=IntegerField(),
         ),
     )
@@ -195,7 +206,8 @@ def project_events(*, project, user) -> QuerySet[Event]:
     )
     if not sees_everything(user):
         qs = qs.filter(
-            Q(department__isnull=True) | Q(department__in=visible_departments(user))
+            Q(department__isnull=True)
+            | Q(department_id__in=visible_department_ids(user))
         )
     return qs.order_by("created_at", "id")
 

@@ -256,14 +256,45 @@ def _published_round(request, pk) -> EvaluationRound:
     return round_
 
 
+RANKING_PAGE = 200
+ESCALATED_PAGE = 100
+
+
 @role_required(READERS)
 def bulletin(request, pk):
+    """The 通报 a page at a time: the rankings by RANKING_PAGE rows (`rpage`),
+    the steps named in it by ESCALATED_PAGE (`page`); the Excel has them all."""
     round_ = _published_round(request, pk)
+    data = selectors.bulletin(round_=round_)
+    rankings = Paginator(data["rankings"], RANKING_PAGE).get_page(
+        request.GET.get("rpage")
+    )
+    by_kind = {}
+    for row in rankings:
+        by_kind.setdefault(row["kind_label"], []).append(row)
+    escalated = Paginator(data["escalated"], ESCALATED_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "evaluation/bulletin.html",
-        {"round": round_, **selectors.bulletin(round_=round_)},
+        {
+            "round": round_,
+            **data,
+            "by_kind": by_kind,
+            "rankings_page": rankings,
+            "escalated_page": escalated,
+            "escalated": escalated.object_list,
+            "rankings_query": _query_without(request, "rpage"),
+            "escalated_query": _query_without(request, "page"),
+        },
     )
+
+
+def _query_without(request, key: str) -> str:
+    query = request.GET.copy()
+    query.pop(key, None)
+    return query.urlencode()
 
 
 @role_required(READERS)

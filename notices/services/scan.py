@@ -22,7 +22,11 @@ from notices.hooks import low_credit_department_ids
 from notices.models import Notice, NoticeRule
 from notices.services.issue import notice_create
 from notices.services.rules import rule_current
-from workflows.calendar import add_working_days, working_days_between
+from workflows.calendar import (
+    add_working_days,
+    subtract_working_days,
+    working_days_between,
+)
 from workflows.models import Actor, ExecutionProject, Receipt, Step
 from workflows.services import step_flag_for_bulletin
 
@@ -54,6 +58,31 @@ def _warning_levels(qs, relation: str):
         last_level=Max(f"{relation}__level", filter=only_warnings),
         last_issued=Max(f"{relation}__issued_on", filter=only_warnings),
     )
+
+
+def _before_working_days(today, n: int) -> datetime.date | None:
+    """The earliest date d with working_days_between(d, today) < n, so that
+    `d < boundary` holds exactly when at least n working days lie in (d, today].
+    None when n <= 0 (always true)."""
+    if n <= 0:
+        return None
+    # The nth working day on or before today (today itself counts when working).
+    return subtract_working_days(today + datetime.timedelta(days=1), n)
+
+
+def _needs_warning(rule: NoticeRule, today) -> Q:
+    """In SQL, the rows `_next_level` would raise a level for today: boundary
+    dates come from the calendar once per run, so rows that need nothing are
+    never loaded (the scan with nothing new reads no rows)."""
+    first = Q(last_level__isnull=True)
+    grace = _before_working_days(today, rule.warning_grace_days + 1)
+    if grace is not None:
+        first &= Q(due_on__lt=grace)
+    again = Q(last_level__lt=rule.max_level)
+    interval = _before_working_days(today, rule.escalation_interval_days)
+    if interval is not None:
+        again &= Q(last_issued__lt=interval)
+    return first | again
 
 
 def _next_level(
@@ -176,7 +205,7 @@ def _raise_warning(*, rule, today, counts, level, department, title, body, **sub
 def _scan_overdue_steps(rule, today, counts):
     steps = _warning_levels(_department_steps(due_on__lt=today), "notices")
     steps = (
-        steps.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
+        steps.filter(_needs_warning(rule, today))
         .select_related(
             "project__regulation", "department", "department__inspection_group"
         )
@@ -223,7 +252,7 @@ def _scan_overdue_receipts(rule, today, counts):
         "notices",
     )
     receipts = (
-        receipts.filter(Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level))
+        receipts.filter(_needs_warning(rule, today))
         .select_related(
             "project__regulation", "department", "department__inspection_group"
         )
@@ -266,9 +295,7 @@ def _scan_overdue_assignments(rule, today, counts):
         "follow_ups",
     )
     assignments = (
-        assignments.filter(
-            Q(last_level__isnull=True) | Q(last_level__lt=rule.max_level)
-        )
+        assignments.filter(_needs_warning(rule, today))
         .select_related("department", "department__inspection_group", "project")
         .order_by("due_on", "id")
     )

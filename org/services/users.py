@@ -63,8 +63,13 @@ def _validate_membership(role: str, department: Department | None) -> None:
 
 
 def _forget_cached_membership(user) -> None:
-    if hasattr(user, "_zhigui_membership"):
-        del user._zhigui_membership
+    for cached in (
+        "_zhigui_membership",
+        "_zhigui_inspector_scope",
+        "_zhigui_visible_department_ids",
+    ):
+        if hasattr(user, cached):
+            delattr(user, cached)
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from responsibilities.views.departments import (
     department_create_page,
     department_edit_page,
+    department_search,
     department_tree_page,
 )
 from responsibilities.views.import_export import (
@@ -38,6 +39,7 @@ __all__ = [
     "coverage_page",
     "department_create_page",
     "department_edit_page",
+    "department_search",
     "department_tree_page",
     "responsibility_create_page",
     "responsibility_deactivate_page",

@@ -1,6 +1,7 @@
 """The department tree and its forms."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from config.pages import page_errors
@@ -45,6 +46,32 @@ def department_tree_page(request):
             "filters": request.GET,
             "kinds": Department.Kind.choices,
         },
+    )
+
+
+SEARCH_LIMIT = 20
+
+
+@reader_required
+def department_search(request):
+    """JSON for the department pickers (static/js/zhigui-typeahead.js): active
+    departments the user may see whose name or code contains ?q=, at most
+    SEARCH_LIMIT, in the tree's order."""
+    departments = (
+        selectors.department_list(
+            user=request.user, filters={"q": request.GET.get("q", "")}, strict=False
+        )
+        .filter(is_active=True)
+        .select_related(None)
+        .order_by("sort_order", "code")
+        .values_list("pk", "name", "code")[:SEARCH_LIMIT]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": pk, "name": name, "code": code} for pk, name, code in departments
+            ]
+        }
     )
 
 

@@ -90,7 +90,9 @@
   }
 
   function enhanceAll() {
-    document.querySelectorAll("select[multiple][data-filterable]").forEach(enhance);
+    document.querySelectorAll(
+      "select[multiple][data-filterable]:not([data-typeahead])"
+    ).forEach(enhance);
   }
 
   if (document.readyState === "loading") {

@@ -34,6 +34,31 @@ def test_launch_form_submits_with_the_prefilled_date(
     assert tab.console_errors == []
 
 
+def test_launch_form_long_department_list_picks_by_search(
+    open_tab, expect, office_user, dept_a, dept_b, monkeypatch
+):
+    # given more departments than a plain select carries (a city's 15k)
+    from config.widgets import DepartmentSelect
+
+    monkeypatch.setattr(DepartmentSelect, "short_list", 1)
+    regulation = RegulationFactory(title="中国共产党问责条例")
+    tab = open_tab().login_as(office_user)
+    page = tab.page
+    tab.goto("/workflows/launch/")
+    page.get_by_label("党内法规").select_option(label=regulation.title)
+
+    # when the office types part of A's name and picks it from the matches
+    page.get_by_role("searchbox").first.fill("组织")
+    page.get_by_role("button", name=f"{dept_a.name}（{dept_a.code}）").click()
+    page.get_by_role("button", name="发起").click()
+
+    # then the project is launched with A leading, without a CSP or JS error
+    expect(page.get_by_text(regulation.title).first).to_be_visible()
+    project = ExecutionProject.objects.get(regulation=regulation)
+    assert project.lead_department == dept_a
+    assert tab.console_errors == []
+
+
 def _open_step(project, department):
     return (
         Step.objects.filter(

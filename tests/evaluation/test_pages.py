@@ -1,9 +1,15 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from evaluation import services
 from evaluation.models import Adjustment, StepScore
+from evaluation.views import rounds as round_views
 from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
+from workflows.models import Step
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +195,45 @@ def test_pages_ignore_numbers_no_column_can_hold(
     response = client.get(url, {param: value})
     # then: the filter is dropped
     assert response.status_code == 200
+
+
+# The 通报 page shows its long tables a page at a time (at city scale it rendered
+# ~29k rows at once); the Excel keeps them all.
+
+
+def _flag_steps(department, n: int) -> None:
+    for i in range(n):
+        project = factories.ExecutionProjectFactory(lead_department=department)
+        factories.StepFactory(
+            project=project,
+            department=department,
+            due_on=datetime.date(2026, 3, 2) + datetime.timedelta(days=i),
+            flagged_for_bulletin=True,
+        )
+
+
+def test_bulletin_pages_steps_named_in_it(
+    client, office_user, published, dept_a, monkeypatch
+):
+    # given more flagged steps than one page holds
+    monkeypatch.setattr(round_views, "ESCALATED_PAGE", 3)
+    _flag_steps(dept_a, 2)
+    url = f"/evaluation/rounds/{published.pk}/bulletin/"
+    client.force_login(office_user)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _flag_steps(dept_a, 5)
+    flagged = Step.objects.filter(flagged_for_bulletin=True).count()
+    # when the bulletin is read
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(url).content.decode()
+    last = client.get(f"{url}?page=3").content.decode()
+    # then each page names three steps, with a way to the next page
+    assert first.count('<td class="text-nowrap">2026-') == 3
+    assert last.count('<td class="text-nowrap">2026-') == flagged - 6
+    assert "page=2" in first and f"共 {flagged} 项" in first
+    # and the number of queries does not grow with the steps
+    assert len(many.captured_queries) == len(few.captured_queries)
+    # and the Excel still lists every one of them
+    xlsx = client.get(f"/evaluation/rounds/{published.pk}/bulletin.xlsx")
+    assert xlsx.status_code == 200

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from config.filters import filter_invalid, query_int
 from config.pages import page_errors
+from config.widgets import department_filter
 from org.models import Department
 from org.permissions import office_required, reader_required
 from org.selectors import is_office, sees_everything
@@ -36,8 +37,15 @@ def overview_page(request):
         "flows": FlowTemplate.Code.choices,
         "statuses": ExecutionProject.Status.choices,
         "lights": LIGHT_CHOICES,
-        "departments": (
-            Department.objects.filter(is_active=True).order_by("sort_order", "code")
+        "department_select": (
+            department_filter(
+                queryset=Department.objects.filter(is_active=True).order_by(
+                    "sort_order", "code"
+                ),
+                value=filters.get("department"),
+                id="f-dept",
+                **{"class": "form-select form-select-sm"},
+            )
             if sees_everything(request.user)
             else None
         ),
