@@ -14,7 +14,7 @@ LEADER = Role.LEADER
 # (label, url name, roles that see it)
 NAV_ITEMS = [
     ("驾驶舱", "evaluation:dashboard", {OFFICE, LEADER}),
-    ("我的待办", "workflows:inbox", {LIAISON}),
+    ("我的待办", "liaison_inbox", {LIAISON}),
     ("执行项目", "workflows:overview", {OFFICE, LEADER, INSPECTOR, LIAISON}),
     ("三单一表", "notices:inbox", {LIAISON, INSPECTOR}),
     ("通知登记", "notices:register", {OFFICE, LEADER}),

@@ -12,6 +12,7 @@ urlpatterns = [
     path(
         "problems/<int:pk>/<str:action>/", views.problem_action, name="problem_action"
     ),
+    path("problems/", views.problem_list, name="problems"),
     path("plans/", views.plan_list, name="plans"),
     path("rates/", views.rate_list, name="rates"),
     path("duties/", views.duty_list, name="duties"),
