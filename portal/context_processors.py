@@ -2,7 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from notices.selectors import notice_unconfirmed_count
+from notices.selectors import notice_unconfirmed_count, sign_inbox_count
 from org.models import Role
 from org.selectors import department_of, role_of
 
@@ -28,7 +28,10 @@ NAV_ITEMS = [
 ]
 
 # url name -> function(user) -> int: a cheap count shown on the nav item.
-NAV_BADGES = {"notices:inbox": notice_unconfirmed_count}
+NAV_BADGES = {
+    "notices:inbox": notice_unconfirmed_count,
+    "liaison_inbox": lambda user: sign_inbox_count(user=user),
+}
 
 
 def navigation(request):

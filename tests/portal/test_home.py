@@ -414,3 +414,31 @@ def test_home_inspector_todo_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         todo = selectors.inspector_todo(user=inspector)
     assert [t["count"] for t in todo] == [6, 6]
+
+
+def test_home_leader_sees_the_published_ranking_top_and_bottom(
+    client, leader, office_user, dept_a, dept_b
+):
+    # given a published 2026 round: dept_a 10/12 ranks above dept_b (a warning)
+    from evaluation import services as evaluation_services
+    from tests.evaluation.conftest import add_warnings, approved_on_time, make_project
+
+    project = make_project(lead=dept_a, partners=[dept_b])
+    approved_on_time(project, dept_a)
+    add_warnings(approved_on_time(project, dept_b), 1)
+    round_ = evaluation_services.round_create(year=2026, actor=office_user)
+    evaluation_services.evaluation_propose(
+        round=round_, project=project, actor=office_user
+    )
+    evaluation_services.round_review(round=round_, actor=office_user)
+    evaluation_services.round_publish(round=round_, actor=office_user)
+    client.force_login(leader)
+
+    # when the leader opens the home page
+    page = client.get("/").content.decode()
+
+    # then the first is at the top, the last at the bottom, linked to the page
+    top = re.findall(r'data-rank="top">\d+\. ([^<]+) <', page)
+    bottom = re.findall(r'data-rank="bottom">\d+\. ([^<]+) <', page)
+    assert top[0] == dept_a.name and dept_b.name in top + bottom
+    assert 'href="/evaluation/rankings/?year=2026" data-overview="rankings"' in page
