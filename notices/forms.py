@@ -113,4 +113,5 @@ class RegisterFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label="反馈逾期", required=False)
     unconfirmed = forms.BooleanField(label="未签收", required=False)
+    receipt_late = forms.BooleanField(label="回执逾期", required=False)
     q = forms.CharField(label="关键词", required=False, max_length=100)

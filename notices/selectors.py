@@ -1,6 +1,6 @@
 """Reads of notices, scoped by the user (responsibilities.selectors decides)."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from config.filters import filter_apply
@@ -13,6 +13,7 @@ from org.selectors import (
     sees_everything,
     visible_department_ids,
 )
+from workflows.models import ExecutionProject, Receipt
 
 
 def _scoped(user) -> QuerySet[Notice]:
@@ -135,3 +136,36 @@ def report_get(*, user, pk) -> ImplementationReport:
         raise Http404("落实表不存在")
     notice_get(user=user, pk=report.notice_id)  # 404 outside the scope
     return report
+
+
+def sign_inbox(*, user) -> dict:
+    """A liaison's one inbox of things to sign (签收), each item once: the
+    unconfirmed notices to their own department (a 告知单 carries its project's
+    回执: confirming one confirms the other) and the unconfirmed receipts no
+    告知单 asks for (a project launched before its notices). Two querysets;
+    empty for anyone but a liaison with a department."""
+    own = department_of(user)
+    if own is None or role_of(user) != Role.LIAISON:
+        return {"notices": Notice.objects.none(), "receipts": Receipt.objects.none()}
+    notices = (
+        Notice.objects.filter(department=own, status__in=UNCONFIRMED)
+        .select_related("project__regulation", "step", "receipt")
+        .order_by("due_on", "created_at", "id")
+    )
+    with_notice = Notice.objects.filter(
+        receipt_id=OuterRef("pk"), kind=Notice.Kind.NOTIFICATION
+    )
+    receipts = (
+        Receipt.objects.filter(department=own, confirmed_at__isnull=True)
+        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
+        .exclude(Exists(with_notice))
+        .select_related("project__regulation")
+        .order_by("due_on", "id")
+    )
+    return {"notices": notices, "receipts": receipts}
+
+
+def sign_inbox_count(*, user) -> int:
+    """How many items `sign_inbox` lists (two COUNTs)."""
+    inbox = sign_inbox(user=user)
+    return inbox["notices"].count() + inbox["receipts"].count()

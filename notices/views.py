@@ -28,6 +28,7 @@ from workflows.models import ExecutionProject, Step
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
 INBOX_TABS = {
     "todo": ("待签收", {"unconfirmed": True}),
+    "answer": ("待答复", {"awaiting": True}),
     "overdue": ("反馈逾期", {"overdue": True}),
     "all": ("全部", {}),
 }

@@ -2,7 +2,7 @@
 
 from django.urls import NoReverseMatch, reverse
 
-from notices.selectors import notice_unconfirmed_count
+from notices.selectors import notice_unconfirmed_count, sign_inbox_count
 from org.models import Role
 from org.selectors import department_of, role_of
 
@@ -14,7 +14,7 @@ LEADER = Role.LEADER
 # (label, url name, roles that see it)
 NAV_ITEMS = [
     ("驾驶舱", "evaluation:dashboard", {OFFICE, LEADER}),
-    ("我的待办", "workflows:inbox", {LIAISON}),
+    ("我的待办", "liaison_inbox", {LIAISON}),
     ("执行项目", "workflows:overview", {OFFICE, LEADER, INSPECTOR, LIAISON}),
     ("三单一表", "notices:inbox", {LIAISON, INSPECTOR}),
     ("通知登记", "notices:register", {OFFICE, LEADER}),
@@ -28,7 +28,10 @@ NAV_ITEMS = [
 ]
 
 # url name -> function(user) -> int: a cheap count shown on the nav item.
-NAV_BADGES = {"notices:inbox": notice_unconfirmed_count}
+NAV_BADGES = {
+    "notices:inbox": notice_unconfirmed_count,
+    "liaison_inbox": lambda user: sign_inbox_count(user=user),
+}
 
 
 def navigation(request):

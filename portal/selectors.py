@@ -7,11 +7,25 @@ fixed number of queries, whatever the data.
 
 from __future__ import annotations
 
-from django.urls import reverse
+from urllib.parse import urlencode
 
-from notices.selectors import notice_unconfirmed_count
+from django.urls import reverse
+from django.utils import timezone
+
+from evaluation import selectors as evaluation_selectors
+from notices import selectors as notices_selectors
+from supervision import rates as supervision_rates
+from supervision import selectors as supervision_selectors
 from workflows import selectors as workflows_selectors
 from workflows.models import ExecutionProject
+
+# How many departments the leader's home shows at each end of a ranking.
+RANKING_ENDS = 3
+
+
+def _url(name: str, **filters) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(filters)}" if filters else url
 
 
 def _steps(*, user, **filters):
@@ -22,67 +36,180 @@ def _steps(*, user, **filters):
 
 
 def _steps_url(**filters) -> str:
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
-    return f"{reverse('workflows:steps')}?{query}"
+    return _url("workflows:steps", **filters)
+
+
+def _tile(key, label, count, url, tone="primary") -> dict:
+    return {"key": key, "label": label, "count": count, "url": url, "tone": tone}
+
+
+def _notices(*, user, **filters) -> int:
+    """The rows of notices:register?<filters> (the same query as the page)."""
+    return notices_selectors.notice_list(user=user, filters=filters).count()
+
+
+def _plans_due_tile(user) -> dict:
+    filters = {"due_soon": "1"}
+    return _tile(
+        "plans",
+        "检查计划到期",
+        supervision_selectors.plan_list(user=user, filters=filters).count(),
+        _url("supervision:plans", **filters),
+        "warning",
+    )
 
 
 def office_todo(*, user) -> list[dict]:
     """The office's to-do: label, count, url, tone per item; one query each."""
     return [
-        {
-            "key": "review",
-            "label": "待审核步骤",
-            "count": workflows_selectors.review_queue(user=user).count(),
-            "url": reverse("workflows:review"),
-            "tone": "primary",
-        },
-        {
-            "key": "overdue",
-            "label": "逾期步骤",
-            "count": _steps(user=user, light="red").count(),
-            "url": _steps_url(light="red"),
-            "tone": "danger",
-        },
-        {
-            "key": "extensions",
-            "label": "延期申请",
-            "count": workflows_selectors.extension_queue(user=user).count(),
-            "url": reverse("workflows:extensions"),
-            "tone": "warning",
-        },
+        _tile(
+            "review",
+            "待审核步骤",
+            workflows_selectors.review_queue(user=user).count(),
+            reverse("workflows:review"),
+        ),
+        _tile(
+            "reports",
+            "待审落实表",
+            _notices(user=user, status="answered"),
+            _url("notices:register", status="answered"),
+        ),
+        _tile(
+            "overdue",
+            "逾期步骤（红灯）",
+            _steps(user=user, light="red").count(),
+            _steps_url(light="red"),
+            "danger",
+        ),
+        _tile(
+            "due_soon",
+            "临期步骤（黄灯）",
+            _steps(user=user, light="yellow").count(),
+            _steps_url(light="yellow"),
+            "warning",
+        ),
+        # 告知单 past their 回执时限 and not confirmed: the receipts to chase
+        # (one not yet due is no one's to-do).
+        _tile(
+            "receipts_late",
+            "逾期未回执",
+            _notices(user=user, receipt_late="1"),
+            _url("notices:register", receipt_late="1"),
+            "danger",
+        ),
+        _tile(
+            "extensions",
+            "延期申请",
+            workflows_selectors.extension_queue(user=user).count(),
+            reverse("workflows:extensions"),
+            "warning",
+        ),
+        _plans_due_tile(user),
     ]
 
 
 def liaison_todo(*, user) -> list[dict]:
-    """A liaison's to-do (big tiles on a phone); one query each."""
-    inbox = workflows_selectors.inbox_for(user=user)
+    """A liaison's to-do (big tiles on a phone); one or two queries each."""
+    duties = {"due_soon": "1"}
     return [
-        {
-            "key": "receipts",
-            "label": "待回执",
-            "count": inbox["receipts"].count(),
-            "url": reverse("workflows:inbox"),
-            "tone": "primary",
-        },
-        {
-            "key": "open",
-            "label": "待提交",
-            "count": _steps(user=user, status="open").count(),
-            "url": _steps_url(status="open"),
-            "tone": "primary",
-        },
-        {
-            "key": "returned",
-            "label": "被退回",
-            "count": _steps(user=user, status="returned").count(),
-            "url": _steps_url(status="returned"),
-            "tone": "danger",
-        },
-        {
-            "key": "notices",
-            "label": "待签收",
-            "count": notice_unconfirmed_count(user),
-            "url": reverse("notices:inbox"),
-            "tone": "warning",
-        },
+        # One inbox: a 告知单 and its project's 回执 are one item.
+        _tile(
+            "sign",
+            "待签收（含回执）",
+            notices_selectors.sign_inbox_count(user=user),
+            reverse("liaison_inbox"),
+            "warning",
+        ),
+        _tile(
+            "open",
+            "待提交",
+            _steps(user=user, status="open").count(),
+            _steps_url(status="open"),
+        ),
+        _tile(
+            "returned",
+            "被退回",
+            _steps(user=user, status="returned").count(),
+            _steps_url(status="returned"),
+            "danger",
+        ),
+        _tile(
+            "answer",
+            "待答复交办单/警示单",
+            notices_selectors.notice_list(
+                user=user, filters={"awaiting": True}
+            ).count(),
+            _url("notices:inbox", tab="answer"),
+            "danger",
+        ),
+        _tile(
+            "duties",
+            "职责到期",
+            supervision_selectors.duty_list(user=user, filters=duties).count(),
+            _url("supervision:duties", **duties),
+            "warning",
+        ),
     ]
+
+
+def leader_todo(*, user) -> list[dict]:
+    """The leader's traffic lights: unfinished steps by light, each linked to
+    the step list so filtered; one query each."""
+    tones = {"red": "danger", "yellow": "warning", "green": "success"}
+    return [
+        _tile(
+            f"light_{light}",
+            f"{workflows_selectors.LIGHT_LABELS[light]}步骤",
+            _steps(user=user, light=light, unfinished="1").count(),
+            _steps_url(light=light, unfinished="1"),
+            tones[light],
+        )
+        for light in ("red", "yellow", "green")
+    ]
+
+
+def inspector_todo(*, user) -> list[dict]:
+    """An inspector's plans due and the open problems of their scope."""
+    problems = {"unresolved": "1"}
+    return [
+        _plans_due_tile(user),
+        _tile(
+            "problems",
+            "未整改问题",
+            supervision_selectors.problem_list(user=user, filters=problems).count(),
+            _url("supervision:problems", **problems),
+            "danger",
+        ),
+    ]
+
+
+def ranking_ends(*, limit: int = RANKING_ENDS) -> dict | None:
+    """The latest published year's ranking, its first and last `limit`
+    departments of each kind; None before anything is published."""
+    years = evaluation_selectors.published_years()
+    if not years:
+        return None
+    by_kind: dict[str, list[dict]] = {}
+    for row in evaluation_selectors.rankings(year=years[0]):
+        by_kind.setdefault(row["kind_label"], []).append(row)
+    groups = []
+    for label, rows in by_kind.items():
+        top = rows[:limit]
+        bottom = [row for row in rows[-limit:] if row not in top]
+        groups.append({"label": label, "top": top, "bottom": bottom})
+    return {
+        "year": years[0],
+        "groups": groups,
+        "url": _url("evaluation:rankings", year=years[0]),
+    }
+
+
+def leader_overview(*, user) -> dict:
+    """What the leader's home shows beside the lights: rankings and rates."""
+    year = timezone.localdate().year
+    return {
+        "ranking": ranking_ends(),
+        "rates": supervision_rates.supervision_rates_total(user=user, year=year),
+        "rates_year": year,
+        "rates_url": _url("supervision:rates", year=year),
+    }

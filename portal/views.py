@@ -1,20 +1,85 @@
-"""The home page: a to-do per role, then the menu as tiles."""
+"""The home page (a to-do per role, then the menu as tiles) and a liaison's
+one inbox."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from config.pages import page_errors
+from notices import selectors as notices_selectors
+from notices import services as notices_services
 from org.models import Role
+from org.permissions import role_required
 from org.selectors import role_of
 from portal import selectors
+from workflows import selectors as workflows_selectors
 
 TODO_BY_ROLE = {
     Role.OFFICE: selectors.office_todo,
     Role.LIAISON: selectors.liaison_todo,
+    Role.LEADER: selectors.leader_todo,
+    Role.INSPECTOR: selectors.inspector_todo,
 }
 
 
 @login_required
 def home(request):
-    todo_for = TODO_BY_ROLE.get(role_of(request.user))
-    todo = todo_for(user=request.user) if todo_for else []
-    return render(request, "home.html", {"todo": todo})
+    role = role_of(request.user)
+    todo_for = TODO_BY_ROLE.get(role)
+    context = {"todo": todo_for(user=request.user) if todo_for else []}
+    if role == Role.LEADER:
+        context.update(selectors.leader_overview(user=request.user))
+    return render(request, "home.html", context)
+
+
+@role_required({Role.LIAISON})
+def inbox(request):
+    """我的待办: what to sign, each item once (a 告知单 with its 回执), then the
+    steps to work on."""
+    sign = notices_selectors.sign_inbox(user=request.user)
+    steps = workflows_selectors.inbox_for(user=request.user)["steps"]
+    notices, receipts = list(sign["notices"][:200]), list(sign["receipts"][:100])
+    return render(
+        request,
+        "portal/inbox.html",
+        {
+            "notices": notices,
+            "receipts": receipts,
+            "sign_count": len(notices) + len(receipts),
+            "steps": list(steps[:200]),
+        },
+    )
+
+
+@require_POST
+@role_required({Role.LIAISON})
+def inbox_confirm(request):
+    """签收 the ticked items (or all of them: 全部签收) in one round trip."""
+    sign = notices_selectors.sign_inbox(user=request.user)
+    notices, receipts = sign["notices"], sign["receipts"]
+    if "all" not in request.POST:
+        # one checkbox name for both kinds (全选 counts them together):
+        # "n<id>" a notice, "r<id>" a receipt no 告知单 asks for
+        items = request.POST.getlist("items")
+        notices = notices.filter(pk__in=_ids(items, "n"))
+        receipts = receipts.filter(pk__in=_ids(items, "r"))
+    notices, receipts = list(notices), list(receipts)
+    if not notices and not receipts:
+        messages.error(request, "请先勾选要签收的事项。")
+        return redirect("liaison_inbox")
+    with page_errors(request) as outcome:
+        count = notices_services.inbox_confirm_many(
+            notices=notices, receipts=receipts, actor=request.user
+        )
+    if not outcome.failed:
+        messages.success(request, f"已签收{count}项（告知单的回执一并确认）。")
+    return redirect("liaison_inbox")
+
+
+def _ids(values, prefix: str) -> list[int]:
+    return [
+        int(value[1:])
+        for value in values
+        if value[:1] == prefix and value[1:].isdigit() and len(value) < 20
+    ]

@@ -178,3 +178,24 @@ def supervision_rates(
             row[f"{plural}_on_time"] = on_time
         rows.append(row)
     return rows
+
+
+def supervision_rates_total(*, user, year: int, today=None) -> list[dict]:
+    """The year's rates over all the departments the user may see (the sum of
+    `supervision_rates` rows): name, label, rate, due, on time, one per rate."""
+    rows = supervision_rates(user=user, year=year, today=today)
+    totals = []
+    for name in RATES:
+        plural = PLURALS.get(name, f"{name}s")
+        due = sum(row[f"{plural}_due"] for row in rows)
+        on_time = sum(row[f"{plural}_on_time"] for row in rows)
+        totals.append(
+            {
+                "name": name,
+                "label": DEFINITIONS[name][0],
+                "rate": _rate(due, on_time),
+                "due": due,
+                "on_time": on_time,
+            }
+        )
+    return totals

@@ -7,7 +7,12 @@ from django.http import Http404
 from config.filters import filter_apply
 from org.models import Department, Role
 from org.selectors import department_of, group_scope, role_of, scope_to_user
-from supervision.filters import InspectionFilter, ProblemFilter
+from supervision.filters import (
+    DutyFilter,
+    InspectionFilter,
+    PlanFilter,
+    ProblemFilter,
+)
 from supervision.models import (
     Accountability,
     Circular,
@@ -153,6 +158,7 @@ def plan_list(
     department: int | None = None,
     status: str | None = None,
     due_before=None,
+    filters=None,
 ):
     """Plans the user may read: office and leaders all; an inspector those of
     the departments their unit covers (a room: its groups' plans). Plans may
@@ -172,6 +178,7 @@ def plan_list(
         qs = qs.filter(status=status)
     if due_before:
         qs = qs.filter(due_on__lt=due_before)
+    qs = filter_apply(PlanFilter, qs, filters, strict=False)
     return qs.order_by("due_on", "id")
 
 
@@ -259,7 +266,9 @@ def circular_receipts(*, circular) -> list:
 # --- duties ---------------------------------------------------------------------
 
 
-def duty_list(*, user, status: str | None = None, year: int | None = None):
+def duty_list(
+    *, user, status: str | None = None, year: int | None = None, filters=None
+):
     """Duties the user may read: by department scope (a liaison their own
     department's, the office all); API clients none."""
     if role_of(user) not in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}:
@@ -269,6 +278,7 @@ def duty_list(*, user, status: str | None = None, year: int | None = None):
         qs = qs.filter(status=status)
     if year:
         qs = qs.filter(due_on__year=year)
+    qs = filter_apply(DutyFilter, qs, filters, strict=False)
     return qs.order_by("status", "due_on", "id")
 
 

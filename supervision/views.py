@@ -224,7 +224,9 @@ def plan_list(request):
     status = request.GET.get("status", "")
     if status not in InspectionPlan.Status.values:
         status = ""
-    plans = selectors.plan_list(user=request.user, status=status or None)
+    plans = selectors.plan_list(
+        user=request.user, status=status or None, filters=request.GET
+    )
     page = Paginator(plans, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -233,8 +235,16 @@ def plan_list(request):
             "page": page,
             "status": status,
             "statuses": InspectionPlan.Status.choices,
+            "due_soon": request.GET.get("due_soon") == "1",
+            "querystring": _querystring(request),
         },
     )
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 # --- rates ---------------------------------------------------------------------
@@ -387,7 +397,9 @@ def duty_list(request):
     status = request.GET.get("status", "")
     if status not in Duty.Status.values:
         status = ""
-    duties = selectors.duty_list(user=request.user, status=status or None)
+    duties = selectors.duty_list(
+        user=request.user, status=status or None, filters=request.GET
+    )
     page = Paginator(duties, 50).get_page(request.GET.get("page"))
     for duty in page:
         duty.may_complete = duty.status != Duty.Status.DONE and can_act_for(
@@ -396,7 +408,13 @@ def duty_list(request):
     return render(
         request,
         "supervision/duties.html",
-        {"page": page, "status": status, "statuses": Duty.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Duty.Status.choices,
+            "due_soon": request.GET.get("due_soon") == "1",
+            "querystring": _querystring(request),
+        },
     )
 
 

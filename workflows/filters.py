@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from config.filters import IdFilter, YearFilter
+from config.filters import FlagFilter, IdFilter, YearFilter
 from workflows.models import Actor, ExecutionProject, FlowTemplate, Step
 
 FINISHED = [Step.Status.APPROVED, Step.Status.CANCELLED]
@@ -17,6 +17,7 @@ class StepFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Step.Status.choices)
     light = django_filters.ChoiceFilter(choices=LIGHT_CHOICES, field_name="light")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
+    unfinished = FlagFilter(method="filter_unfinished")
     code = django_filters.CharFilter(field_name="code")
     actor = django_filters.ChoiceFilter(choices=Actor.choices)
 
@@ -28,6 +29,7 @@ class StepFilter(django_filters.FilterSet):
             "status",
             "light",
             "overdue",
+            "unfinished",
             "code",
             "actor",
         ]
@@ -39,6 +41,12 @@ class StepFilter(django_filters.FilterSet):
         return queryset.exclude(
             pk__in=queryset.filter(**overdue).exclude(status__in=FINISHED).values("pk")
         )
+
+    def filter_unfinished(self, queryset, name, value):
+        """Neither approved nor cancelled: the steps a traffic light counts."""
+        if value:
+            return queryset.exclude(status__in=FINISHED)
+        return queryset.filter(status__in=FINISHED)
 
 
 class ProjectFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ assignment_issue (evaluation, from an inspection finding), scan_due (beat).
 """
 
 from notices.services.answers import (
+    inbox_confirm_many,
     notice_confirm,
     notice_confirm_many,
     notification_confirm_for_receipt,
@@ -38,6 +39,7 @@ __all__ = [
     "TemporaryDeliveryError",
     "assignment_issue",
     "delivery_schedule",
+    "inbox_confirm_many",
     "notice_confirm",
     "notice_confirm_many",
     "notice_create",

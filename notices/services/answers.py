@@ -228,3 +228,22 @@ def notice_confirm_many(*, notices, actor) -> int:
             notice_confirm(notice=notice, actor=actor)
             confirmed += 0 if already else 1
     return confirmed
+
+
+def inbox_confirm_many(*, notices, receipts, actor) -> int:
+    """签收 a liaison's selection of the one inbox: notices (a 告知单 confirms
+    its 回执) and receipts no 告知单 asks for, all or nothing. Side effects: those
+    of `notice_confirm_many` and `receipt_confirm` (an event each). Returns how
+    many items were newly confirmed; raises NotAllowed before changing anything
+    if any item is not the actor's department's."""
+    receipts = list(receipts)
+    for receipt in receipts:
+        if not can_act_for(actor, receipt.department_id):
+            raise NotAllowed("只有本单位联络员可以确认回执。")
+    with transaction.atomic():
+        confirmed = notice_confirm_many(notices=notices, actor=actor)
+        for receipt in receipts:
+            if receipt.confirmed_at is None:
+                receipt_confirm(receipt=receipt, actor=actor)
+                confirmed += 1
+    return confirmed

@@ -37,3 +37,37 @@ def test_liaison_signs_three_notices_at_once_on_a_phone(
     receipts = Receipt.objects.filter(project__in=projects, department=dept_a)
     assert all(r.confirmed_at is not None for r in receipts)
     assert tab.console_errors == []
+
+
+def test_liaison_signs_three_items_at_once_in_my_todo_on_a_phone(
+    open_tab, expect, launch_project, liaison, dept_a
+):
+    # given three launched projects: dept_a's 告知单, each with its 回执
+    projects = [launch_project(regulation=RegulationFactory()) for _ in range(3)]
+    tab = open_tab(phone=True).login_as(liaison)
+    page = tab.page
+
+    # when the liaison taps 待签收 on its home page
+    tab.goto("/")
+    tile = page.locator('[data-todo="sign"]')
+    expect(tile.locator("[data-count]")).to_have_text("3")
+    tile.tap()
+
+    # then 我的待办 lists each 告知单 and its 回执 once
+    expect(page.locator("input[name=items]")).to_have_count(3)
+    tab.screenshot("my-todo-sign-before")
+
+    # when it ticks 全选 and taps 签收所选 once
+    page.get_by_label("全选").tap()
+    page.get_by_role("button", name="签收所选（3）").tap()
+
+    # then all three notices and their receipts are signed in one round trip
+    expect(page.locator(".alert-success")).to_contain_text("已签收3项")
+    expect(page.locator("input[name=items]")).to_have_count(0)
+    notices = Notice.objects.filter(
+        kind=Notice.Kind.NOTIFICATION, department=dept_a, project__in=projects
+    )
+    assert {n.status for n in notices} == {Notice.Status.CONFIRMED}
+    receipts = Receipt.objects.filter(project__in=projects, department=dept_a)
+    assert {r.confirmed_by for r in receipts} == {liaison}
+    assert tab.console_errors == []
