@@ -7,13 +7,19 @@ from config.filters import filter_apply
 from notices.filters import UNCONFIRMED, NoticeFilter
 from notices.models import ImplementationReport, Notice, ReportFile
 from org.models import Department, Role
-from org.selectors import department_of, role_of, sees_everything, visible_departments
+from org.selectors import (
+    department_of,
+    office_filter,
+    role_of,
+    sees_office,
+    visible_departments,
+)
 
 
 def _scoped(user) -> QuerySet[Notice]:
     qs = Notice.objects.all()
-    if sees_everything(user):
-        return qs
+    if sees_office(user):
+        return qs.filter(office_filter(user, "department__office_id"))
     own = department_of(user)
     if own is None:
         return qs.none()

@@ -168,9 +168,10 @@ class ExecutionProject(models.Model):
         verbose_name_plural = "执规重点项目"
         ordering = ["-year", "id"]
         constraints = [
+            # One project per regulation, year and office (试点扩面).
             models.UniqueConstraint(
-                fields=["regulation", "year", "lead_department"],
-                name="project_unique_regulation_year_lead",
+                fields=["regulation", "year", "office"],
+                name="project_unique_regulation_year_office",
             )
         ]
 

@@ -28,9 +28,11 @@ from config.filters import filter_apply
 from org.models import Department
 from org.selectors import (
     department_of,
+    office_filter,
     role_of,
     scope_to_user,
     sees_everything,
+    sees_office,
     visible_departments,
 )
 from workflows import calendar
@@ -107,7 +109,11 @@ def project_list(*, user, filters=None, strict: bool = True, today=None):
     today = today or timezone.localdate()
     qs = ExecutionProject.objects.all()
     step_scope = Q()
-    if not sees_everything(user):
+    if sees_office(user):
+        # An office's projects are its own (ExecutionProject.office), as are
+        # their steps' departments: one indexed equality.
+        qs = qs.filter(office_filter(user))
+    elif not sees_everything(user):
         qs = qs.filter(pk__in=_visible_project_ids(user))
         step_scope = Q(steps__department__in=visible_departments(user))
     not_done = ~Q(steps__status=Step.Status.APPROVED)
@@ -161,7 +167,9 @@ def project_get(*, user, pk) -> ExecutionProject:
     qs = ExecutionProject.objects.select_related(
         "regulation", "lead_department", "flow_template", "launched_by"
     )
-    if not sees_everything(user):
+    if sees_office(user):
+        qs = qs.filter(office_filter(user))
+    elif not sees_everything(user):
         qs = qs.filter(pk__in=_visible_project_ids(user))
     return qs.get(pk=pk)
 

@@ -59,7 +59,10 @@ def _notice_write(
     with transaction.atomic():
         serial, number = None, ""
         if kind != K.REMINDER:
-            serial, number = number_allocate(kind=kind, year=issued_on.year)
+            department = fields["department"]
+            serial, number = number_allocate(
+                kind=kind, year=issued_on.year, office_id=department.office_id
+            )
         notice = Notice.objects.create(
             kind=kind,
             year=issued_on.year,

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from config.pages import page_errors
 from org.permissions import office_required
+from org.selectors import office_of
 from workflows import services
 from workflows.forms import BulkLaunchForm, LaunchForm
 
 
 @office_required
 def launch_page(request):
-    form = LaunchForm(request.POST or None)
+    form = LaunchForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):
@@ -49,7 +50,9 @@ def bulk_launch_page(request):
                 )
                 messages.success(request, f"已批量发起{len(projects)}个执行项目。")
                 return redirect(reverse("workflows:overview") + f"?year={year}")
-        rows = services.project_bulk_launch_preview(year=year, starts_on=starts_on)
+        rows = services.project_bulk_launch_preview(
+            year=year, starts_on=starts_on, office=office_of(request.user)
+        )
     return render(
         request,
         "workflows/bulk_launch.html",

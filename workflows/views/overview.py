@@ -5,9 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from config.filters import filter_invalid, query_int
-from org.models import Department
 from org.permissions import office_required, reader_required
-from org.selectors import is_office, sees_everything
+from org.selectors import is_office, sees_office, visible_departments
 from workflows import selectors
 from workflows.filters import LIGHT_CHOICES, ProjectFilter
 from workflows.models import ExecutionProject, FlowTemplate
@@ -33,8 +32,10 @@ def overview_page(request):
         "statuses": ExecutionProject.Status.choices,
         "lights": LIGHT_CHOICES,
         "departments": (
-            Department.objects.filter(is_active=True).order_by("sort_order", "code")
-            if sees_everything(request.user)
+            visible_departments(request.user)
+            .filter(is_active=True)
+            .order_by("sort_order", "code")
+            if sees_office(request.user)
             else None
         ),
         "review_count": (
