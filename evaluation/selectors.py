@@ -26,8 +26,14 @@ from evaluation.models import (
 from evaluation.services.joint import combined_scores
 from evaluation.services.peer import RATES
 from evaluation.services.rounds import grade_for
-from org.models import Department
-from org.selectors import department_of, is_office, role_of, scope_to_user
+from org.models import Department, Office
+from org.selectors import (
+    department_of,
+    is_office,
+    office_filter,
+    role_of,
+    scope_to_user,
+)
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
 
@@ -37,7 +43,11 @@ RANKED_KINDS = [Department.Kind.DISTRICT, Department.Kind.TOWN]
 
 
 def round_list(*, user) -> QuerySet[EvaluationRound]:
-    qs = EvaluationRound.objects.annotate(sheet_count=Count("evaluations"))
+    """The rounds of the user's office (a city office: its districts'
+    published rounds); drafts for the office's own staff only."""
+    qs = EvaluationRound.objects.filter(office_filter(user)).annotate(
+        sheet_count=Count("evaluations")
+    )
     if not is_office(user):
         qs = qs.filter(status=S.PUBLISHED)
     return qs.order_by("-year", "-quarter", "-id")
@@ -174,10 +184,14 @@ def ranking_rows(
     return result
 
 
-def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[dict]:
-    """晾晒比学 for one year (quarter 0) or one quarter, from its published round."""
+def rankings(
+    *, year: int, quarter: int = 0, kind: str | None = None, office=None
+) -> list[dict]:
+    """晾晒比学 for one year (quarter 0) or one quarter, from the published round
+    of `office` (default: the default office): an office ranks its own."""
+    office = office or Office.default()
     round_ = EvaluationRound.objects.filter(
-        year=year, quarter=quarter or 0, status=S.PUBLISHED
+        office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
     ).first()
     if round_ is None:
         return []
@@ -190,9 +204,10 @@ def rankings(*, year: int, quarter: int = 0, kind: str | None = None) -> list[di
     )
 
 
-def published_years() -> list[int]:
+def published_years(*, office=None) -> list[int]:
+    office = office or Office.default()
     return list(
-        EvaluationRound.objects.filter(status=S.PUBLISHED, quarter=0)
+        EvaluationRound.objects.filter(office=office, status=S.PUBLISHED, quarter=0)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -213,7 +228,7 @@ def credit_record_list(*, user, filters=None, strict: bool = True, department=No
 def data_version(*, user) -> str:
     """A cheap fingerprint of what the score APIs can show this user (one query):
     changes whenever a round moves, a sheet changes or a credit record is written."""
-    rounds = EvaluationRound.objects.all()
+    rounds = EvaluationRound.objects.filter(office_filter(user))
     if not is_office(user):
         rounds = rounds.filter(status=S.PUBLISHED)
     agg = rounds.aggregate(
@@ -227,7 +242,7 @@ def data_version(*, user) -> str:
 
 def last_published_at(*, user):
     return (
-        EvaluationRound.objects.filter(status=S.PUBLISHED)
+        EvaluationRound.objects.filter(office_filter(user), status=S.PUBLISHED)
         .aggregate(m=Max("published_at"))
         .get("m")
     )
@@ -236,12 +251,12 @@ def last_published_at(*, user):
 # --- dashboard ---------------------------------------------------------------
 
 
-def score_trend(*, kind: str | None = None) -> list[dict]:
+def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
     """Average 100-point score per published year, per department kind."""
-    years = sorted(published_years())
+    years = sorted(published_years(office=office))
     result = []
     for year in years[-8:]:
-        rows = rankings(year=year, kind=kind)
+        rows = rankings(year=year, kind=kind, office=office)
         if rows:
             avg = sum(r["total"] for r in rows) / len(rows)
             result.append(
@@ -250,10 +265,12 @@ def score_trend(*, kind: str | None = None) -> list[dict]:
     return result
 
 
-def year_progress(*, year: int) -> list[dict]:
+def year_progress(*, year: int, office=None) -> list[dict]:
     """Approved steps / all steps of the year's projects, per flow and kind."""
     rows = (
-        Step.objects.filter(project__year=year)
+        Step.objects.filter(
+            project__year=year, project__office=office or Office.default()
+        )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .values("project__flow", "department__kind")
         .annotate(
@@ -274,10 +291,12 @@ def year_progress(*, year: int) -> list[dict]:
     ]
 
 
-def year_lights(*, year: int) -> dict:
+def year_lights(*, year: int, office=None) -> dict:
     """Counts of green/yellow/red among the year's unfinished steps (one query)."""
     rows = (
-        Step.objects.filter(project__year=year)
+        Step.objects.filter(
+            project__year=year, project__office=office or Office.default()
+        )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
@@ -291,9 +310,13 @@ def year_lights(*, year: int) -> dict:
     return counts
 
 
-def top_overdue(*, year: int, limit: int = 10, user=None):
+def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
     qs = (
-        Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
+        Step.objects.filter(
+            project__year=year,
+            project__office=office or Office.default(),
+            due_on__lt=timezone.localdate(),
+        )
         .exclude(status=Step.Status.APPROVED)
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .select_related("project__regulation", "department")

@@ -22,11 +22,12 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from config.auth import ExpiringTokenAuthentication
 from org.models import Role
-from org.selectors import CITY_READ_ONLY, is_city, role_of
+from org.selectors import CITY_READ_ONLY, is_city, office_choice, role_of
 
 # People who read the shared records (catalogue, lists). Machine API clients are
 # not among them: their tokens read scores/rankings/credit only.
@@ -75,6 +76,18 @@ class RoleHoldersAct(BasePermission):
             self.message = CITY_READ_ONLY
             return False
         return True
+
+
+def request_office(request, code: str | None):
+    """The office an API call reads (`office`: an Office.code): 404 when the
+    caller may not read it (indistinguishable from a missing office); 400 when a
+    city office caller names none (it reads one district at a time)."""
+    office = office_choice(request.user, code or None)
+    if office is None:
+        if code:
+            raise NotFound("办公室不存在。")
+        raise ValidationError({"office": ["市委办用户须指定办公室编码 office。"]})
+    return office
 
 
 def role_required(roles):

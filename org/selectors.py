@@ -80,13 +80,43 @@ def office_ids_of(user) -> list[int] | None:
     if not hasattr(user, "_zhigui_office_ids"):
         office = office_of(user)
         if office is None:
-            ids = None
+            # Only a superuser without membership reads the whole deployment.
+            ids = None if getattr(user, "is_superuser", False) else []
         elif office.kind == Office.Kind.CITY:
             ids = [office.pk, *office.districts.values_list("pk", flat=True)]
         else:
             ids = [office.pk]
         user._zhigui_office_ids = ids
     return user._zhigui_office_ids
+
+
+def office_choice(user, code: str | None = None) -> Office | None:
+    """The office whose rankings or rates the user reads.
+
+    With `code` (Office.code): that office if the user may read it (their own;
+    a city office user: one of its districts or itself; a superuser without
+    membership: any), else None. Without: the user's own office, a superuser's
+    the default office; a city office user's None (they pick a district).
+    """
+    ids = office_ids_of(user)
+    if code:
+        office = Office.objects.filter(code=code).first()
+        if office is None or (ids is not None and office.pk not in ids):
+            return None
+        return office
+    if ids is None:
+        return Office.default()
+    office = office_of(user)
+    if office is None or office.kind == Office.Kind.CITY:
+        return None
+    return office
+
+
+def office_list(*, user) -> QuerySet[Office]:
+    """The district offices the user reads (a city office: its districts)."""
+    ids = office_ids_of(user)
+    qs = Office.objects.filter(kind=Office.Kind.DISTRICT)
+    return qs if ids is None else qs.filter(pk__in=ids)
 
 
 def is_office(user) -> bool:
@@ -122,6 +152,8 @@ def office_filter(user, field: str = "office_id") -> Q:
     ids = office_ids_of(user)
     if ids is None:
         return Q()
+    if not ids:
+        return Q(pk__in=[])
     if len(ids) == 1:
         return Q(**{field: ids[0]})
     return Q(**{f"{field}__in": ids})

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
-from config.errors import DomainError, InvalidTransition
+from config.errors import DomainError, InvalidTransition, NotAllowed
 from config.statemachine import Move, StateMachine, register
 from evaluation.models import (
     Adjustment,
@@ -33,6 +33,8 @@ from evaluation.services.standards import (
     grade_thresholds_ensure,
     standard_ensure_default,
 )
+from org.models import Office
+from org.selectors import CITY_READ_ONLY, is_city, office_of
 from workflows.models import ExecutionProject
 from workflows.services import bulletin_done_for_projects
 
@@ -115,8 +117,10 @@ def round_create(
     name: str = "",
     corrects: EvaluationRound | None = None,
     reason: str = "",
+    office=None,
 ) -> EvaluationRound:
-    """Open a round for a year (quarter 0) or a quarter, with the current standards.
+    """Open a round of an office (default: the actor's office, else the default
+    office) for a year (quarter 0) or a quarter, with the current standards.
 
     A period that already has a published round takes only a correction round
     (`corrects` = that round, `reason` required).
@@ -127,7 +131,11 @@ def round_create(
         raise DomainError("期间只能是全年或第一至第四季度。")
     if not 2000 <= int(year) <= 2100:
         raise DomainError("年度不正确。")
-    period = EvaluationRound.objects.filter(year=year, quarter=quarter)
+    if actor is not None and is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
+    office = office or (office_of(actor) if actor is not None else None)
+    office = office or Office.default()
+    period = EvaluationRound.objects.filter(office=office, year=year, quarter=quarter)
     if period.filter(status__in=[S.DRAFT, S.REVIEWED]).exists():
         raise DomainError("该期间已有未发布的评价轮次，请先完成或使用该轮次。")
     published = period.filter(status=S.PUBLISHED).first()
@@ -143,6 +151,7 @@ def round_create(
         raise DomainError("只能更正该期间已发布的评价轮次。")
     label = EvaluationRound.Quarter(quarter).label
     round_ = EvaluationRound.objects.create(
+        office=office,
         year=year,
         quarter=quarter,
         name=name.strip()
@@ -173,9 +182,9 @@ def round_propose_all(
     Side effects: the round's `as_of`; as evaluation_propose, per project; the
     sheets of withdrawn projects removed. Returns the number of sheets.
     """
-    projects = ExecutionProject.objects.filter(year=round.year).exclude(
-        status=ExecutionProject.Status.WITHDRAWN
-    )
+    projects = ExecutionProject.objects.filter(
+        year=round.year, office_id=round.office_id
+    ).exclude(status=ExecutionProject.Status.WITHDRAWN)
     cache: dict = {}
     count = 0
     with transaction.atomic():
@@ -368,7 +377,9 @@ def _write_credit_records(round_: EvaluationRound) -> int:
             },
         )
     # A correction that no longer covers a department drops its old record.
-    CreditRecord.objects.filter(year=round_.year).exclude(source_round=round_).exclude(
+    CreditRecord.objects.filter(
+        year=round_.year, department__office_id=round_.office_id
+    ).exclude(source_round=round_).exclude(
         department_id__in=[r["department_id"] for r in rows]
     ).filter(source_round__status=S.SUPERSEDED).delete()
     return len(rows)
