@@ -125,6 +125,15 @@ def is_office(user) -> bool:
     return role_of(user) == Role.OFFICE and not is_city(user)
 
 
+def manages(user, department) -> bool:
+    """May this office staff member write for `department`: only their own
+    office's departments (a superuser without membership: all)."""
+    if not is_office(user):
+        return False
+    ids = office_ids_of(user)
+    return ids is None or department.office_id in ids
+
+
 def reads_as_office(user) -> bool:
     """Office staff of a district or of the city: the office's read views."""
     return role_of(user) == Role.OFFICE
