@@ -11,7 +11,7 @@ from config.errors import DomainError, NotAllowed
 from notices.models import Notice, NoticeEvent
 from notices.services.numbering import number_allocate
 from notices.services.rules import rule_current
-from org.selectors import manages, reads_as_office
+from org.selectors import CITY_READ_ONLY, is_city, manages, reads_as_office
 from workflows.calendar import add_working_days
 from workflows.models import Receipt, Step
 
@@ -227,6 +227,8 @@ def assignment_issue(
         raise DomainError("请填写交办单标题。")
     if department is None:
         raise DomainError("请选择接收单位。")
+    if is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
     if reads_as_office(actor) and not manages(actor, department):
         # Office staff hand out to their own office's departments only (a city
         # office user to none).
