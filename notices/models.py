@@ -175,7 +175,19 @@ class Notice(models.Model):
 
 class NoticeRule(models.Model):
     """When the scan raises notices and how warnings escalate: data the office
-    edits. One row (pk=1), created with the defaults on first use."""
+    edits. The default row (`office` null, pk=1: the deployment's / city's),
+    created with the defaults on first use; an office's own row overrides it
+    (notices.services.rules.rule_current)."""
+
+    office = models.OneToOneField(
+        "org.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notice_rule",
+        verbose_name="办公室",
+        help_text="留空为默认规则(市委办/全部署)；填写则为该办公室的规则",
+    )
 
     reminder_days_before = models.PositiveSmallIntegerField(
         "提前提醒（工作日）",

@@ -248,11 +248,21 @@ def department_list(*, user, filters=None, strict: bool = True) -> QuerySet[Depa
     return filter_apply(DepartmentFilter, qs, filters, strict=strict)
 
 
-def user_list(*, filters=None, strict: bool = True) -> QuerySet:
-    """People (not machine clients), active first; `filters` through UserFilter."""
+def users_of_office(user) -> QuerySet:
+    """The accounts an office's staff manage: those whose department is one of
+    the office's (a superuser without membership: all)."""
+    users = get_user_model().objects.all()
+    if user is not None and office_ids_of(user) is not None:
+        users = users.filter(office_filter(user, "membership__department__office_id"))
+    return users
+
+
+def user_list(*, filters=None, strict: bool = True, user=None) -> QuerySet:
+    """People (not machine clients), active first; `filters` through UserFilter;
+    with `user`: only those of the user's office."""
     users = (
-        get_user_model()
-        .objects.select_related("membership__department")
+        (users_of_office(user) if user is not None else get_user_model().objects)
+        .select_related("membership__department")
         .exclude(membership__role=Role.API_CLIENT)
         .order_by("-is_active", "username")
     )

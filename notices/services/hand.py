@@ -45,7 +45,7 @@ def _issue_on_ladder(
     *, kind, actor, title, body, step, project, department, due_on
 ) -> Notice:
     """A 警示单 or 告知单 at the step's next level (level 1 off a step)."""
-    rule = rule_current()
+    rule = rule_current(office_id=department.office_id)
     with transaction.atomic():
         level = 1
         if step is not None:

@@ -237,7 +237,8 @@ def assignment_issue(
         project = step.project
     if due_on is None:
         due_on = add_working_days(
-            timezone.localdate(), rule_current().assignment_answer_days
+            timezone.localdate(),
+            rule_current(office_id=department.office_id).assignment_answer_days,
         )
     return notice_create(
         kind=K.ASSIGNMENT,

@@ -16,6 +16,7 @@ from org.models import Department, Office, Role
 from org.selectors import visible_departments
 from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
+from workflows import calendar
 from workflows import services as workflow_services
 from workflows.flows import seed_default_flows
 from workflows.models import ExecutionProject, FlowTemplate, Step, StepTemplate
@@ -383,3 +384,96 @@ def test_api_client_belongs_to_its_office(api, nanhu, dept_a, xz_dept, office_us
     assert rankings.status_code == 200 and rankings.json()["count"] == 0
     assert named.status_code == 404
     assert dept_a.pk not in {r["department"] for r in rates["results"]}
+
+
+# --- the city's comparison page ----------------------------------------------------
+
+
+def test_city_comparison_page_lists_each_district(
+    client, nanhu, xiuzhou, office_user, dept_a, xz_office_user, xz_dept, city_user
+):
+    # given a published round in each office
+    approved_on_time(make_project(lead=dept_a), dept_a)
+    approved_on_time(make_project(lead=xz_dept), xz_dept)
+    _publish(office_user)
+    _publish(xz_office_user)
+    client.force_login(city_user)
+
+    # when
+    home = client.get("/").content.decode()
+    response = client.get("/offices/?year=2026")
+    page = response.content.decode()
+
+    # then the home links to it, and each district has its row and ranking
+    assert "各区对比" in home
+    assert response.status_code == 200
+    assert 'data-office="nanhu"' in page and 'data-office="xiuzhou"' in page
+    assert dept_a.name in page and xz_dept.name in page
+    # a district office may not open it
+    client.force_login(xz_office_user)
+    assert client.get("/offices/?year=2026").status_code == 403
+
+
+# --- per-office overrides with the default's as fallback ---------------------------
+
+
+def test_notice_rules_per_office_fall_back_to_the_default(
+    nanhu, xiuzhou, office_user, xz_office_user
+):
+    # given 秀洲 changes its rules; 南湖 keeps the default row
+    default = notice_services.rule_current()
+    notice_services.rule_update(
+        actor=xz_office_user, office_id=xiuzhou.pk, reminder_days_before=7
+    )
+
+    # when
+    xz_rule = notice_services.rule_current(office_id=xiuzhou.pk)
+    nanhu_rule = notice_services.rule_current(office_id=nanhu.pk)
+
+    # then
+    assert xz_rule.reminder_days_before == 7
+    assert nanhu_rule.pk == default.pk
+    assert nanhu_rule.reminder_days_before == default.reminder_days_before
+
+
+def test_working_day_calendar_per_office(
+    flows, nanhu, xiuzhou, office_user, dept_a, xz_office_user, xz_dept
+):
+    # given 秀洲 makes 2026-09-02 (a Wednesday) a day off; the default stays
+    workflow_services.calendar_day_set(
+        date=datetime.date(2026, 9, 2), is_workday=False, actor=xz_office_user
+    )
+    calendar.reset_local_cache()
+
+    # when
+    nanhu_next = calendar.add_working_days(START, 1, office_id=nanhu.pk)
+    xz_next = calendar.add_working_days(START, 1, office_id=xiuzhou.pk)
+    regulation = factories.RegulationFactory()
+    nanhu_project = _launch(office_user, dept_a, regulation)
+    xz_project = _launch(xz_office_user, xz_dept, regulation)
+
+    # then each office counts in its own calendar
+    assert nanhu_next == datetime.date(2026, 9, 2)
+    assert xz_next == datetime.date(2026, 9, 3)
+    assert calendar.add_working_days(START, 1) == nanhu_next
+    nanhu_receipt = nanhu_project.receipts.get().due_on
+    xz_receipt = xz_project.receipts.get().due_on
+    assert xz_receipt > nanhu_receipt
+
+
+def test_office_manages_only_its_own_accounts(
+    client, nanhu, liaison, xz_office_user, xz_liaison
+):
+    # when 秀洲's office opens the user pages
+    client.force_login(xz_office_user)
+    page = client.get("/responsibilities/users/").content.decode()
+    edit = client.get(f"/responsibilities/users/{liaison.pk}/")
+    deactivate = client.post(f"/responsibilities/users/{liaison.pk}/deactivate/")
+
+    # then 南湖's liaison is neither listed nor editable
+    assert xz_liaison.username in page
+    assert liaison.username not in page
+    assert edit.status_code == 404
+    assert deactivate.status_code == 404
+    liaison.refresh_from_db()
+    assert liaison.is_active

@@ -47,7 +47,9 @@ def stages_of(steps) -> list[list]:
     return stages
 
 
-def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
+def plan_steps(
+    templates, starts_on: datetime.date, *, office_id: int | None = None
+) -> list[PlannedStep]:
     """Deadlines of one department's steps.
 
     The first stage counts from `starts_on`; each later stage counts from the
@@ -59,7 +61,9 @@ def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
     for index, stage in enumerate(stages_of(templates)):
         stage_end = start
         for template in stage:
-            due = calendar.add_working_days(start, template.duration_days)
+            due = calendar.add_working_days(
+                start, template.duration_days, office_id=office_id
+            )
             plans.append(PlannedStep(template, index, start, due))
             stage_end = max(stage_end, due)
         start = stage_end
@@ -207,7 +211,8 @@ def _launch(
         if department.pk not in seen:
             seen.add(department.pk)
             partners.append(department)
-    plans = plan_steps(templates, starts_on)
+    # Deadlines count in the office's own working-day calendar.
+    plans = plan_steps(templates, starts_on, office_id=lead_department.office_id)
     project = ExecutionProject.objects.create(
         regulation=regulation,
         year=year,
@@ -225,7 +230,9 @@ def _launch(
         project=project, actor=actor, action="launch", to_status="active"
     )
     receipt_due = calendar.add_working_days(
-        starts_on, settings.RECEIPT_DUE_WORKING_DAYS
+        starts_on,
+        settings.RECEIPT_DUE_WORKING_DAYS,
+        office_id=lead_department.office_id,
     )
     departments = [lead_department, *partners]
     Receipt.objects.bulk_create(
