@@ -4,6 +4,17 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def _sync_sequence(apps, schema_editor):
+    """The default row was made with an explicit pk=1, which leaves
+    PostgreSQL's id sequence behind: an office's own row would collide."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        "SELECT setval(pg_get_serial_sequence('notices_noticerule', 'id'), "
+        "COALESCE((SELECT MAX(id) FROM notices_noticerule), 1))"
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,4 +28,5 @@ class Migration(migrations.Migration):
             name='office',
             field=models.OneToOneField(blank=True, help_text='留空为默认规则(市委办/全部署)；填写则为该办公室的规则', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notice_rule', to='org.office', verbose_name='办公室'),
         ),
+        migrations.RunPython(_sync_sequence, migrations.RunPython.noop),
     ]

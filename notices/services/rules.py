@@ -10,7 +10,8 @@ from org.models import Office
 def _default() -> NoticeRule:
     rule = NoticeRule.objects.filter(office__isnull=True).order_by("pk").first()
     if rule is None:
-        rule, _ = NoticeRule.objects.get_or_create(pk=1, defaults={"office": None})
+        # No explicit pk: PostgreSQL's sequence stays in step for office rows.
+        rule = NoticeRule.objects.create(office=None)
     return rule
 
 

@@ -151,9 +151,12 @@ def circular_draft(
     """Draft a circular from its source, with a generated title and text the
     office then edits. Side effects: a Circular (draft) and its links."""
     _ensure_office(actor)
+    office = office_of(actor) or Office.default()
     if kind == K.EVALUATION:
         if round is None or round.status != EvaluationRound.Status.PUBLISHED:
             raise DomainError("评价通报须选择一个已发布的评价轮次。")
+        if round.office_id != office.pk:
+            raise DomainError("只能通报本办公室的评价轮次。")
         title, body = _round_text(round)
         year = round.year
     elif kind == K.INSPECTION:
@@ -180,7 +183,7 @@ def circular_draft(
     else:
         raise DomainError("通报类别不正确。")
     circular = Circular.objects.create(
-        office=office_of(actor) or Office.default(),
+        office=office,
         kind=kind,
         year=year or timezone.localdate().year,
         title=title,

@@ -477,3 +477,34 @@ def test_office_manages_only_its_own_accounts(
     assert deactivate.status_code == 404
     liaison.refresh_from_db()
     assert liaison.is_active
+
+
+def test_lead_list_per_office(
+    nanhu, office_user, dept_a, dept_b, xz_office_user, xz_dept
+):
+    from django.core.exceptions import ValidationError
+
+    from responsibilities.services import responsibility_create
+
+    regulation = factories.RegulationFactory()
+
+    # when each office names its lead department for the same regulation
+    responsibility_create(
+        kind="lead", user=office_user, department=dept_a, regulation=regulation
+    )
+    responsibility_create(
+        kind="lead", user=xz_office_user, department=xz_dept, regulation=regulation
+    )
+
+    # then a second lead in one office is refused, and no office lists another's
+    with pytest.raises(ValidationError, match="已有牵头执行部门"):
+        responsibility_create(
+            kind="lead", user=office_user, department=dept_b, regulation=regulation
+        )
+    with pytest.raises(NotAllowed, match="不属于本办公室"):
+        responsibility_create(
+            kind="lead",
+            user=xz_office_user,
+            department=dept_b,
+            regulation=factories.RegulationFactory(),
+        )
