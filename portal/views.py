@@ -17,7 +17,10 @@ TODO_BY_ROLE = {
 
 @login_required
 def home(request):
-    todo_for = TODO_BY_ROLE.get(role_of(request.user))
+    # A city office reads only: its home leads to the districts' comparison.
+    todo_for = (
+        None if is_city(request.user) else TODO_BY_ROLE.get(role_of(request.user))
+    )
     todo = todo_for(user=request.user) if todo_for else []
     return render(request, "home.html", {"todo": todo})
 
