@@ -133,7 +133,7 @@ def supervising_unit_list(*, user, kind: str | None = None):
     qs = SupervisingUnit.objects.filter(is_active=True)
     role = role_of(user)
     if role in {Role.OFFICE, Role.LEADER}:
-        pass
+        qs = qs.filter(office_filter(user, "department__office_id"))
     elif role == Role.INSPECTOR:
         own = unit_of(user)
         if own is None:
