@@ -508,3 +508,18 @@ def test_lead_list_per_office(
             department=dept_b,
             regulation=factories.RegulationFactory(),
         )
+
+
+def test_moving_a_department_under_another_office_moves_its_subtree(
+    nanhu, xiuzhou, dept_a, dept_a_child, xz_dept, xz_office_user
+):
+    from org.services import department_move
+
+    # when 区委组织部 (with its village) moves under a 秀洲 department
+    department_move(department=dept_a, parent=xz_dept)
+
+    # then both now belong to 秀洲 and 秀洲's office sees them
+    dept_a.refresh_from_db()
+    dept_a_child.refresh_from_db()
+    assert (dept_a.office, dept_a_child.office) == (xiuzhou, xiuzhou)
+    assert {dept_a, dept_a_child} <= set(visible_departments(xz_office_user))
