@@ -21,7 +21,7 @@ from evaluation import selectors
 from evaluation.filters import CreditFilter, ScoreFilter
 from evaluation.models import CreditRecord, Evaluation
 from org.models import Department, Role
-from org.permissions import API_AUTHENTICATION, READER_ROLES
+from org.permissions import API_AUTHENTICATION, READER_ROLES, request_office
 from org.selectors import role_of
 
 SCORE_READERS = READER_ROLES | {Role.API_CLIENT}
@@ -115,6 +115,12 @@ class RankingFilter(serializers.Serializer):
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     kind = serializers.ChoiceField(
         choices=[Department.Kind.DISTRICT, Department.Kind.TOWN], required=False
+    )
+    office = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text="办公室编码 (Office.code)，如 nanhu；默认为调用者所属的区委办，"
+        "市委办用户须指定其下某区。",
     )
 
 
@@ -218,10 +224,12 @@ class RankingListApi(_CachedList):
             year=params["year"],
             quarter=params.get("quarter", 0),
             kind=params.get("kind"),
+            office=request_office(request, params.get("office")),
         )
 
     def list(self, request, *args, **kwargs):
-        _params(RankingFilter, request)  # 400 before any ETag work
+        params = _params(RankingFilter, request)  # 400 before any ETag work
+        request_office(request, params.get("office"))  # 404 / 400 likewise
         return super().list(request, *args, **kwargs)
 
 

@@ -31,8 +31,14 @@ from evaluation.services.rankings import (  # noqa: F401 - competition_rank
     entry_row,
     ranking_compute,
 )
-from org.models import Department
-from org.selectors import department_of, is_office, role_of, scope_to_user
+from org.models import Department, Office
+from org.selectors import (
+    department_of,
+    is_office,
+    office_filter,
+    role_of,
+    scope_to_user,
+)
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
 
@@ -41,7 +47,11 @@ WITHDRAWN = "withdrawn"  # ExecutionProject.Status.WITHDRAWN
 
 
 def round_list(*, user) -> QuerySet[EvaluationRound]:
-    qs = EvaluationRound.objects.annotate(sheet_count=Count("evaluations"))
+    """The rounds of the user's office (a city office: its districts'
+    published rounds); drafts for the office's own staff only."""
+    qs = EvaluationRound.objects.filter(office_filter(user)).annotate(
+        sheet_count=Count("evaluations")
+    )
     if not is_office(user):
         qs = qs.filter(status=S.PUBLISHED)
     return qs.order_by("-year", "-quarter", "-id")
@@ -165,13 +175,12 @@ def rankings(
     *, year: int, quarter: int = 0, kind: str | None = None, office=None
 ) -> list[dict]:
     """晾晒比学 for one year (quarter 0) or one quarter, from the published
-    round of each office (of `office` when given): each office's departments
-    are ranked among themselves (two queries)."""
+    round of `office` (default: the default office): an office ranks its own
+    departments (two queries)."""
+    office = office or Office.default()
     rounds = EvaluationRound.objects.filter(
-        year=year, quarter=quarter or 0, status=S.PUBLISHED
+        office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
     )
-    if office is not None:
-        rounds = rounds.filter(office=office)
     rounds = list(rounds.order_by("office_id"))
     if not rounds:
         return []
@@ -206,9 +215,10 @@ def rankings_search(rows: list[dict], *, q: str = "") -> list[dict]:
     return [row for row in rows if q in row["department"]]
 
 
-def published_years() -> list[int]:
+def published_years(*, office=None) -> list[int]:
+    office = office or Office.default()
     return list(
-        EvaluationRound.objects.filter(status=S.PUBLISHED, quarter=0)
+        EvaluationRound.objects.filter(office=office, status=S.PUBLISHED, quarter=0)
         .values_list("year", flat=True)
         .distinct()
         .order_by("-year")
@@ -235,7 +245,7 @@ def data_version(*, user) -> str:
     sheet change and the latest credit record change. Sheets of rounds the user
     cannot see may change the version too; that only costs a full answer.
     A sheet or credit record deleted moves its round's `updated_at`."""
-    rounds = EvaluationRound.objects.order_by()
+    rounds = EvaluationRound.objects.filter(office_filter(user)).order_by()
     if not is_office(user):
         rounds = rounds.filter(status=S.PUBLISHED)
     agg = rounds.aggregate(n=Count("*"), r=Max("updated_at"))
@@ -246,7 +256,7 @@ def data_version(*, user) -> str:
 
 def last_published_at(*, user):
     return (
-        EvaluationRound.objects.filter(status=S.PUBLISHED)
+        EvaluationRound.objects.filter(office_filter(user), status=S.PUBLISHED)
         .aggregate(m=Max("published_at"))
         .get("m")
     )
@@ -261,8 +271,7 @@ def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
     entries = RankingEntry.objects.filter(round__status=S.PUBLISHED, round__quarter=0)
     if kind:
         entries = entries.filter(kind=kind)
-    if office is not None:
-        entries = entries.filter(round__office=office)
+    entries = entries.filter(round__office=office or Office.default())
     sums = (
         entries.values("round__year")
         .annotate(total=Sum("total"), n=Count("id"))
@@ -278,10 +287,12 @@ def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
     ]
 
 
-def year_progress(*, year: int) -> list[dict]:
+def year_progress(*, year: int, office=None) -> list[dict]:
     """Approved steps / all steps of the year's projects, per flow and kind."""
     rows = (
-        Step.objects.filter(project__year=year)
+        Step.objects.filter(
+            project__year=year, project__office=office or Office.default()
+        )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .values("project__flow", "department__kind")
         .annotate(
@@ -302,10 +313,12 @@ def year_progress(*, year: int) -> list[dict]:
     ]
 
 
-def year_lights(*, year: int) -> dict:
+def year_lights(*, year: int, office=None) -> dict:
     """Counts of green/yellow/red among the year's unfinished steps (one query)."""
     rows = (
-        Step.objects.filter(project__year=year)
+        Step.objects.filter(
+            project__year=year, project__office=office or Office.default()
+        )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
@@ -319,9 +332,13 @@ def year_lights(*, year: int) -> dict:
     return counts
 
 
-def top_overdue(*, year: int, limit: int = 10, user=None):
+def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
     qs = (
-        Step.objects.filter(project__year=year, due_on__lt=timezone.localdate())
+        Step.objects.filter(
+            project__year=year,
+            project__office=office or Office.default(),
+            due_on__lt=timezone.localdate(),
+        )
         .exclude(status=Step.Status.APPROVED)
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
         .select_related("project__regulation", "department")

@@ -13,20 +13,10 @@ from notices.models import ImplementationReport, Notice
 from org.models import Department
 from org.permissions import (
     API_AUTHENTICATION,
-    READER_ROLES,
     OfficeWritesRoleHoldersRead,
+    RoleHoldersAct,
 )
-from org.selectors import role_of
 from workflows.models import ExecutionProject, Step
-
-
-class RoleHoldersAct(OfficeWritesRoleHoldersRead):
-    """Any role holder may call it (the service decides who acts for whom);
-    machine API clients may not."""
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and role_of(user) in READER_ROLES)
 
 
 class NoticeSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ class Notice(models.Model):
         RETURNED = "returned", "已退回"  # the office sent the 落实表 back
 
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
-    # Formal number, e.g. 南湖执规告〔2026〕12号; unique per kind and year.
+    # Formal number, e.g. 南湖执规告〔2026〕12号; unique per office, kind and year.
     year = models.PositiveSmallIntegerField("年度")
     serial = models.PositiveIntegerField("序号", null=True, blank=True)
     number = models.CharField("文号", max_length=60, blank=True)
@@ -114,8 +114,10 @@ class Notice(models.Model):
         verbose_name_plural = "通知单"
         ordering = ["-created_at", "-id"]
         constraints = [
+            # Serials repeat across offices (each its own counter); the
+            # number carries the office's prefix and is unique.
             models.UniqueConstraint(
-                fields=["kind", "year", "serial"],
+                fields=["number"],
                 condition=Q(serial__isnull=False),
                 name="notice_unique_number",
             ),
@@ -179,7 +181,19 @@ class Notice(models.Model):
 
 class NoticeRule(models.Model):
     """When the scan raises notices and how warnings escalate: data the office
-    edits. One row (pk=1), created with the defaults on first use."""
+    edits. The default row (`office` null, pk=1: the deployment's / city's),
+    created with the defaults on first use; an office's own row overrides it
+    (notices.services.rules.rule_current)."""
+
+    office = models.OneToOneField(
+        "org.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notice_rule",
+        verbose_name="办公室",
+        help_text="留空为默认规则(市委办/全部署)；填写则为该办公室的规则",
+    )
 
     reminder_days_before = models.PositiveSmallIntegerField(
         "提前提醒（工作日）",
@@ -251,9 +265,16 @@ class NoticeRule(models.Model):
 
 
 class NoticeCounter(models.Model):
-    """The last number issued per (kind, year). Locked with select_for_update in
-    the creating transaction so numbers never repeat or skip."""
+    """The last number issued per (office, kind, year). Locked with
+    select_for_update in the creating transaction so numbers never repeat or
+    skip; each office numbers on its own (its Office.number_prefix)."""
 
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="notice_counters",
+        verbose_name="办公室",
+    )
     kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
     year = models.PositiveSmallIntegerField()
     last_serial = models.PositiveIntegerField(default=0)
@@ -263,7 +284,7 @@ class NoticeCounter(models.Model):
         verbose_name_plural = "文号计数器"
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year"], name="noticecounter_kind_year"
+                fields=["office", "kind", "year"], name="noticecounter_office_kind_year"
             )
         ]
 

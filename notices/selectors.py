@@ -9,8 +9,9 @@ from notices.models import ImplementationReport, Notice, ReportFile
 from org.models import Department, Role
 from org.selectors import (
     department_of,
+    office_filter,
     role_of,
-    sees_everything,
+    sees_office,
     visible_department_ids,
 )
 from workflows.models import ExecutionProject, Receipt
@@ -18,8 +19,8 @@ from workflows.models import ExecutionProject, Receipt
 
 def _scoped(user) -> QuerySet[Notice]:
     qs = Notice.objects.all()
-    if sees_everything(user):
-        return qs
+    if sees_office(user):
+        return qs.filter(office_filter(user, "department__office_id"))
     own = department_of(user)
     if own is None:
         return qs.none()

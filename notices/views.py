@@ -22,7 +22,7 @@ from notices.forms import (
 from notices.models import Notice
 from org.models import Role
 from org.permissions import office_required, role_required
-from org.selectors import can_act_for, department_of, is_office, role_of
+from org.selectors import can_act_for, department_of, is_office, office_of, role_of
 from workflows.models import ExecutionProject, Step
 
 READERS = {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON}
@@ -315,11 +315,14 @@ def hand_issue(request):
 
 @office_required
 def rules(request):
-    rule = services.rule_current()
+    office = office_of(request.user)
+    office_id = office.pk if office is not None else None
+    rule = services.rule_current(office_id=office_id)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
         services.rule_update(
             actor=request.user,
+            office_id=office_id,
             **{name: form.cleaned_data[name] for name in RuleForm.Meta.fields},
         )
         messages.success(request, "通知规则已保存，下次扫描起生效。")

@@ -11,9 +11,11 @@ from django.db.models import Q, QuerySet
 
 from config.filters import filter_apply
 from org.filters import DepartmentFilter, UserFilter
-from org.models import Department, Membership, Role
+from org.models import Department, Membership, Office, Role
 
 ALL_SEEING_ROLES = {Role.OFFICE, Role.LEADER}
+OFFICE_WIDE_ROLES = ALL_SEEING_ROLES | {Role.API_CLIENT}
+CITY_READ_ONLY = "市委办只能查看各区数据，不能在此修改；请由各区委办办理。"
 
 
 def membership_of(user) -> Membership | None:
@@ -22,7 +24,7 @@ def membership_of(user) -> Membership | None:
         return None
     if not hasattr(user, "_zhigui_membership"):
         user._zhigui_membership = (
-            Membership.objects.select_related("department")
+            Membership.objects.select_related("department__office")
             .filter(user_id=user.pk)
             .first()
         )
@@ -44,27 +46,142 @@ def department_of(user) -> Department | None:
     return membership.department if membership else None
 
 
+def office_of(user) -> Office | None:
+    """The office the user works for: their membership department's office.
+
+    A leader or API client without a department belongs to the default office
+    (least privilege); a superuser without a membership to none (the whole
+    deployment). Cached on the user.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    if not hasattr(user, "_zhigui_office"):
+        membership = membership_of(user)
+        if membership is None:
+            office = None
+        elif membership.department_id is not None:
+            office = membership.department.office
+        else:
+            office = Office.default()
+        user._zhigui_office = office
+    return user._zhigui_office
+
+
+def is_city(user) -> bool:
+    """A city office (市委办) user: reads its districts, writes nothing."""
+    office = office_of(user)
+    return office is not None and office.kind == Office.Kind.CITY
+
+
+def office_ids_of(user) -> list[int] | None:
+    """The offices whose departments an office-wide reader (office staff,
+    leader, API client) sees: their own office; a city office's districts and
+    itself; None for the whole deployment (a superuser without membership)."""
+    if not hasattr(user, "_zhigui_office_ids"):
+        office = office_of(user)
+        if office is None:
+            # Only a superuser without membership reads the whole deployment.
+            ids = None if getattr(user, "is_superuser", False) else []
+        elif office.kind == Office.Kind.CITY:
+            ids = [office.pk, *office.districts.values_list("pk", flat=True)]
+        else:
+            ids = [office.pk]
+        user._zhigui_office_ids = ids
+    return user._zhigui_office_ids
+
+
+def office_choice(user, code: str | None = None) -> Office | None:
+    """The office whose rankings or rates the user reads.
+
+    With `code` (Office.code): that office if the user may read it (their own;
+    a city office user: one of its districts or itself; a superuser without
+    membership: any), else None. Without: the user's own office, a superuser's
+    the default office; a city office user's None (they pick a district).
+    """
+    ids = office_ids_of(user)
+    if code:
+        office = Office.objects.filter(code=code).first()
+        if office is None or (ids is not None and office.pk not in ids):
+            return None
+        return office
+    if ids is None:
+        return Office.default()
+    office = office_of(user)
+    if office is None or office.kind == Office.Kind.CITY:
+        return None
+    return office
+
+
+def office_list(*, user) -> QuerySet[Office]:
+    """The district offices the user reads (a city office: its districts)."""
+    ids = office_ids_of(user)
+    qs = Office.objects.filter(kind=Office.Kind.DISTRICT)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
 def is_office(user) -> bool:
+    """Office staff who may manage (write): a district office's staff or a
+    superuser. A city office's staff read only (`is_city`)."""
+    return role_of(user) == Role.OFFICE and not is_city(user)
+
+
+def manages(user, department) -> bool:
+    """May this office staff member write for `department`: only their own
+    office's departments (a superuser without membership: all)."""
+    if not is_office(user):
+        return False
+    ids = office_ids_of(user)
+    return ids is None or department.office_id in ids
+
+
+def reads_as_office(user) -> bool:
+    """Office staff of a district or of the city: the office's read views."""
     return role_of(user) == Role.OFFICE
 
 
+def sees_office(user) -> bool:
+    """Office staff, leaders and machine clients read across their office's
+    departments (a city office: its districts')."""
+    return role_of(user) in OFFICE_WIDE_ROLES
+
+
 def sees_everything(user) -> bool:
-    """Office staff, leaders and machine clients read across all departments."""
-    return role_of(user) in ALL_SEEING_ROLES | {Role.API_CLIENT}
+    """Reads the whole deployment without any filter: only a superuser without
+    a membership. Everyone else is scoped (an office-wide reader by office)."""
+    return sees_office(user) and office_ids_of(user) is None
+
+
+def may_write(user) -> bool:
+    """False for a city office user: the city reads its districts only."""
+    return not is_city(user)
+
+
+def office_filter(user, field: str = "office_id") -> Q:
+    """The rows of the offices an office-wide reader sees (`Q()` for all)."""
+    ids = office_ids_of(user)
+    if ids is None:
+        return Q()
+    if not ids:
+        return Q(pk__in=[])
+    if len(ids) == 1:
+        return Q(**{field: ids[0]})
+    return Q(**{f"{field}__in": ids})
 
 
 def visible_departments(user) -> QuerySet[Department]:
     """Departments whose records the user may read.
 
-    office, leader, api_client: all; liaison: their department and its subtree;
+    office, leader, api_client: their office's departments (one indexed
+    equality on Department.office; a city office: its districts', read-only);
+    a superuser without membership: all; liaison: their department and its subtree;
     inspector: what their supervising unit covers (the registered rule, see
     `register_inspector_scope`; by default their group and the departments it
     supervises with their subtrees). Anyone else: none.
     """
     role = role_of(user)
     departments = Department.objects.all()
-    if role in ALL_SEEING_ROLES or role == Role.API_CLIENT:
-        return departments
+    if role in OFFICE_WIDE_ROLES:
+        return departments.filter(office_filter(user))
     own = department_of(user)
     if own is None:
         return departments.none()
@@ -122,6 +239,8 @@ def scope_to_user(queryset: QuerySet, *, user, field: str = "department") -> Que
     """Keep the rows of `queryset` whose `field` is a department the user may see."""
     if sees_everything(user):
         return queryset
+    if sees_office(user):
+        return queryset.filter(office_filter(user, f"{field}__office_id"))
     return queryset.filter(**{f"{field}__in": visible_department_ids(user)})
 
 
@@ -146,11 +265,21 @@ def department_list(*, user, filters=None, strict: bool = True) -> QuerySet[Depa
     return filter_apply(DepartmentFilter, qs, filters, strict=strict)
 
 
-def user_list(*, filters=None, strict: bool = True) -> QuerySet:
-    """People (not machine clients), active first; `filters` through UserFilter."""
+def users_of_office(user) -> QuerySet:
+    """The accounts an office's staff manage: those whose department is one of
+    the office's (a superuser without membership: all)."""
+    users = get_user_model().objects.all()
+    if user is not None and office_ids_of(user) is not None:
+        users = users.filter(office_filter(user, "membership__department__office_id"))
+    return users
+
+
+def user_list(*, filters=None, strict: bool = True, user=None) -> QuerySet:
+    """People (not machine clients), active first; `filters` through UserFilter;
+    with `user`: only those of the user's office."""
     users = (
-        get_user_model()
-        .objects.select_related("membership__department")
+        (users_of_office(user) if user is not None else get_user_model().objects)
+        .select_related("membership__department")
         .exclude(membership__role=Role.API_CLIENT)
         .order_by("-is_active", "username")
     )

@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 
 from notices.selectors import notice_unconfirmed_count, sign_inbox_count
 from org.models import Role
-from org.selectors import department_of, role_of
+from org.selectors import department_of, is_city, is_office, role_of
 
 OFFICE = Role.OFFICE
 LIAISON = Role.LIAISON
@@ -51,10 +51,17 @@ def navigation(request):
         if name in NAV_BADGES:
             item["badge"] = NAV_BADGES[name](user)
         items.append(item)
+    if is_city(user):
+        # The city office's own page: its districts compared (read-only).
+        url = reverse("offices")
+        items.insert(
+            0, {"label": "各区对比", "url": url, "active": request.path == url}
+        )
     return {
         "nav_items": items,
         "user_role": role,
         "user_role_label": Role(role).label if role else "",
         "user_department": department_of(user),
-        "is_office": role == OFFICE,
+        # Write controls are for a district office's staff (a city reads).
+        "is_office": is_office(user),
     }

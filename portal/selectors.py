@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import selectors as evaluation_selectors
+from evaluation.models import CreditRecord, GradeThreshold
 from notices import selectors as notices_selectors
+from org.models import Department
+from org.selectors import office_list, office_of
 from supervision import rates as supervision_rates
 from supervision import selectors as supervision_selectors
+from supervision.rates import DEFINITIONS, PLURALS, RATES
 from workflows import selectors as workflows_selectors
 from workflows.models import ExecutionProject
 
@@ -183,14 +188,14 @@ def inspector_todo(*, user) -> list[dict]:
     ]
 
 
-def ranking_ends(*, limit: int = RANKING_ENDS) -> dict | None:
-    """The latest published year's ranking, its first and last `limit`
-    departments of each kind; None before anything is published."""
-    years = evaluation_selectors.published_years()
+def ranking_ends(*, office=None, limit: int = RANKING_ENDS) -> dict | None:
+    """The latest published year's ranking of `office`, its first and last
+    `limit` departments of each kind; None before anything is published."""
+    years = evaluation_selectors.published_years(office=office)
     if not years:
         return None
     by_kind: dict[str, list[dict]] = {}
-    for row in evaluation_selectors.rankings(year=years[0]):
+    for row in evaluation_selectors.rankings(year=years[0], office=office):
         by_kind.setdefault(row["kind_label"], []).append(row)
     groups = []
     for label, rows in by_kind.items():
@@ -208,8 +213,76 @@ def leader_overview(*, user) -> dict:
     """What the leader's home shows beside the lights: rankings and rates."""
     year = timezone.localdate().year
     return {
-        "ranking": ranking_ends(),
+        "ranking": ranking_ends(office=office_of(user)),
         "rates": supervision_rates.supervision_rates_total(user=user, year=year),
         "rates_year": year,
         "rates_url": _url("supervision:rates", year=year),
     }
+
+
+def office_comparison(*, user, year: int, quarter: int | None = None) -> list[dict]:
+    """The city office's comparison of its districts (read-only): per district
+    office the four on-time rates over its departments, the spread of A/B/C/D
+    credit grades of `year`, and the top and bottom three of its ranking.
+
+    Rates and grades take a fixed number of queries; rankings a few per office.
+    """
+    offices = list(office_list(user=user))
+    if not offices:
+        return []
+    office_of_department = dict(
+        Department.objects.filter(office__in=offices).values_list("pk", "office_id")
+    )
+    sums: dict[int, dict[str, list[int]]] = {
+        o.pk: {name: [0, 0] for name in RATES} for o in offices
+    }
+    for row in supervision_rates.supervision_rates(
+        user=user, year=year, quarter=quarter
+    ):
+        office_id = office_of_department.get(row["department"])
+        if office_id not in sums:
+            continue
+        for name in RATES:
+            plural = PLURALS.get(name, f"{name}s")
+            sums[office_id][name][0] += row[f"{plural}_due"]
+            sums[office_id][name][1] += row[f"{plural}_on_time"]
+    grades: dict[int, dict[str, int]] = {o.pk: {} for o in offices}
+    for row in (
+        CreditRecord.objects.filter(year=year, department__office__in=offices)
+        .values("department__office_id", "grade")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        grades[row["department__office_id"]][row["grade"]] = row["n"]
+    grade_names = list(
+        GradeThreshold.objects.order_by("-min_score").values_list("grade", flat=True)
+    ) or ["A", "B", "C", "D"]
+    result = []
+    for office in offices:
+        # Each kind is ranked apart; the extremes are taken across kinds.
+        ranked = sorted(
+            evaluation_selectors.rankings(
+                year=year, quarter=quarter or 0, office=office
+            ),
+            key=lambda r: (-r["total"], r["department"]),
+        )
+        result.append(
+            {
+                "office": office,
+                "rates": [
+                    {
+                        "label": DEFINITIONS[name][0],
+                        "due": due,
+                        "on_time": on_time,
+                        "rate": (round(on_time * 100 / due, 1) if due else None),
+                    }
+                    for name in RATES
+                    for due, on_time in [sums[office.pk][name]]
+                ],
+                "grades": [(g, grades[office.pk].get(g, 0)) for g in grade_names],
+                "ranked": len(ranked),
+                "top": ranked[:3],
+                "bottom": ranked[-3:][::-1] if len(ranked) > 3 else [],
+            }
+        )
+    return result

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="liaison_inbox"),
     path("inbox/confirm/", views.inbox_confirm, name="liaison_inbox_confirm"),
+    path("offices/", views.offices, name="offices"),
 ]

@@ -3,7 +3,9 @@ one inbox."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.pages import page_errors
@@ -11,7 +13,7 @@ from notices import selectors as notices_selectors
 from notices import services as notices_services
 from org.models import Role
 from org.permissions import role_required
-from org.selectors import role_of
+from org.selectors import is_city, role_of, sees_everything
 from portal import selectors
 from workflows import selectors as workflows_selectors
 
@@ -26,9 +28,11 @@ TODO_BY_ROLE = {
 @login_required
 def home(request):
     role = role_of(request.user)
-    todo_for = TODO_BY_ROLE.get(role)
+    # A city office reads only: its home leads to the districts' comparison.
+    city = is_city(request.user)
+    todo_for = None if city else TODO_BY_ROLE.get(role)
     context = {"todo": todo_for(user=request.user) if todo_for else []}
-    if role == Role.LEADER:
+    if role == Role.LEADER and not city:
         context.update(selectors.leader_overview(user=request.user))
     return render(request, "home.html", context)
 
@@ -83,3 +87,29 @@ def _ids(values, prefix: str) -> list[int]:
         for value in values
         if value[:1] == prefix and value[1:].isdigit() and len(value) < 20
     ]
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+def offices(request):
+    """The city office's comparison of its districts (read-only)."""
+    if not (is_city(request.user) or sees_everything(request.user)):
+        raise PermissionDenied("只有市委办可以查看各区对比。")
+    year = _int(request.GET.get("year"), timezone.localdate().year)
+    year = year if 2000 <= year <= 2100 else timezone.localdate().year
+    quarter = _int(request.GET.get("quarter"), 0)
+    quarter = quarter if quarter in (1, 2, 3, 4) else 0
+    rows = selectors.office_comparison(
+        user=request.user, year=year, quarter=quarter or None
+    )
+    return render(
+        request,
+        "portal/offices.html",
+        {"rows": rows, "year": year, "quarter": quarter},
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from org.models import Department, Role
+from org.selectors import visible_departments
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
 from responsibilities.services import KIND_FIELDS
@@ -138,9 +139,15 @@ class UserCreateForm(BootstrapMixin, forms.Form):
         label="初始密码", widget=forms.PasswordInput, min_length=8
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _active_departments()
+        departments = _active_departments()
+        if user is not None:
+            # An office manages its own departments' accounts only.
+            departments = departments.filter(
+                pk__in=visible_departments(user).values("pk")
+            )
+        self.fields["department"].queryset = departments
         self._style()
 
 
@@ -156,9 +163,15 @@ class UserEditForm(BootstrapMixin, forms.Form):
     phone = forms.CharField(label="手机", max_length=20, required=False)
     is_active = forms.BooleanField(label="启用", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _active_departments()
+        departments = _active_departments()
+        if user is not None:
+            # An office manages its own departments' accounts only.
+            departments = departments.filter(
+                pk__in=visible_departments(user).values("pk")
+            )
+        self.fields["department"].queryset = departments
         self._style()
 
 

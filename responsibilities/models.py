@@ -51,6 +51,17 @@ class ResponsibilityList(models.Model):
         related_name="responsibilities",
         verbose_name="责任单位",
     )
+    # The department's office (denormalized on save): lists are per office,
+    # one lead department per regulation and office.
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="办公室",
+        null=True,
+        blank=True,
+        editable=False,
+    )
     partner_departments = models.ManyToManyField(
         Department,
         blank=True,
@@ -99,9 +110,10 @@ class ResponsibilityList(models.Model):
         ordering = ["kind", "id"]
         indexes = [models.Index(fields=["kind", "regulation"])]
         constraints = [
-            # One lead department per regulation: the method names exactly one.
+            # One lead department per regulation (and office): the method
+            # names exactly one.
             models.UniqueConstraint(
-                fields=["regulation"],
+                fields=["office", "regulation"],
                 condition=models.Q(kind="lead", is_active=True),
                 name="responsibility_one_active_lead_per_regulation",
             )
@@ -109,3 +121,8 @@ class ResponsibilityList(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.regulation or self.mechanism}"
+
+    def save(self, *args, **kwargs):
+        if self.department_id is not None:
+            self.office_id = self.department.office_id
+        super().save(*args, **kwargs)

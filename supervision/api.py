@@ -14,7 +14,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from config.filters import MAX_ID
 from org.models import Role
-from org.permissions import API_AUTHENTICATION, READER_ROLES
+from org.permissions import API_AUTHENTICATION, READER_ROLES, request_office
 from org.selectors import role_of
 from supervision import rates, selectors
 from supervision.models import Circular, InspectionPlan, Problem, SupervisingUnit
@@ -188,6 +188,11 @@ class RateFilter(serializers.Serializer):
     )
     quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     department = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    office = serializers.CharField(
+        required=False,
+        max_length=32,
+        help_text="办公室编码 (Office.code)，如 nanhu；默认为调用者可见的全部单位。",
+    )
 
 
 class ReadRates(ReadSupervision):
@@ -204,7 +209,11 @@ class SupervisionRateListApi(_ReadList):
     permission_classes = [ReadRates]
 
     def get_queryset(self):
-        return rates.supervision_rates(user=self.request.user, **self.params())
+        params = self.params()
+        code = params.pop("office", None)
+        if code:
+            params["office"] = request_office(self.request, code)
+        return rates.supervision_rates(user=self.request.user, **params)
 
 
 # --- problems/ ------------------------------------------------------------------

@@ -135,16 +135,20 @@ def supervision_rates(
     year: int,
     quarter: int | None = None,
     department: int | None = None,
+    office=None,
     today: datetime.date | None = None,
 ) -> list[dict]:
     """One row per district department and town the user may see (a town
-    counts its villages), or just `department`; each with the four rates and
-    the counts behind them. A constant number of queries."""
+    counts its villages), or just `department`, or only those of `office` (an
+    Office the caller may read); each with the four rates and the counts
+    behind them. A constant number of queries."""
     today = today or timezone.localdate()
     start, end = period_window(year, quarter)
     departments = Department.objects.filter(is_active=True)
     if not sees_everything(user):
         departments = departments.filter(pk__in=visible_departments(user).values("pk"))
+    if office is not None:
+        departments = departments.filter(office=office)
     if department:
         targets = departments.filter(pk=department)
     else:

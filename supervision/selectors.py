@@ -6,7 +6,14 @@ from django.http import Http404
 
 from config.filters import filter_apply
 from org.models import Department, Role
-from org.selectors import department_of, group_scope, role_of, scope_to_user
+from org.selectors import (
+    department_of,
+    group_scope,
+    is_office,
+    office_filter,
+    role_of,
+    scope_to_user,
+)
 from supervision.filters import (
     DutyFilter,
     InspectionFilter,
@@ -133,7 +140,7 @@ def supervising_unit_list(*, user, kind: str | None = None):
     qs = SupervisingUnit.objects.filter(is_active=True)
     role = role_of(user)
     if role in {Role.OFFICE, Role.LEADER}:
-        pass
+        qs = qs.filter(office_filter(user, "department__office_id"))
     elif role == Role.INSPECTOR:
         own = unit_of(user)
         if own is None:
@@ -224,10 +231,12 @@ def circular_list(*, user, kind: str | None = None, year: int | None = None):
     inspectors and API clients the issued ones; a liaison the issued ones sent
     to all or to their department."""
     role = role_of(user)
-    qs = Circular.objects.select_related("round")
-    if role == Role.OFFICE:
+    # An office's circulars (a city office: its districts'); drafts for the
+    # office's own staff only.
+    qs = Circular.objects.select_related("round").filter(office_filter(user))
+    if is_office(user):
         pass
-    elif role in {Role.LEADER, Role.INSPECTOR, Role.API_CLIENT}:
+    elif role in {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.API_CLIENT}:
         qs = qs.filter(status=Circular.Status.ISSUED)
     elif role == Role.LIAISON:
         own = department_of(user)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,24 +17,16 @@ from config.filters import SelectorFilterBackend
 from org.models import Department
 from org.permissions import (
     API_AUTHENTICATION,
-    READER_ROLES,
     OfficeWritesRoleHoldersRead,
+    RoleHoldersAct,
 )
-from org.selectors import role_of
 from regulations.models import Regulation
 from workflows import selectors, services
 from workflows.filters import ProjectFilter, StepFilter
 from workflows.models import ExecutionProject, ExtensionRequest, FlowTemplate, Step
 
-
-class RoleHolders(BasePermission):
-    """Any role that works with projects; the services decide who may act."""
-
-    message = "您没有执行该操作的权限。"
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and role_of(user) in READER_ROLES)
+# Any role that works with projects; the services decide who may act.
+RoleHolders = RoleHoldersAct
 
 
 class StepSerializer(serializers.ModelSerializer):

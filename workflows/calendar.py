@@ -1,8 +1,10 @@
 """The working-day calendar: every deadline in the app is counted here.
 
 Chinese statutory holidays and make-up workdays (调休) come from the
-`chinese-calendar` package; the office's own `CalendarDay` rows win over it (local
-changes, and years the package does not know yet). For an unknown year without
+`chinese-calendar` package; the `CalendarDay` rows win over it (local changes, and
+years the package does not know yet): an office's own rows first, then the
+default rows (`office` null: the city's / the deployment's). Without `office_id`
+the default office's calendar applies. For an unknown year without
 overrides the calendar falls back to Monday-Friday.
 
 The overrides are loaded once per process and kept until an edit bumps a version
@@ -23,6 +25,7 @@ import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
 
+from org.models import Office
 from workflows.models import CalendarDay
 
 _VERSION_KEY = "workflows:calendar:version"
@@ -30,7 +33,13 @@ _lock = threading.Lock()
 # How long a process trusts its copy before asking the shared cache again, so
 # loops over many steps cost neither a query nor a cache round trip per call.
 _RECHECK_SECONDS = 2.0
-_state: dict = {"version": None, "overrides": None, "checked": 0.0}
+_state: dict = {
+    "version": None,
+    "overrides": None,  # {office_id | None: {date: is_workday}}
+    "merged": {},  # office_id -> the default rows overlaid with the office's
+    "default_office": None,
+    "checked": 0.0,
+}
 
 
 def clear_cache() -> None:
@@ -38,6 +47,7 @@ def clear_cache() -> None:
     with _lock:
         _state["version"] = None
         _state["overrides"] = None
+        _state["merged"] = {}
         _state["checked"] = 0.0
     cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
     stamp = _stamp_file()
@@ -54,6 +64,7 @@ def reset_local_cache() -> None:
     with _lock:
         _state["version"] = None
         _state["overrides"] = None
+        _state["merged"] = {}
         _state["checked"] = 0.0
 
 
@@ -77,7 +88,7 @@ def _shared_version():
         return "none"
 
 
-def _overrides() -> dict[datetime.date, bool]:
+def _all_overrides() -> dict:
     overrides = _state["overrides"]
     now = time.monotonic()
     if overrides is not None and now - _state["checked"] < _RECHECK_SECONDS:
@@ -90,12 +101,32 @@ def _overrides() -> dict[datetime.date, bool]:
     if version is None:
         version = uuid.uuid4().hex
         cache.set(_VERSION_KEY, version, timeout=None)
-    loaded = dict(CalendarDay.objects.values_list("date", "is_workday"))
+    loaded: dict = {None: {}}
+    for office_id, date, is_workday in CalendarDay.objects.values_list(
+        "office_id", "date", "is_workday"
+    ):
+        loaded.setdefault(office_id, {})[date] = is_workday
+    default_office = Office.default().pk if len(loaded) > 1 else None
     with _lock:
         _state["version"] = version
         _state["overrides"] = loaded
+        _state["merged"] = {}
+        _state["default_office"] = default_office
         _state["checked"] = now
     return loaded
+
+
+def _overrides(office_id: int | None = None) -> dict[datetime.date, bool]:
+    """The overrides in force for an office (default: the default office)."""
+    loaded = _all_overrides()
+    if len(loaded) == 1:  # only default rows: no office has its own
+        return loaded[None]
+    office_id = office_id or _state["default_office"]
+    merged = _state["merged"].get(office_id)
+    if merged is None:
+        merged = {**loaded[None], **loaded.get(office_id, {})}
+        _state["merged"][office_id] = merged
+    return merged
 
 
 @lru_cache(maxsize=64)
@@ -125,8 +156,8 @@ def _package_workday(day: datetime.date) -> bool:
     return day.weekday() < 5
 
 
-def is_working_day(day: datetime.date) -> bool:
-    overrides = _overrides()
+def is_working_day(day: datetime.date, *, office_id: int | None = None) -> bool:
+    overrides = _overrides(office_id)
     if day in overrides:
         return overrides[day]
     return _package_workday(day)
@@ -135,8 +166,8 @@ def is_working_day(day: datetime.date) -> bool:
 class _Calendar:
     """One snapshot of the overrides, for counting many days in one call."""
 
-    def __init__(self):
-        self.overrides = _overrides()
+    def __init__(self, office_id: int | None = None):
+        self.overrides = _overrides(office_id)
 
     def is_working_day(self, day: datetime.date) -> bool:
         value = self.overrides.get(day)
@@ -145,14 +176,17 @@ class _Calendar:
         return _package_workday(day)
 
 
-def add_working_days(start: datetime.date, n: int) -> datetime.date:
-    """The Nth working day after `start` (`start` itself does not count).
+def add_working_days(
+    start: datetime.date, n: int, *, office_id: int | None = None
+) -> datetime.date:
+    """The Nth working day after `start` (`start` itself does not count), in
+    the office's calendar (default: the default office's).
 
     n == 0 gives `start` unchanged.
     """
     if n < 0:
-        return subtract_working_days(start, -n)
-    calendar = _Calendar()
+        return subtract_working_days(start, -n, office_id=office_id)
+    calendar = _Calendar(office_id)
     day = start
     remaining = n
     one = datetime.timedelta(days=1)
@@ -163,14 +197,16 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
     return day
 
 
-def subtract_working_days(day: datetime.date, n: int) -> datetime.date:
+def subtract_working_days(
+    day: datetime.date, n: int, *, office_id: int | None = None
+) -> datetime.date:
     """The Nth working day before `day` (`day` itself does not count).
 
     n == 0 gives `day` unchanged.
     """
     if n < 0:
-        return add_working_days(day, -n)
-    calendar = _Calendar()
+        return add_working_days(day, -n, office_id=office_id)
+    calendar = _Calendar(office_id)
     one = datetime.timedelta(days=1)
     remaining = n
     while remaining > 0:
@@ -180,11 +216,13 @@ def subtract_working_days(day: datetime.date, n: int) -> datetime.date:
     return day
 
 
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
+def working_days_between(
+    start: datetime.date, end: datetime.date, *, office_id: int | None = None
+) -> int:
     """Number of working days d with start < d <= end; 0 if end <= start."""
     if end <= start:
         return 0
-    calendar = _Calendar()
+    calendar = _Calendar(office_id)
     one = datetime.timedelta(days=1)
     count = 0
     day = start + one
@@ -208,9 +246,9 @@ HOLIDAY_NAMES = {
 }
 
 
-def days_of_month(year: int, month: int) -> list[dict]:
+def days_of_month(year: int, month: int, *, office_id: int | None = None) -> list[dict]:
     """Every day of one month with its status, for the calendar page."""
-    calendar = _Calendar()
+    calendar = _Calendar(office_id)
     day = datetime.date(year, month, 1)
     one = datetime.timedelta(days=1)
     days = []

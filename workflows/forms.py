@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from config.widgets import DateInput, DepartmentSelect, DepartmentSelectMultiple
 from org.models import Department
+from org.selectors import visible_departments
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
 from workflows.models import EVIDENCE_KINDS, Actor, CalendarDay, FlowTemplate
@@ -58,11 +59,16 @@ class LaunchForm(BootstrapMixin, forms.Form):
     )
     starts_on = forms.DateField(label="启动日期", widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["year"].initial = today.year
         self.fields["starts_on"].initial = today
+        if user is not None:
+            # An office launches with its own departments only.
+            own = visible_departments(user).filter(is_active=True)
+            self.fields["lead_department"].queryset = own
+            self.fields["partner_departments"].queryset = own
 
 
 class BulkLaunchForm(BootstrapMixin, forms.Form):

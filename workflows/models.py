@@ -172,9 +172,10 @@ class ExecutionProject(models.Model):
         # The projects list: a year's projects in id order, read off the index.
         indexes = [models.Index(fields=["-year", "id"], name="project_year_id")]
         constraints = [
+            # One project per regulation, year and office (试点扩面).
             models.UniqueConstraint(
-                fields=["regulation", "year", "lead_department"],
-                name="project_unique_regulation_year_lead",
+                fields=["regulation", "year", "office"],
+                name="project_unique_regulation_year_office",
             )
         ]
 
@@ -377,9 +378,20 @@ class Event(models.Model):
 
 
 class CalendarDay(models.Model):
-    """A local override of the working-day calendar (or a year the package lacks)."""
+    """A local override of the working-day calendar (or a year the package lacks).
 
-    date = models.DateField("日期", unique=True)
+    `office` null: the default (the city's / the deployment's); an office's own
+    row wins over the default for that office (workflows.calendar)."""
+
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_days",
+        verbose_name="办公室",
+    )
+    date = models.DateField("日期")
     is_workday = models.BooleanField("是否工作日")
     note = models.CharField("说明", max_length=100, blank=True)
 
@@ -387,6 +399,16 @@ class CalendarDay(models.Model):
         verbose_name = "工作日历调整"
         verbose_name_plural = "工作日历调整"
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "date"], name="calendarday_office_date"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(office__isnull=True),
+                name="calendarday_default_date",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.date} {'工作日' if self.is_workday else '休息日'}"

@@ -31,9 +31,11 @@ from config.filters import filter_apply
 from org.models import Department
 from org.selectors import (
     department_of,
+    office_filter,
     role_of,
     scope_to_user,
     sees_everything,
+    sees_office,
     visible_department_ids,
 )
 from responsibilities.models import ResponsibilityList
@@ -127,7 +129,11 @@ def project_list(*, user, filters=None, strict: bool = True, today=None):
     today = today or timezone.localdate()
     qs = ExecutionProject.objects.all()
     steps = Step.objects.filter(project_id=OuterRef("pk"))
-    if not sees_everything(user):
+    if sees_office(user):
+        # An office's projects are its own (ExecutionProject.office), as are
+        # their steps' departments: one indexed equality.
+        qs = qs.filter(office_filter(user))
+    elif not sees_everything(user):
         qs = qs.filter(pk__in=_visible_project_ids(user))
         steps = steps.filter(department_id__in=visible_department_ids(user))
     done = Q(status=Step.Status.APPROVED)
@@ -173,7 +179,9 @@ def project_get(*, user, pk) -> ExecutionProject:
     qs = ExecutionProject.objects.select_related(
         "regulation", "lead_department", "flow_template", "launched_by"
     )
-    if not sees_everything(user):
+    if sees_office(user):
+        qs = qs.filter(office_filter(user))
+    elif not sees_everything(user):
         qs = qs.filter(pk__in=_visible_project_ids(user))
     return qs.get(pk=pk)
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
-from config.errors import DomainError, InvalidTransition
+from config.errors import DomainError, InvalidTransition, NotAllowed
 from config.statemachine import Move, StateMachine, register
 from evaluation.models import (
     Adjustment,
@@ -34,6 +34,8 @@ from evaluation.services.standards import (
     grade_thresholds_ensure,
     standard_ensure_default,
 )
+from org.models import Office
+from org.selectors import CITY_READ_ONLY, is_city, office_of
 from workflows.models import ExecutionProject
 from workflows.services import bulletin_done_for_projects
 
@@ -116,8 +118,10 @@ def round_create(
     name: str = "",
     corrects: EvaluationRound | None = None,
     reason: str = "",
+    office=None,
 ) -> EvaluationRound:
-    """Open a round for a year (quarter 0) or a quarter, with the current standards.
+    """Open a round of an office (default: the actor's office, else the default
+    office) for a year (quarter 0) or a quarter, with the current standards.
 
     A period that already has a published round takes only a correction round
     (`corrects` = that round, `reason` required).
@@ -128,7 +132,11 @@ def round_create(
         raise DomainError("期间只能是全年或第一至第四季度。")
     if not 2000 <= int(year) <= 2100:
         raise DomainError("年度不正确。")
-    period = EvaluationRound.objects.filter(year=year, quarter=quarter)
+    if actor is not None and is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
+    office = office or (office_of(actor) if actor is not None else None)
+    office = office or Office.default()
+    period = EvaluationRound.objects.filter(office=office, year=year, quarter=quarter)
     if period.filter(status__in=[S.DRAFT, S.REVIEWED]).exists():
         raise DomainError("该期间已有未发布的评价轮次，请先完成或使用该轮次。")
     published = period.filter(status=S.PUBLISHED).first()
@@ -144,6 +152,7 @@ def round_create(
         raise DomainError("只能更正该期间已发布的评价轮次。")
     label = EvaluationRound.Quarter(quarter).label
     round_ = EvaluationRound.objects.create(
+        office=office,
         year=year,
         quarter=quarter,
         name=name.strip()
@@ -198,7 +207,7 @@ def round_propose_all(
     sheets of withdrawn projects removed. Returns the number of sheets.
     """
     projects = (
-        ExecutionProject.objects.filter(year=round.year)
+        ExecutionProject.objects.filter(year=round.year, office_id=round.office_id)
         .exclude(status=ExecutionProject.Status.WITHDRAWN)
         .order_by("pk")
     )
@@ -416,7 +425,9 @@ def _write_credit_records(round_: EvaluationRound) -> int:
         batch_size=1000,
     )
     # A correction that no longer covers a department drops its old record.
-    CreditRecord.objects.filter(year=round_.year).exclude(source_round=round_).exclude(
+    CreditRecord.objects.filter(
+        year=round_.year, department__office_id=round_.office_id
+    ).exclude(source_round=round_).exclude(
         department_id__in=[r["department_id"] for r in rows]
     ).filter(source_round__status=S.SUPERSEDED).delete()
     return len(rows)

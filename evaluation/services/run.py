@@ -16,6 +16,7 @@ from evaluation.services.rounds import (
     round_reopen,
     round_review,
 )
+from org.models import Office
 from workflows.models import ExecutionProject
 
 S = EvaluationRound.Status
@@ -37,6 +38,7 @@ def round_run(
     publish: bool = False,
     actor=None,
     today: datetime.date | None = None,
+    office=None,
 ) -> RoundRun:
     """Create (or take the open) draft round of the period, propose every sheet,
     and with `publish` review and publish it.
@@ -45,7 +47,8 @@ def round_run(
     Side effects: as round_create, round_propose_all, round_review and
     round_publish.
     """
-    period = EvaluationRound.objects.filter(year=year, quarter=quarter)
+    office = office or Office.default()
+    period = EvaluationRound.objects.filter(office=office, year=year, quarter=quarter)
     if period.filter(status=S.PUBLISHED).exists():
         raise DomainError(
             f"{year}年该期间的评价轮次已发布；如需更正，请在页面上新建更正轮次。"
@@ -54,7 +57,9 @@ def round_run(
         round_ = period.filter(status__in=[S.DRAFT, S.REVIEWED]).first()
         created = round_ is None
         if created:
-            round_ = round_create(year=year, quarter=quarter, actor=actor)
+            round_ = round_create(
+                year=year, quarter=quarter, actor=actor, office=office
+            )
         elif round_.status == S.REVIEWED:
             round_reopen(round=round_, actor=actor, reason="round_run 重新计算")
         sheets = round_propose_all(round=round_, actor=actor, today=today)

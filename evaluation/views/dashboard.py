@@ -7,29 +7,31 @@ from django.utils import timezone
 
 from evaluation import charts, selectors
 from evaluation.models import CreditRecord, EvaluationRound
-from evaluation.views.common import OFFICE_LEADER, READERS, _int
+from evaluation.views.common import OFFICE_LEADER, READERS, _int, office_for
 from org.models import Department
 from org.permissions import role_required
-from org.selectors import visible_departments
+from org.selectors import office_list, visible_departments
 
 
 @role_required(OFFICE_LEADER)
 def dashboard(request):
+    office = office_for(request)
     year = _int(request.GET.get("year"), timezone.localdate().year)
-    years = selectors.published_years()
+    years = selectors.published_years(office=office)
     ranking_year = year if year in years else (years[0] if years else None)
     quarter = _int(request.GET.get("quarter"), 0)
     quarter = quarter if quarter in (1, 2, 3, 4) else 0
     ranking = (
-        selectors.rankings(year=ranking_year, quarter=quarter) if ranking_year else []
+        selectors.rankings(year=ranking_year, quarter=quarter, office=office)
+        if ranking_year
+        else []
     )
     by_kind = {}
     for row in ranking:
         by_kind.setdefault(row["kind_label"], []).append(row)
-    # From the stored rankings of the published rounds (one query each).
-    trend_district = selectors.score_trend(kind=Department.Kind.DISTRICT)
-    trend_town = selectors.score_trend(kind=Department.Kind.TOWN)
-    progress = selectors.year_progress(year=year)
+    trend_district = selectors.score_trend(kind=Department.Kind.DISTRICT, office=office)
+    trend_town = selectors.score_trend(kind=Department.Kind.TOWN, office=office)
+    progress = selectors.year_progress(year=year, office=office)
     return render(
         request,
         "evaluation/dashboard.html",
@@ -39,7 +41,9 @@ def dashboard(request):
             "quarter": quarter,
             "quarter_label": EvaluationRound.Quarter(quarter).label,
             "ranking_top": {k: rows[:5] for k, rows in by_kind.items()},
-            "lights": selectors.year_lights(year=year),
+            "office": office,
+            "offices": office_list(user=request.user),
+            "lights": selectors.year_lights(year=year, office=office),
             "progress_svg": charts.bar_chart(
                 [(p["label"], p["done"], p["total"]) for p in progress],
                 title=f"{year}年各流程、各类单位步骤完成情况",
@@ -53,21 +57,25 @@ def dashboard(request):
                 title="镇街平均得分趋势",
                 color="#0d6efd",
             ),
-            "overdue": selectors.top_overdue(year=year),
+            "overdue": selectors.top_overdue(
+                year=year, user=request.user, office=office
+            ),
         },
     )
 
 
 def ranking_query(request) -> dict:
-    """The 晾晒比学 chosen on the page (year, quarter, keyword) and its rows:
-    the page and its Excel download read the same."""
-    years = selectors.published_years()
+    """The 晾晒比学 chosen on the page (office, year, quarter, keyword) and its
+    rows: the page and its Excel download read the same."""
+    office = office_for(request)
+    years = selectors.published_years(office=office)
     year = _int(request.GET.get("year"), years[0] if years else None)
     quarter = _int(request.GET.get("quarter"), 0)
     quarter = quarter if quarter in (0, 1, 2, 3, 4) else 0
     q = request.GET.get("q", "").strip()[:50]
-    rows = selectors.rankings(year=year, quarter=quarter) if year else []
+    rows = selectors.rankings(year=year, quarter=quarter, office=office) if year else []
     return {
+        "office": office,
         "years": years,
         "year": year,
         "quarter": quarter,
@@ -87,6 +95,7 @@ def rankings(request):
         "evaluation/rankings.html",
         {
             **chosen,
+            "offices": office_list(user=request.user),
             "quarters": EvaluationRound.Quarter.choices,
             "by_kind": by_kind,
             "query": _query(request),

@@ -13,7 +13,7 @@ from notices.models import Notice
 from notices.services.issue import assignment_issue, notice_create
 from notices.services.rules import rule_current
 from notices.services.scan import _flag_for_bulletin, _ladder_cc, _ladder_text
-from org.selectors import is_office
+from org.selectors import CITY_READ_ONLY, is_city, is_office, manages
 from workflows.calendar import add_working_days
 
 K = Notice.Kind
@@ -45,7 +45,7 @@ def _issue_on_ladder(
     *, kind, actor, title, body, step, project, department, due_on
 ) -> Notice:
     """A 警示单 or 告知单 at the step's next level (level 1 off a step)."""
-    rule = rule_current()
+    rule = rule_current(office_id=department.office_id)
     with transaction.atomic():
         level = 1
         if step is not None:
@@ -111,6 +111,8 @@ def notice_issue_by_hand(
     step is named in the bulletin. Side effects: a numbered Notice, its
     NoticeEvent, delivery on commit.
     """
+    if is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
     if not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以签发通知单。")
     if kind not in HAND_KINDS:
@@ -121,6 +123,8 @@ def notice_issue_by_hand(
     project, department, body = _subject(
         step=step, project=project, problem=problem, department=department, body=body
     )
+    if not manages(actor, department):
+        raise NotAllowed("该单位不属于本办公室，不能签发通知单。")
     if kind == K.ASSIGNMENT:
         return assignment_issue(
             department=department,

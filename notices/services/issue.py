@@ -7,10 +7,11 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import DomainError
+from config.errors import DomainError, NotAllowed
 from notices.models import Notice, NoticeEvent
 from notices.services.numbering import number_allocate
 from notices.services.rules import rule_current
+from org.selectors import CITY_READ_ONLY, is_city, manages, reads_as_office
 from workflows.calendar import add_working_days
 from workflows.models import Receipt, Step
 
@@ -59,7 +60,10 @@ def _notice_write(
     with transaction.atomic():
         serial, number = None, ""
         if kind != K.REMINDER:
-            serial, number = number_allocate(kind=kind, year=issued_on.year)
+            department = fields["department"]
+            serial, number = number_allocate(
+                kind=kind, year=issued_on.year, office_id=department.office_id
+            )
         notice = Notice.objects.create(
             kind=kind,
             year=issued_on.year,
@@ -223,11 +227,18 @@ def assignment_issue(
         raise DomainError("请填写交办单标题。")
     if department is None:
         raise DomainError("请选择接收单位。")
+    if is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
+    if reads_as_office(actor) and not manages(actor, department):
+        # Office staff hand out to their own office's departments only (a city
+        # office user to none).
+        raise NotAllowed("该单位不属于本办公室，不能交办。")
     if step is not None and project is None:
         project = step.project
     if due_on is None:
         due_on = add_working_days(
-            timezone.localdate(), rule_current().assignment_answer_days
+            timezone.localdate(),
+            rule_current(office_id=department.office_id).assignment_answer_days,
         )
     return notice_create(
         kind=K.ASSIGNMENT,

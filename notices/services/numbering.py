@@ -1,9 +1,11 @@
-"""Formal notice numbers: 南湖执规告〔2026〕12号, unique per kind and year."""
+"""Formal notice numbers: 南湖执规告〔2026〕12号, unique per office, kind and year
+(each office its own prefix and counter: 秀洲执规告〔2026〕3号)."""
 
 from django.conf import settings
 from django.db import transaction
 
 from notices.models import Notice, NoticeCounter
+from org.models import Office
 
 # The character after the prefix in the number, per kind; reminders have none.
 KIND_MARK = {
@@ -13,12 +15,16 @@ KIND_MARK = {
 }
 
 
-def number_format(*, kind: str, year: int, serial: int) -> str:
-    return f"{settings.NOTICE_NUMBER_PREFIX}{KIND_MARK[kind]}〔{year}〕{serial}号"
+def number_format(*, kind: str, year: int, serial: int, prefix: str = "") -> str:
+    prefix = prefix or settings.NOTICE_NUMBER_PREFIX
+    return f"{prefix}{KIND_MARK[kind]}〔{year}〕{serial}号"
 
 
-def number_allocate(*, kind: str, year: int) -> tuple[int, str]:
-    """The next serial and number of `kind` in `year`.
+def number_allocate(
+    *, kind: str, year: int, office_id: int | None = None
+) -> tuple[int, str]:
+    """The next serial and number of `kind` in `year` for the office (default:
+    the default office), with the office's prefix.
 
     Must run inside the transaction that creates the notice: the counter row stays
     locked (select_for_update; on SQLite the database write lock) until that
@@ -27,10 +33,18 @@ def number_allocate(*, kind: str, year: int) -> tuple[int, str]:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_allocate must run inside transaction.atomic()")
+    office_id = office_id or Office.default().pk
     # get_or_create copes with two first-of-the-year creators racing on the insert.
-    NoticeCounter.objects.get_or_create(kind=kind, year=year)
-    counter = NoticeCounter.objects.select_for_update().get(kind=kind, year=year)
+    NoticeCounter.objects.get_or_create(office_id=office_id, kind=kind, year=year)
+    counter = (
+        NoticeCounter.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(office_id=office_id, kind=kind, year=year)
+    )
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
     serial = counter.last_serial
-    return serial, number_format(kind=kind, year=year, serial=serial)
+    number = number_format(
+        kind=kind, year=year, serial=serial, prefix=counter.office.number_prefix
+    )
+    return serial, number

@@ -1,19 +1,37 @@
-"""The notice rules row (data the office edits)."""
+"""The notice rules (data the office edits): the default row (the city's /
+the deployment's, `office` null) and an office's own row overriding it."""
+
+from django.forms.models import model_to_dict
 
 from notices.models import NoticeRule
+from org.models import Office
 
 
-def rule_current() -> NoticeRule:
-    """The one rules row, created with the defaults on first use."""
-    rule = NoticeRule.objects.filter(pk=1).first()
+def _default() -> NoticeRule:
+    rule = NoticeRule.objects.filter(office__isnull=True).order_by("pk").first()
     if rule is None:
-        rule, _ = NoticeRule.objects.get_or_create(pk=1)
+        # No explicit pk: PostgreSQL's sequence stays in step for office rows.
+        rule = NoticeRule.objects.create(office=None)
     return rule
 
 
-def rule_update(*, actor, **values) -> NoticeRule:
-    """Save the office's edit of the rules. Side effect: the row is updated."""
-    rule = rule_current()
+def rule_current(*, office_id: int | None = None) -> NoticeRule:
+    """The rules in force for an office (default: the default office): its own
+    row if it has one, else the default row (created on first use)."""
+    office_id = office_id or Office.default().pk
+    own = NoticeRule.objects.filter(office_id=office_id).first()
+    return own if own is not None else _default()
+
+
+def rule_update(*, actor, office_id: int | None = None, **values) -> NoticeRule:
+    """Save an office's edit of its rules (default: the default office's), as
+    its own row overriding the default (made from the default's values on the
+    first edit). Side effect: the row is created or updated."""
+    office_id = office_id or Office.default().pk
+    rule = NoticeRule.objects.filter(office_id=office_id).first()
+    if rule is None:
+        base = model_to_dict(_default(), exclude=["id", "office", "updated_by"])
+        rule = NoticeRule(office_id=office_id, **base)
     for key, value in values.items():
         setattr(rule, key, value)
     rule.updated_by = actor if getattr(actor, "pk", None) else None

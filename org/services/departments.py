@@ -114,10 +114,14 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
     old_path = department.path
     new_path = f"{parent.path if parent else '/'}{department.pk}/"
     department.parent = parent
+    # Under a parent of another office, the subtree moves to that office.
+    office_id = parent.office_id if parent is not None else department.office_id
+    department.office_id = office_id
     department.save()
     if old_path != new_path:
         Department.objects.filter(path__startswith=old_path).update(
-            path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            office_id=office_id,
         )
     department.refresh_from_db()
     return department

@@ -203,9 +203,11 @@ def api_client_username(client_name: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, client_name: str) -> str:
+def api_token_issue(*, client_name: str, department=None) -> str:
     """Issue a fresh read-only token for a machine client; returns the key.
 
+    `department`: the issuing office's department, so the client belongs to
+    that office (org.selectors.office_of); none: the default office.
     Side effects: creates (or re-activates) the user `api-<name>` with role
     api_client and no usable password; replaces any earlier token of that client.
     """
@@ -218,13 +220,24 @@ def api_token_issue(*, client_name: str) -> str:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = user_create(
-            username=username, password=None, role=Role.API_CLIENT, department=None
+            username=username,
+            password=None,
+            role=Role.API_CLIENT,
+            department=department,
         )
     else:
         membership = Membership.objects.filter(user=user).first()
         if membership is None or membership.role != Role.API_CLIENT:
             raise ValidationError(
                 {"client_name": [f"用户“{username}”已存在且不是接口客户端。"]}
+            )
+        if (
+            department is not None
+            and membership.department_id
+            and membership.department.office_id != department.office_id
+        ):
+            raise ValidationError(
+                {"client_name": [f"接口客户端“{username}”属于其他办公室。"]}
             )
         if not user.is_active:
             user.is_active = True

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from config.errors import NotAllowed
 from org.models import Department
-from org.selectors import is_office
+from org.selectors import CITY_READ_ONLY, is_city, is_office, manages, reads_as_office
 from responsibilities.models import ResponsibilityList
 
 Kind = ResponsibilityList.Kind
@@ -39,6 +39,8 @@ def _check_fields_of_kind(kind: str, fields) -> None:
 
 
 def _require_office(user) -> None:
+    if is_city(user):
+        raise NotAllowed(CITY_READ_ONLY)
     if not is_office(user):
         raise NotAllowed("只有区委办工作人员可以维护责任清单。")
 
@@ -46,7 +48,13 @@ def _require_office(user) -> None:
 def duplicate_filter(row: ResponsibilityList) -> dict | None:
     """What makes two active rows of a kind the same entry (None: no rule)."""
     if row.kind == Kind.LEAD:
-        return {"regulation_id": row.regulation_id}
+        # one lead department per regulation in each office
+        return {
+            "regulation_id": row.regulation_id,
+            "department__office_id": row.department.office_id
+            if row.department_id
+            else None,
+        }
     if row.kind == Kind.DRIVER:
         return {"department_id": row.department_id, "mechanism": row.mechanism}
     if row.kind == Kind.SAFEGUARD:
@@ -147,6 +155,13 @@ def responsibility_validate(
 
 
 def _save_row(row, *, partner_departments, user) -> ResponsibilityList:
+    foreign = [
+        d.name
+        for d in [row.department, *(partner_departments or [])]
+        if d is not None and reads_as_office(user) and not manages(user, d)
+    ]
+    if foreign:
+        raise NotAllowed(f"以下单位不属于本办公室：{'、'.join(foreign)}。")
     row._history_user = user
     try:
         with transaction.atomic():

@@ -28,10 +28,11 @@ _NEW_TOKEN_KEY = "responsibilities_new_token"
 
 @office_required
 def user_list_page(request):
-    users = selectors.user_list(filters=request.GET, strict=False)
+    users = selectors.user_list(filters=request.GET, strict=False, user=request.user)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     clients = (
-        User.objects.filter(membership__role=Role.API_CLIENT)
+        selectors.users_of_office(request.user)
+        .filter(membership__role=Role.API_CLIENT)
         .annotate(has_token=Exists(Token.objects.filter(user_id=OuterRef("pk"))))
         .order_by("username")
     )
@@ -43,7 +44,7 @@ def user_list_page(request):
         {
             "page": page,
             "clients": clients,
-            "create_form": UserCreateForm(),
+            "create_form": UserCreateForm(user=request.user),
             "token_form": TokenIssueForm(),
             "new_token": request.session.pop(_NEW_TOKEN_KEY, None),
             "roles": [c for c in Role.choices if c[0] != Role.API_CLIENT],
@@ -55,7 +56,7 @@ def user_list_page(request):
 
 @office_required
 def user_create_page(request):
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):
@@ -76,9 +77,9 @@ def user_create_page(request):
 @office_required
 def user_edit_page(request, pk):
     user = get_object_or_404(
-        User.objects.select_related("membership__department").exclude(
-            membership__role=Role.API_CLIENT
-        ),
+        selectors.users_of_office(request.user)
+        .select_related("membership__department")
+        .exclude(membership__role=Role.API_CLIENT),
         pk=pk,
     )
     membership = getattr(user, "membership", None)
@@ -93,6 +94,7 @@ def user_edit_page(request, pk):
     form = UserEditForm(
         request.POST if request.POST.get("action") == "edit" else None,
         initial=initial,
+        user=request.user,
     )
     password_form = PasswordResetForm(
         request.POST if request.POST.get("action") == "password" else None
@@ -130,7 +132,7 @@ def user_edit_page(request, pk):
 @office_required
 @require_POST
 def user_deactivate_page(request, pk):
-    user = get_object_or_404(User, pk=pk)
+    user = get_object_or_404(selectors.users_of_office(request.user), pk=pk)
     with page_errors(request):
         services.user_deactivate(user=user, actor=request.user)
         messages.success(request, f"已停用 {user.username}。")
@@ -143,7 +145,10 @@ def token_issue_page(request):
     form = TokenIssueForm(request.POST)
     if form.is_valid():
         with page_errors(request):
-            key = services.api_token_issue(client_name=form.cleaned_data["client_name"])
+            key = services.api_token_issue(
+                client_name=form.cleaned_data["client_name"],
+                department=selectors.department_of(request.user),
+            )
             request.session[_NEW_TOKEN_KEY] = {
                 "client": services.api_client_username(
                     form.cleaned_data["client_name"]
@@ -160,7 +165,11 @@ def token_issue_page(request):
 @office_required
 @require_POST
 def token_revoke_page(request, pk):
-    client = get_object_or_404(User, pk=pk, membership__role=Role.API_CLIENT)
+    client = get_object_or_404(
+        selectors.users_of_office(request.user),
+        pk=pk,
+        membership__role=Role.API_CLIENT,
+    )
     if services.api_token_revoke(user=client):
         messages.success(request, f"已吊销 {client.username} 的令牌。")
     else:

@@ -20,6 +20,13 @@ class Circular(models.Model):
         DRAFT = "draft", "草稿"  # the office edits it
         ISSUED = "issued", "已印发"  # numbered and delivered; frozen
 
+    # The office that issues it (its prefix, its counter, its departments).
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="circulars",
+        verbose_name="办公室",
+    )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField("年度")
     serial = models.PositiveIntegerField("期数", null=True, blank=True)
@@ -73,7 +80,7 @@ class Circular(models.Model):
         ordering = ["-year", "-issued_on", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year", "serial"],
+                fields=["office", "kind", "year", "serial"],
                 condition=models.Q(serial__isnull=False),
                 name="circular_serial_once_per_kind_and_year",
             )
@@ -87,6 +94,12 @@ class CircularCounter(models.Model):
     """The last 期数 issued per (kind, year); locked in the issuing transaction
     so numbers never repeat or skip (as notices' NoticeCounter)."""
 
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        related_name="circular_counters",
+        verbose_name="办公室",
+    )
     kind = models.CharField(max_length=20, choices=Circular.Kind.choices)
     year = models.PositiveSmallIntegerField()
     last_serial = models.PositiveIntegerField(default=0)
@@ -96,7 +109,7 @@ class CircularCounter(models.Model):
         verbose_name_plural = "通报期数计数器"
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "year"], name="circularcounter_kind_year"
+                fields=["office", "kind", "year"], name="circularcounter_kind_year"
             )
         ]
 

@@ -19,8 +19,8 @@ from evaluation.models import Evaluation, EvaluationRound
 from evaluation.selectors import bulletin
 from notices.models import Notice
 from notices.services import notice_create
-from org.models import Department
-from org.selectors import is_office
+from org.models import Department, Office
+from org.selectors import CITY_READ_ONLY, is_city, is_office, office_of
 from supervision.models import (
     Accountability,
     Circular,
@@ -60,22 +60,29 @@ CIRCULAR_MACHINE = register(
 )
 
 
-def number_format(*, year: int, serial: int) -> str:
-    """南湖执规通〔2026〕第3期 (the prefix is the deployment's, as for notices)."""
-    return f"{settings.NOTICE_NUMBER_PREFIX}通〔{year}〕第{serial}期"
+def number_format(*, year: int, serial: int, prefix: str = "") -> str:
+    """南湖执规通〔2026〕第3期 (the prefix is the office's, as for notices)."""
+    return f"{prefix or settings.NOTICE_NUMBER_PREFIX}通〔{year}〕第{serial}期"
 
 
-def _number_allocate(*, kind: str, year: int) -> tuple[int, str]:
-    """Next 期数 of `kind` in `year`; runs inside the issuing transaction, which
-    keeps the counter row locked until it ends (no repeat, no gap)."""
-    CircularCounter.objects.get_or_create(kind=kind, year=year)
-    counter = CircularCounter.objects.select_for_update().get(kind=kind, year=year)
+def _number_allocate(*, office, kind: str, year: int) -> tuple[int, str]:
+    """Next 期数 of `kind` in `year` for the office; runs inside the issuing
+    transaction, which keeps the counter row locked until it ends (no repeat,
+    no gap)."""
+    CircularCounter.objects.get_or_create(office=office, kind=kind, year=year)
+    counter = CircularCounter.objects.select_for_update().get(
+        office=office, kind=kind, year=year
+    )
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
-    return counter.last_serial, number_format(year=year, serial=counter.last_serial)
+    return counter.last_serial, number_format(
+        year=year, serial=counter.last_serial, prefix=office.number_prefix
+    )
 
 
 def _ensure_office(actor) -> None:
+    if is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
     if not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以编辑和印发通报。")
 
@@ -144,9 +151,12 @@ def circular_draft(
     """Draft a circular from its source, with a generated title and text the
     office then edits. Side effects: a Circular (draft) and its links."""
     _ensure_office(actor)
+    office = office_of(actor) or Office.default()
     if kind == K.EVALUATION:
         if round is None or round.status != EvaluationRound.Status.PUBLISHED:
             raise DomainError("评价通报须选择一个已发布的评价轮次。")
+        if round.office_id != office.pk:
+            raise DomainError("只能通报本办公室的评价轮次。")
         title, body = _round_text(round)
         year = round.year
     elif kind == K.INSPECTION:
@@ -173,6 +183,7 @@ def circular_draft(
     else:
         raise DomainError("通报类别不正确。")
     circular = Circular.objects.create(
+        office=office,
         kind=kind,
         year=year or timezone.localdate().year,
         title=title,
@@ -216,7 +227,7 @@ def circular_update(
 def circular_recipients(circular: Circular):
     if circular.to_all:
         return Department.objects.filter(
-            is_active=True, kind__in=RECIPIENT_KINDS
+            office_id=circular.office_id, is_active=True, kind__in=RECIPIENT_KINDS
         ).order_by("kind", "sort_order", "code")
     return circular.departments.filter(is_active=True).order_by("sort_order", "code")
 
@@ -259,7 +270,9 @@ def circular_issue(
     recipients = list(circular_recipients(circular))
     if not recipients:
         raise DomainError("没有可发送的单位。")
-    serial, number = _number_allocate(kind=circular.kind, year=circular.year)
+    serial, number = _number_allocate(
+        office=circular.office, kind=circular.kind, year=circular.year
+    )
     CIRCULAR_MACHINE.apply(
         circular,
         action="issue",

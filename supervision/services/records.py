@@ -9,7 +9,7 @@ from config.errors import DomainError, NotAllowed
 from config.statemachine import Move, StateMachine, register
 from notices.services import assignment_issue
 from org.models import Role
-from org.selectors import role_of, visible_departments
+from org.selectors import CITY_READ_ONLY, is_city, role_of, visible_departments
 from supervision.models import (
     Accountability,
     Inspection,
@@ -70,9 +70,9 @@ def _ensure_supervises(actor, department_id: int) -> None:
     """Office staff record for any department; an inspector only for what
     their group supervises."""
     role = role_of(actor)
-    if role == Role.OFFICE:
-        return
-    if role == Role.INSPECTOR and (
+    if is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
+    if role in {Role.OFFICE, Role.INSPECTOR} and (
         visible_departments(actor).filter(pk=department_id).exists()
     ):
         return

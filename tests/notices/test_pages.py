@@ -8,6 +8,7 @@ from notices.services import (
     notice_confirm,
     report_return,
     report_submit,
+    rule_current,
 )
 
 
@@ -152,12 +153,13 @@ def test_rules_edit_by_office_only(client, office_user, liaison):
         "low_credit_extra_days": 3,
     }
     assert client.post("/notices/rules/", data).status_code == 302
-    rule = NoticeRule.objects.get(pk=1)
+    # the office's own rules (overriding the default row)
+    rule = NoticeRule.objects.get(office=office_user.membership.department.office)
     assert rule.reminder_days_before == 4 and rule.warn_overdue_assignments is False
     assert (rule.low_credit_grade_list, rule.low_credit_extra_days) == (["D"], 3)
     bad = client.post("/notices/rules/", {**data, "escalation_interval_days": 0})
     assert bad.status_code == 200
-    assert NoticeRule.objects.get(pk=1).escalation_interval_days == 3
+    assert rule_current().escalation_interval_days == 3
 
 
 def test_detail_constant_queries_with_history(

@@ -192,6 +192,7 @@ def test_admin_moving_a_department_repaths_its_subtree(
             "code": dept_a_child.code,
             "name": dept_a_child.name,
             "kind": dept_a_child.kind,
+            "office": dept_a_child.office_id,
             "parent": dept_b.pk,
             "sort_order": 0,
             "is_active": "on",

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.errors import DomainError
+from org.selectors import office_of
 from responsibilities.models import ResponsibilityList
 from workflows import calendar
 from workflows.models import BulkLaunchJob
@@ -57,11 +58,13 @@ def bulk_launch_start(
             ids.append(pk)
     if not ids:
         raise DomainError("请至少选择一条清单条目。")
-    found = set(
-        ResponsibilityList.objects.filter(
-            pk__in=ids, kind=ResponsibilityList.Kind.LEAD
-        ).values_list("pk", flat=True)
+    rows = ResponsibilityList.objects.filter(
+        pk__in=ids, kind=ResponsibilityList.Kind.LEAD
     )
+    office = office_of(actor)
+    if office is not None:  # an office launches its own list's rows only
+        rows = rows.filter(office=office)
+    found = set(rows.values_list("pk", flat=True))
     if len(found) != len(ids):
         raise DomainError("选中的条目不在牵头执行部门清单中，请刷新预览后重试。")
     job = BulkLaunchJob.objects.create(

@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
-from org.models import Department
-from org.selectors import is_office
+from org.models import Department, Office
+from org.selectors import CITY_READ_ONLY, is_city, is_office, office_of
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
 from workflows import calendar, hooks
@@ -47,7 +47,9 @@ def stages_of(steps) -> list[list]:
     return stages
 
 
-def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
+def plan_steps(
+    templates, starts_on: datetime.date, *, office_id: int | None = None
+) -> list[PlannedStep]:
     """Deadlines of one department's steps.
 
     The first stage counts from `starts_on`; each later stage counts from the
@@ -59,7 +61,9 @@ def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
     for index, stage in enumerate(stages_of(templates)):
         stage_end = start
         for template in stage:
-            due = calendar.add_working_days(start, template.duration_days)
+            due = calendar.add_working_days(
+                start, template.duration_days, office_id=office_id
+            )
             plans.append(PlannedStep(template, index, start, due))
             stage_end = max(stage_end, due)
         start = stage_end
@@ -68,8 +72,19 @@ def plan_steps(templates, starts_on: datetime.date) -> list[PlannedStep]:
 
 def _check_actor(actor) -> None:
     # actor=None is the system itself (migrations, demo data).
+    if actor is not None and is_city(actor):
+        raise NotAllowed(CITY_READ_ONLY)
     if actor is not None and not is_office(actor):
         raise NotAllowed("只有区委办工作人员可以发起执行项目。")
+
+
+def _check_office(actor, departments) -> None:
+    """An office launches with its own departments only (lead and partners)."""
+    office = office_of(actor) if actor is not None else None
+    office_id = office.pk if office is not None else departments[0].office_id
+    foreign = [d.name for d in departments if d.office_id != office_id]
+    if foreign:
+        raise DomainError(f"以下单位不属于本办公室，不能发起：{'、'.join(foreign)}。")
 
 
 def listed_flow(regulation: Regulation) -> str:
@@ -97,11 +112,14 @@ def _flow_templates(flow_code: str) -> tuple[FlowTemplate, list[StepTemplate]]:
 
 def office_department_for(lead_department: Department) -> Department:
     """The office (区委办) that owns a project: the nearest office above the lead
-    department in the tree, else the first active office."""
+    department in the tree, else the first active office department of the lead
+    department's Office."""
     offices = list(
-        Department.objects.filter(kind=Department.Kind.OFFICE, is_active=True).order_by(
-            "sort_order", "id"
-        )
+        Department.objects.filter(
+            kind=Department.Kind.OFFICE,
+            is_active=True,
+            office_id=lead_department.office_id,
+        ).order_by("sort_order", "id")
     )
     above = [d for d in offices if d.path and lead_department.path.startswith(d.path)]
     if above:
@@ -193,10 +211,12 @@ def _launch(
         if department.pk not in seen:
             seen.add(department.pk)
             partners.append(department)
-    plans = plan_steps(templates, starts_on)
+    # Deadlines count in the office's own working-day calendar.
+    plans = plan_steps(templates, starts_on, office_id=lead_department.office_id)
     project = ExecutionProject.objects.create(
         regulation=regulation,
         year=year,
+        office_id=lead_department.office_id,
         flow=flow.code,
         flow_template=flow,
         lead_department=lead_department,
@@ -210,7 +230,9 @@ def _launch(
         project=project, actor=actor, action="launch", to_status="active"
     )
     receipt_due = calendar.add_working_days(
-        starts_on, settings.RECEIPT_DUE_WORKING_DAYS
+        starts_on,
+        settings.RECEIPT_DUE_WORKING_DAYS,
+        office_id=lead_department.office_id,
     )
     departments = [lead_department, *partners]
     Receipt.objects.bulk_create(
@@ -257,7 +279,12 @@ def project_launch(
         raise DomainError(f"配合部门已停用：{'、'.join(inactive)}。")
     if any(d.pk == lead_department.pk for d in partner_departments):
         raise DomainError("配合部门不能包含牵头执行部门。")
-    if ExecutionProject.objects.filter(regulation=regulation, year=year).exists():
+    _check_office(actor, [lead_department, *partner_departments])
+    # One project per regulation, year and office (试点扩面: each district
+    # office executes the same regulation on its own).
+    if ExecutionProject.objects.filter(
+        regulation=regulation, year=year, office_id=lead_department.office_id
+    ).exists():
         raise DomainError(f"该法规{year}年度的执行项目已经发起，不能重复发起。")
     flow, templates = _flow_templates(flow_code or listed_flow(regulation))
     try:
@@ -293,14 +320,16 @@ class BulkLaunchRow:
         return not self.skip_reason
 
 
-def project_bulk_launch_preview(*, year: int, starts_on: datetime.date):
-    """What a bulk launch for `year` would do, row by row of the lead list.
+def project_bulk_launch_preview(*, year: int, starts_on: datetime.date, office=None):
+    """What a bulk launch for `year` would do, row by row of the lead list of
+    `office` (default: the default office).
 
     Reads only; rows already launched that year (or not launchable) carry a
     `skip_reason`.
     """
+    office = office or Office.default()
     launched = set(
-        ExecutionProject.objects.filter(year=year).values_list(
+        ExecutionProject.objects.filter(year=year, office=office).values_list(
             "regulation_id", flat=True
         )
     )
@@ -311,6 +340,7 @@ def project_bulk_launch_preview(*, year: int, starts_on: datetime.date):
             kind=ResponsibilityList.Kind.LEAD,
             is_active=True,
             regulation__isnull=False,
+            department__office=office,
         )
         .select_related("regulation", "department")
         .prefetch_related("partner_departments")

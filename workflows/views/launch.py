@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from config.pages import page_errors
 from org.permissions import office_required
+from org.selectors import office_of
 from workflows import selectors, services
 from workflows.forms import BulkLaunchForm, BulkLaunchStartForm, LaunchForm
 from workflows.models import BulkLaunchJob
@@ -19,7 +20,7 @@ def launch_page(request):
         responsibility_id=request.GET.get("responsibility"),
         regulation_id=request.GET.get("regulation"),
     )
-    form = LaunchForm(request.POST or None, initial=initial)
+    form = LaunchForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):
@@ -67,7 +68,9 @@ def bulk_launch_page(request):
             preview.cleaned_data["year"],
             preview.cleaned_data["starts_on"],
         )
-        rows = services.project_bulk_launch_preview(year=year, starts_on=starts_on)
+        rows = services.project_bulk_launch_preview(
+            year=year, starts_on=starts_on, office=office_of(request.user)
+        )
         if chosen is None:
             # As the page first renders, every launchable row is chosen.
             chosen = {r.responsibility.pk for r in rows if r.will_launch}

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 from config.filters import filter_invalid, query_int
 from config.pages import page_errors
 from config.widgets import department_filter
-from org.models import Department
 from org.permissions import office_required, reader_required
-from org.selectors import is_office, sees_everything
+from org.selectors import is_office, sees_office, visible_departments
 from workflows import selectors, services
 from workflows.filters import LIGHT_CHOICES, ProjectFilter
 from workflows.models import ExecutionProject, FlowTemplate
@@ -39,14 +38,14 @@ def overview_page(request):
         "lights": LIGHT_CHOICES,
         "department_select": (
             department_filter(
-                queryset=Department.objects.filter(is_active=True).order_by(
-                    "sort_order", "code"
-                ),
+                queryset=visible_departments(request.user)
+                .filter(is_active=True)
+                .order_by("sort_order", "code"),
                 value=filters.get("department"),
                 id="f-dept",
                 **{"class": "form-select form-select-sm"},
             )
-            if sees_everything(request.user)
+            if sees_office(request.user)
             else None
         ),
         "review_count": (

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from org.permissions import office_required
+from org.selectors import office_of
 from workflows import calendar, services
 from workflows.forms import CalendarDayForm
 from workflows.models import CalendarDay
@@ -39,7 +40,9 @@ def calendar_page(request):
         return redirect(
             reverse("workflows:calendar") + f"?year={day.year}&month={day.month}"
         )
-    days = calendar.days_of_month(first.year, first.month)
+    office = office_of(request.user)
+    office_id = office.pk if office is not None else None
+    days = calendar.days_of_month(first.year, first.month, office_id=office_id)
     weeks = []
     week = [None] * first.weekday()
     for day in days:
@@ -60,8 +63,9 @@ def calendar_page(request):
             "weeks": weeks,
             "known": calendar.year_is_known(first.year),
             "form": form,
+            # The office's own changes (a superuser's: the default rows).
             "overrides": CalendarDay.objects.filter(
-                date__year__gte=first.year - 1
+                office_id=office_id, date__year__gte=first.year - 1
             ).order_by("date")[:200],
             "prev_month": prev_month,
             "next_month": next_month,

@@ -1,9 +1,10 @@
-"""manage.py round_run --year 2026 [--quarter 2] [--publish]"""
+"""manage.py round_run --year 2026 [--quarter 2] [--publish] [--office nanhu]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import DomainError
 from evaluation.services.run import round_run, round_summary
+from org.models import Office
 
 
 class Command(BaseCommand):
@@ -16,10 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, default=0, choices=[0, 1, 2, 3, 4])
         parser.add_argument("--publish", action="store_true")
+        parser.add_argument(
+            "--office", default="", help="办公室编码 (默认：第一个区委办)"
+        )
 
-    def handle(self, *args, year, quarter, publish, **options):
+    def handle(self, *args, year, quarter, publish, office, **options):
+        found = None
+        if office:
+            found = Office.objects.filter(code=office).first()
+            if found is None:
+                raise CommandError(f"办公室编码不存在：{office}")
         try:
-            result = round_run(year=year, quarter=quarter, publish=publish)
+            result = round_run(
+                year=year, quarter=quarter, publish=publish, office=found
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         round_ = result.round

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notices", "0005_notice_rule_low_credit"),
+        ("notices", "0009_notice_rule_per_office"),
         ("org", "0004_office_required"),
         ("workflows", "0010_project_office_required"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
