@@ -67,6 +67,6 @@ prod-check: install
 BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/zhigui_bench
 BENCH_SCALE ?= city
 BENCH_RUNS ?= 20
-bench: migrate
+bench: install
 	DATABASE_URL=$(BENCH_DB_URL) REDIS_URL=$${REDIS_URL:-$(REDIS_TEST_URL)} \
 		$(PY) manage.py bench --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)
