@@ -208,7 +208,7 @@ class Bench:
         project_sql = (
             "SELECT s.id, s.code, s.status, s.due_on, d.name FROM workflows_step s"
             " JOIN responsibilities_department d ON d.id = s.department_id"
-            " WHERE s.project_id = %s ORDER BY s.order, s.department_id"
+            ' WHERE s.project_id = %s ORDER BY s."order", s.department_id'
         )
         api = "/api/v1/"
         return [
