@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import inspect
 import json
+import os
 import re
 import statistics
 import time
@@ -419,7 +420,11 @@ class Bench:
 
     def _progress(self, row: Row) -> None:
         if self.stdout is not None:
-            self.stdout.write(f"  … {row.name}: {_ms(row.p50_ms)} {row.error}")
+            self.stdout.write(
+                f"  … {row.name}: rows {row.rows}, queries {row.queries},"
+                f" p50 {_ms(row.p50_ms)} ms, p95 {_ms(row.p95_ms)} ms,"
+                f" floor {_ms(row.floor_ms)} ms {row.error}"
+            )
 
 
 def _ms(value) -> str:
@@ -432,7 +437,7 @@ def table(scale: str, rows: list[Row], sizes: dict) -> str:
     head = (
         f"\n== {scale}: "
         + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
-        + "\n"
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
         + f"{'request':<44} {'rows':>6} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9}"
         f" {'floor ms':>9} {'×floor':>7}  note\n"
     )
@@ -471,6 +476,8 @@ def report(scale: str, rows: list[Row], sizes_: dict, seconds: float) -> dict:
         "at": datetime.datetime.now(datetime.UTC).isoformat(),
         "database": connection.vendor,
         "seed_seconds": round(seconds, 1),
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
         "sizes": sizes_,
         "rows": [asdict(r) for r in rows],
     }
