@@ -63,10 +63,11 @@ prod-check: install
 # database zhigui_bench, builds one district, then a city (15 districts; a
 # province of 150 with BENCH_SCALE=province) with `seed_scale`, and prints per
 # scale each request's rows, queries, p50/p95 and ratio to a raw-SQL floor,
-# plus the daily scan and a round's proposal and publication. JSON in var/.
+# plus the daily scan and a round's proposal and publication (only at the scales
+# listed in BENCH_ROUND_SCALES, default all). JSON in var/.
 BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/zhigui_bench
 BENCH_SCALE ?= city
 BENCH_RUNS ?= 20
 bench: install
-	DATABASE_URL=$(BENCH_DB_URL) REDIS_URL=$${REDIS_URL:-$(REDIS_TEST_URL)} \
+	PYTHONUNBUFFERED=1 DATABASE_URL=$(BENCH_DB_URL) REDIS_URL=$${REDIS_URL:-$(REDIS_TEST_URL)} \
 		$(PY) manage.py bench --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)

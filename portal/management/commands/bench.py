@@ -71,7 +71,12 @@ class Command(BaseCommand):
                 seconds = time.monotonic() - started
                 built = districts
                 self.stdout.write(f"  用时 {seconds:.1f} 秒")
-            rows = bench.Bench(runs=options["runs"], stdout=self.stdout).run()
+            rounds = scale in os.environ.get(
+                "BENCH_ROUND_SCALES", "district,city,province"
+            ).split(",")
+            rows = bench.Bench(
+                runs=options["runs"], stdout=self.stdout, rounds=rounds
+            ).run()
             sizes = bench.sizes()
             self.stdout.write(bench.table(scale, rows, sizes))
             path = out_dir / f"bench-{scale}-{stamp}.json"
