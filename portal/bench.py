@@ -93,7 +93,10 @@ def _count_rows(response) -> int | None:
             return len(data["results"])
         return len(data) if isinstance(data, list) else 1
     body = response.content.decode("utf-8", "replace")
-    return len(re.findall(r"<tr[\s>]", body))
+    # Table rows, or the list-group items of card-style lists (inboxes).
+    return len(re.findall(r"<tr[\s>]", body)) + len(
+        re.findall(r'class="list-group-item[ "]', body)
+    )
 
 
 def _time_sql(sql: str, params, runs: int) -> tuple[float, int]:
