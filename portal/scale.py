@@ -900,7 +900,8 @@ class ScaleSeeder:
             bulletin_done = year < self.year and all_done
             for row in office_rows:
                 if row["order"] == 1:
-                    row.update(status="approved", approved_at=launched)
+                    # A row not yet inserted: its first status, not a move.
+                    row["status"], row["approved_at"] = "approved", launched
                     events.append(
                         [
                             pid,
@@ -916,7 +917,11 @@ class ScaleSeeder:
                     )
                 elif bulletin_done:
                     at = _aware(datetime.date(year, 12, 31), 16)
-                    row.update(status="approved", approved_at=at, opened_at=at)
+                    row["status"], row["approved_at"], row["opened_at"] = (
+                        "approved",
+                        at,
+                        at,
+                    )
                     events.append(
                         [
                             pid,
