@@ -10,7 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 DJANGO_DEBUG ?= true
 export DJANGO_DEBUG
 
-.PHONY: install run test lint format migrate seed prod-check
+.PHONY: install run test lint format migrate seed prod-check bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,16 @@ endif
 # waits for its 告知单 to be delivered (tests/config/test_prod_check.py).
 prod-check: install
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest -q -p no:cacheprovider tests/config/test_prod_check.py
+
+# Performance benchmark (issue 13): drops and recreates its own PostgreSQL
+# database zhigui_bench, builds one district, then a city (15 districts; a
+# province of 150 with BENCH_SCALE=province) with `seed_scale`, and prints per
+# scale each request's rows, queries, p50/p95 and ratio to a raw-SQL floor,
+# plus the daily scan and a round's proposal and publication (only at the scales
+# listed in BENCH_ROUND_SCALES, default all). JSON in var/.
+BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/zhigui_bench
+BENCH_SCALE ?= city
+BENCH_RUNS ?= 20
+bench: install
+	PYTHONUNBUFFERED=1 DATABASE_URL=$(BENCH_DB_URL) REDIS_URL=$${REDIS_URL:-$(REDIS_TEST_URL)} \
+		$(PY) manage.py bench --scale $(BENCH_SCALE) --runs $(BENCH_RUNS)

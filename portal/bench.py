@@ -1,0 +1,512 @@
+"""`make bench`: time the pages and API calls at district, city and province size.
+
+Each request runs in-process through Django's test client (DEBUG off), logged in
+as the first district's office user, or its liaison where marked L. For each:
+rows returned, queries, p50 and p95 over `runs` timed runs after `warmups`, and
+the ratio of p50 to a raw-SQL floor: a hand-written query for the same rows
+with the same LIMIT, timed in the same run. The scan, round proposal and
+publication run once each inside a transaction that is rolled back, so a scale
+can be measured and then grown. A request that fails is an error row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import json
+import os
+import re
+import statistics
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from org.models import Department, Membership, Office, Role
+from workflows.models import ExecutionProject
+
+
+class QueryCounter:
+    """Counts every query run inside it (CaptureQueriesContext keeps 9,000)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._wrapper.__exit__(*exc)
+
+
+class Rollback(Exception):
+    """Raised to undo a measured write."""
+
+
+@dataclass
+class Row:
+    name: str
+    rows: int | None = None
+    queries: int | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    floor_ms: float | None = None
+    ratio: float | None = None
+    status: int | None = None
+    error: str = ""
+    note: str = ""
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    user: str = "office"  # or "liaison"
+    floor_sql: str = ""
+    floor_params: tuple = ()
+    headers: dict = field(default_factory=dict)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _count_rows(response) -> int | None:
+    if response.status_code != 200:
+        return None
+    content_type = response.get("Content-Type", "")
+    if "json" in content_type:
+        data = json.loads(response.content)
+        if isinstance(data, dict) and "results" in data:
+            return len(data["results"])
+        return len(data) if isinstance(data, list) else 1
+    body = response.content.decode("utf-8", "replace")
+    # Table rows, or the list-group items of card-style lists (inboxes).
+    return len(re.findall(r"<tr[\s>]", body)) + len(
+        re.findall(r'class="list-group-item[ "]', body)
+    )
+
+
+def _time_sql(sql: str, params, runs: int) -> tuple[float, int]:
+    times, rows = [], 0
+    with connection.cursor() as cur:
+        for i in range(runs + 2):
+            started = time.perf_counter()
+            cur.execute(sql, params)
+            rows = len(cur.fetchall())
+            if i >= 2:
+                times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), rows
+
+
+class Bench:
+    def __init__(self, *, runs: int = 20, warmups: int = 2, stdout=None, rounds=True):
+        self.rounds = rounds
+        self.runs = runs
+        self.warmups = warmups
+        self.stdout = stdout
+
+    # -- who and what ----------------------------------------------------------
+    def context(self) -> dict:
+        office = Office.objects.filter(kind=Office.Kind.DISTRICT).order_by("id").first()
+        office_member = (
+            Membership.objects.filter(role=Role.OFFICE, department__office=office)
+            .select_related("user")
+            .order_by("id")
+            .first()
+        )
+        # The liaison of the district department leading the most projects.
+        lead = (
+            ExecutionProject.objects.filter(
+                office=office, lead_department__kind=Department.Kind.DISTRICT
+            )
+            .values_list("lead_department", flat=True)
+            .order_by("lead_department")
+            .first()
+        )
+        liaison_member = (
+            Membership.objects.filter(role=Role.LIAISON, department_id=lead)
+            .select_related("user")
+            .first()
+        )
+        year = timezone.localdate().year
+        project = (
+            ExecutionProject.objects.filter(
+                lead_department_id=lead, year=year, status="active"
+            )
+            .order_by("id")
+            .first()
+        ) or ExecutionProject.objects.filter(lead_department_id=lead).first()
+        published = (
+            office.rounds.filter(status="published", quarter=0)
+            .order_by("-year")
+            .first()
+        )
+        return {
+            "office": office,
+            "office_user": office_member.user,
+            "liaison_user": liaison_member.user if liaison_member else None,
+            "liaison_department": lead,
+            "project": project,
+            "year": published.year if published else year - 1,
+            "round": published,
+        }
+
+    def targets(self, ctx) -> list[Target]:
+        office_id = ctx["office"].pk
+        year = ctx["year"]
+        dept = ctx["liaison_department"]
+        project = ctx["project"].pk if ctx["project"] else 0
+        round_id = ctx["round"].pk if ctx["round"] else 0
+        scores_sql = (
+            "SELECT e.id, e.project_id, e.department_id, d.name, e.total, e.max_total,"
+            " r.year, r.quarter FROM evaluation_evaluation e"
+            " JOIN evaluation_evaluationround r ON r.id = e.round_id"
+            " JOIN responsibilities_department d ON d.id = e.department_id"
+            " WHERE r.office_id = %s AND r.year = %s AND r.status = 'published'"
+            " ORDER BY e.id LIMIT 50"
+        )
+        rankings_sql = (
+            "SELECT e.department_id, d.kind,"
+            " SUM(e.total) * 100 / SUM(e.max_total) AS s,"
+            " RANK() OVER (PARTITION BY d.kind ORDER BY SUM(e.total) / SUM(e.max_total)"
+            " DESC) FROM evaluation_evaluation e"
+            " JOIN responsibilities_department d ON d.id = e.department_id"
+            " WHERE e.round_id = %s GROUP BY e.department_id, d.kind"
+            " ORDER BY d.kind, 4 LIMIT 50"
+        )
+        credit_sql = (
+            "SELECT c.id, c.department_id, d.name, c.year, c.score, c.grade"
+            " FROM evaluation_creditrecord c"
+            " JOIN responsibilities_department d ON d.id = c.department_id"
+            " WHERE d.office_id = %s ORDER BY c.department_id, c.year DESC LIMIT 50"
+        )
+        notices_sql = (
+            "SELECT n.id, n.number, n.title, n.status, d.name FROM notices_notice n"
+            " JOIN responsibilities_department d ON d.id = n.department_id"
+            " WHERE d.office_id = %s ORDER BY n.created_at DESC, n.id DESC LIMIT 50"
+        )
+        liaison_notices_sql = (
+            "SELECT n.id, n.number, n.title, n.status FROM notices_notice n"
+            " WHERE n.department_id = %s OR n.id IN (SELECT notice_id FROM"
+            " notices_notice_cc_departments WHERE department_id = %s)"
+            " ORDER BY n.created_at DESC, n.id DESC LIMIT 50"
+        )
+        projects_sql = (
+            "WITH page AS (SELECT p.id, p.year, p.status, r.title"
+            " FROM workflows_executionproject p"
+            " JOIN regulations_regulation r ON r.id = p.regulation_id"
+            " WHERE p.office_id = %s ORDER BY p.year DESC, p.id LIMIT 50)"
+            " SELECT page.id, page.year, page.status, page.title, COUNT(s.id),"
+            " COUNT(s.id) FILTER (WHERE s.status = 'approved'),"
+            " COUNT(s.id) FILTER (WHERE s.status IN ('open', 'returned')"
+            " AND s.due_on < CURRENT_DATE)"
+            " FROM page LEFT JOIN workflows_step s ON s.project_id = page.id"
+            " GROUP BY page.id, page.year, page.status, page.title"
+            " ORDER BY page.year DESC, page.id"
+        )
+        steps_sql = (
+            "SELECT s.id, s.code, s.name, s.status, s.due_on, d.name"
+            " FROM workflows_step s"
+            " JOIN workflows_executionproject p ON p.id = s.project_id"
+            " JOIN responsibilities_department d ON d.id = s.department_id"
+            " WHERE p.office_id = %s ORDER BY s.due_on, s.id LIMIT 100"
+        )
+        liaison_steps_sql = (
+            "SELECT s.id, s.code, s.status, s.due_on FROM workflows_step s"
+            " WHERE s.department_id = %s AND s.status IN ('open', 'returned',"
+            " 'submitted') ORDER BY s.due_on, s.id LIMIT 50"
+        )
+        project_sql = (
+            "SELECT s.id, s.code, s.status, s.due_on, d.name FROM workflows_step s"
+            " JOIN responsibilities_department d ON d.id = s.department_id"
+            ' WHERE s.project_id = %s ORDER BY s."order", s.department_id'
+        )
+        api = "/api/v1/"
+        return [
+            Target(f"API scores/?year={year}", f"{api}scores/?year={year}",
+                   floor_sql=scores_sql, floor_params=(office_id, year)),
+            Target(f"API rankings/?year={year}", f"{api}rankings/?year={year}",
+                   floor_sql=rankings_sql, floor_params=(round_id,)),
+            Target("API credit-records/", f"{api}credit-records/",
+                   floor_sql=credit_sql, floor_params=(office_id,)),
+            Target("API notices/", f"{api}notices/",
+                   floor_sql=notices_sql, floor_params=(office_id,)),
+            Target("API notices/ (L)", f"{api}notices/", user="liaison",
+                   floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
+            Target("API projects/", f"{api}projects/",
+                   floor_sql=projects_sql, floor_params=(office_id,)),
+            Target("API steps/?page_size=100", f"{api}steps/?page_size=100",
+                   floor_sql=steps_sql, floor_params=(office_id,)),
+            Target("page overview", "/workflows/",
+                   floor_sql=projects_sql, floor_params=(office_id,)),
+            Target("page dashboard", "/evaluation/",
+                   floor_sql=rankings_sql, floor_params=(round_id,)),
+            Target("page bulletin", f"/evaluation/rounds/{round_id}/bulletin/",
+                   floor_sql=rankings_sql, floor_params=(round_id,)),
+            Target("page notices register", "/notices/register/",
+                   floor_sql=notices_sql, floor_params=(office_id,)),
+            Target("page inbox (L)", "/workflows/inbox/", user="liaison",
+                   floor_sql=liaison_steps_sql, floor_params=(dept,)),
+            Target("page notices inbox (L)", "/notices/", user="liaison",
+                   floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
+            Target("page project (L)", f"/workflows/projects/{project}/",
+                   user="liaison", floor_sql=project_sql, floor_params=(project,)),
+        ]  # fmt: skip
+
+    # -- measuring -------------------------------------------------------------
+    def measure(self, target: Target, client: Client) -> Row:
+        row = Row(name=target.name)
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(target.url, **target.headers)
+            row.queries = len(captured.captured_queries)
+            row.status = response.status_code
+            row.rows = _count_rows(response)
+            if response.status_code >= 400:
+                row.error = f"HTTP {response.status_code}"
+                return row
+            for _ in range(self.warmups - 1):
+                client.get(target.url, **target.headers)
+            times = []
+            for _ in range(self.runs):
+                started = time.perf_counter()
+                client.get(target.url, **target.headers)
+                times.append((time.perf_counter() - started) * 1000)
+            row.p50_ms = statistics.median(times)
+            row.p95_ms = _percentile(times, 0.95)
+            if target.floor_sql:
+                row.floor_ms, floor_rows = _time_sql(
+                    target.floor_sql, target.floor_params, self.runs
+                )
+                row.ratio = row.p50_ms / row.floor_ms if row.floor_ms else None
+                row.note = f"floor rows {floor_rows}"
+        except Exception as exc:  # noqa: BLE001 - one failing request is a row
+            row.error = f"{type(exc).__name__}: {exc}"[:200]
+            traceback.print_exc()
+        return row
+
+    def revalidation(self, client: Client, year: int) -> Row:
+        url = f"/api/v1/scores/?year={year}"
+        first = client.get(url)
+        etag = first.get("ETag", "")
+        target = Target(
+            "API scores/ 304 (If-None-Match)",
+            url,
+            headers={"HTTP_IF_NONE_MATCH": etag},
+        )
+        row = self.measure(target, client)
+        if row.status != 304 and not row.error:
+            row.error = f"expected 304, got {row.status}"
+        row.rows = 0 if row.status == 304 else row.rows
+        return row
+
+    def timed_once(self, name: str, func) -> tuple[Row, object]:
+        """Run `func` once in a transaction that is rolled back."""
+        row, result = Row(name=name), None
+        try:
+            with QueryCounter() as counter:
+                try:
+                    with transaction.atomic():
+                        started = time.perf_counter()
+                        result = func()
+                        row.p50_ms = (time.perf_counter() - started) * 1000
+                        raise Rollback(result)
+                except Rollback as done:
+                    result = done.args[0]
+            row.queries = counter.count
+            row.rows = result if isinstance(result, int) else None
+        except Exception as exc:  # noqa: BLE001
+            row.error = f"{type(exc).__name__}: {exc}"[:200]
+            traceback.print_exc()
+        return row, result
+
+    def scans(self) -> list[Row]:
+        from notices.services import scan_due
+        from workflows.calendar import add_working_days
+
+        today = timezone.localdate()
+        rows = []
+
+        def settled():
+            catch_up = scan_due(today=today)  # what the generator left to the scan
+            started = time.perf_counter()
+            counts = scan_due(today=today)
+            return {
+                "seconds": time.perf_counter() - started,
+                **counts,
+                "catch-up": catch_up["reminders"] + catch_up["warnings"],
+            }
+
+        def next_day():
+            scan_due(today=today)
+            day = add_working_days(today, 1)
+            started = time.perf_counter()
+            counts = scan_due(today=day)
+            return {"seconds": time.perf_counter() - started, **counts}
+
+        for name, func in (
+            ("scan: nothing new", settled),
+            ("scan: next working day", next_day),
+        ):
+            row, result = self.timed_once(name, func)
+            if isinstance(result, dict):
+                # timed_once timed the catch-up scan too: keep the last scan.
+                row.p50_ms = result.pop("seconds") * 1000
+                row.rows = result.get("reminders", 0) + result.get("warnings", 0)
+                row.note = ", ".join(f"{k} {v}" for k, v in result.items())
+            row.queries = None  # counted over both scans
+            rows.append(row)
+        return rows
+
+    def round_rows(self, ctx) -> list[Row]:
+        from evaluation import services
+
+        office = ctx["office"]
+        actor = ctx["office_user"]
+        year = timezone.localdate().year
+        kwargs = {}
+        if "office" in inspect.signature(services.round_create).parameters:
+            kwargs["office"] = office
+
+        def propose_publish():
+            timings = {}
+            with QueryCounter() as counter:
+                started = time.perf_counter()
+                round_ = services.round_create(
+                    year=year, quarter=0, actor=actor, name="基准测试轮次", **kwargs
+                )
+                sheets = services.round_propose_all(round=round_, actor=actor)
+                timings["propose"] = (
+                    (time.perf_counter() - started) * 1000,
+                    counter.count,
+                    sheets,
+                )
+            with QueryCounter() as counter:
+                started = time.perf_counter()
+                services.round_review(round=round_, actor=actor)
+                services.round_publish(round=round_, actor=actor)
+                timings["publish"] = (
+                    (time.perf_counter() - started) * 1000,
+                    counter.count,
+                    None,
+                )
+            return timings
+
+        row, result = self.timed_once("round", propose_publish)
+        if not isinstance(result, dict):
+            row.name = f"round proposal + publication {year}"
+            return [row]
+        rows = []
+        for key, label in (("propose", "proposal"), ("publish", "review+publication")):
+            ms, queries, count = result[key]
+            rows.append(
+                Row(
+                    name=f"round {label} {year} (one district)",
+                    rows=count,
+                    queries=queries,
+                    p50_ms=ms,
+                    note="score sheets" if count is not None else "",
+                )
+            )
+        return rows
+
+    def run(self) -> list[Row]:
+        ctx = self.context()
+        clients = {"office": Client(), "liaison": Client()}
+        clients["office"].force_login(ctx["office_user"])
+        if ctx["liaison_user"] is not None:
+            clients["liaison"].force_login(ctx["liaison_user"])
+        rows = []
+        with override_settings(DEBUG=False):
+            for target in self.targets(ctx):
+                rows.append(self.measure(target, clients[target.user]))
+                self._progress(rows[-1])
+            rows.append(self.revalidation(clients["office"], ctx["year"]))
+            self._progress(rows[-1])
+            for row in self.scans():
+                rows.append(row)
+                self._progress(row)
+            if self.rounds:
+                for row in self.round_rows(ctx):
+                    rows.append(row)
+                    self._progress(row)
+            else:
+                rows.append(Row(name="round proposal + publication", note="skipped"))
+        return rows
+
+    def _progress(self, row: Row) -> None:
+        if self.stdout is not None:
+            self.stdout.write(
+                f"  … {row.name}: rows {row.rows}, queries {row.queries},"
+                f" p50 {_ms(row.p50_ms)} ms, p95 {_ms(row.p95_ms)} ms,"
+                f" floor {_ms(row.floor_ms)} ms {row.error}"
+            )
+
+
+def _ms(value) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def table(scale: str, rows: list[Row], sizes: dict) -> str:
+    head = (
+        f"\n== {scale}: "
+        + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
+        + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n"
+        + f"{'request':<44} {'rows':>6} {'queries':>7} {'p50 ms':>9} {'p95 ms':>9}"
+        f" {'floor ms':>9} {'×floor':>7}  note\n"
+    )
+    lines = []
+    for r in rows:
+        ratio = f"{r.ratio:.1f}" if r.ratio is not None else "-"
+        note = f"ERROR {r.error}" if r.error else r.note
+        lines.append(
+            f"{r.name:<44} {r.rows if r.rows is not None else '-':>6}"
+            f" {r.queries if r.queries is not None else '-':>7}"
+            f" {_ms(r.p50_ms):>9} {_ms(r.p95_ms):>9} {_ms(r.floor_ms):>9} {ratio:>7}"
+            f"  {note}"
+        )
+    return head + "\n".join(lines) + "\n"
+
+
+def sizes() -> dict:
+    from evaluation.models import Evaluation
+    from notices.models import Notice
+    from workflows.models import Event, Step
+
+    return {
+        "districts": Office.objects.filter(kind=Office.Kind.DISTRICT).count(),
+        "departments": Department.objects.count(),
+        "projects": ExecutionProject.objects.count(),
+        "steps": Step.objects.count(),
+        "events": Event.objects.count(),
+        "notices": Notice.objects.count(),
+        "score sheets": Evaluation.objects.count(),
+    }
+
+
+def report(scale: str, rows: list[Row], sizes_: dict, seconds: float) -> dict:
+    return {
+        "scale": scale,
+        "at": datetime.datetime.now(datetime.UTC).isoformat(),
+        "database": connection.vendor,
+        "seed_seconds": round(seconds, 1),
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "sizes": sizes_,
+        "rows": [asdict(r) for r in rows],
+    }
