@@ -268,7 +268,8 @@ class ScaleSeeder:
         self.years = [self.year - 1, self.year]
         self.w = Writer()
         self.now = timezone.now()
-        self.serials: dict[tuple[str, int], int] = {}
+        # Notice numbers run per (office, kind, year), as numbering.py allots them.
+        self.serials: dict[tuple[int, str, int], int] = {}
 
     # -- reference data -------------------------------------------------------
     def prepare(self) -> None:
@@ -283,10 +284,10 @@ class ScaleSeeder:
             code: standard_ensure_default(flow_code=code) for code in self.flows
         }
         self.thresholds = list(GradeThreshold.objects.order_by("-min_score"))
-        for kind, year, last in NoticeCounter.objects.values_list(
-            "kind", "year", "last_serial"
+        for office_id, kind, year, last in NoticeCounter.objects.values_list(
+            "office_id", "kind", "year", "last_serial"
         ):
-            self.serials[(kind, year)] = last
+            self.serials[(office_id, kind, year)] = last
         self.regulations = self._regulations()
 
     def _regulations(self) -> list[int]:
@@ -1324,7 +1325,7 @@ class ScaleSeeder:
         nid = self.w.ids(Notice)
         serial, number = None, ""
         if kind != "reminder":
-            key = (kind, issued.year)
+            key = (d.office_id, kind, issued.year)
             serial = self.serials[key] = self.serials.get(key, 0) + 1
             number = f"{d.prefix}{KIND_MARK[kind]}〔{issued.year}〕{serial}号"
         created = _aware(issued, 8, 30)
@@ -1600,8 +1601,8 @@ class ScaleSeeder:
     def counters(self) -> None:
         NoticeCounter.objects.all().delete()
         NoticeCounter.objects.bulk_create(
-            NoticeCounter(kind=kind, year=year, last_serial=last)
-            for (kind, year), last in self.serials.items()
+            NoticeCounter(office_id=office_id, kind=kind, year=year, last_serial=last)
+            for (office_id, kind, year), last in self.serials.items()
         )
 
     def run(self, stdout=None) -> dict:

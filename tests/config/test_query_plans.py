@@ -74,7 +74,8 @@ def city(db):
         for level in (1, 2, 3):
             factories.NoticeFactory(step=step, level=level)
     template = project.flow_template
-    regulation = factories.RegulationFactory()
+    # one regulation per department: a project per (regulation, year, office)
+    regulations = factories.RegulationFactory.create_batch(len(departments))
     old = ExecutionProject.objects.bulk_create(
         ExecutionProject(
             regulation=regulation,
@@ -87,7 +88,7 @@ def city(db):
             status=ExecutionProject.Status.COMPLETED,
         )
         for year in range(2000, 2025)
-        for department in departments
+        for department, regulation in zip(departments, regulations, strict=True)
     )
     Step.objects.bulk_create(
         Step(
