@@ -33,21 +33,7 @@ def number_allocate(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_allocate must run inside transaction.atomic()")
-    office_id = office_id or Office.default().pk
-    # get_or_create copes with two first-of-the-year creators racing on the insert.
-    NoticeCounter.objects.get_or_create(office_id=office_id, kind=kind, year=year)
-    counter = (
-        NoticeCounter.objects.select_for_update(of=("self",))
-        .select_related("office")
-        .get(office_id=office_id, kind=kind, year=year)
-    )
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    serial = counter.last_serial
-    number = number_format(
-        kind=kind, year=year, serial=serial, prefix=counter.office.number_prefix
-    )
-    return serial, number
+    return numbers_reserve(kind=kind, year=year, count=1, office_id=office_id)[0]
 
 
 def numbers_reserve(

@@ -7,6 +7,7 @@ import pytest
 
 from notices.models import Notice, NoticeCounter
 from notices.services.batch import notices_create_batch
+from org.models import Office
 from tests import factories
 from tests.notices.conftest import TODAY, make_project
 
@@ -77,3 +78,25 @@ def test_notices_create_batch_skips_a_notice_raised_meanwhile_without_a_gap(
     counter = NoticeCounter.objects.get(kind=Notice.Kind.WARNING, year=2026)
     assert counter.last_serial == 1
     assert Notice.objects.filter(step=first).count() == 1
+
+
+@pytest.mark.django_db
+def test_notices_create_batch_numbers_each_office_on_its_own(dept_a):
+    # given a department of a second district office, with its own prefix
+    other = Office.objects.create(
+        code="xz",
+        name="秀洲区委办",
+        kind=Office.Kind.DISTRICT,
+        number_prefix="秀洲执规",
+    )
+    dept_x = factories.DepartmentFactory(code="X", name="秀洲区司法局", office=other)
+    steps = [_overdue_step(dept_a, "a"), _overdue_step(dept_x, "x")]
+    steps += [_overdue_step(dept_a, "b"), _overdue_step(dept_x, "y")]
+    # when one batch warns all four
+    notices = notices_create_batch(drafts=[_warning(step) for step in steps])
+    # then each office numbers its own warnings from 1, with its prefix
+    assert [n.serial for n in notices] == [1, 1, 2, 2]
+    assert notices[1].number == "秀洲执规警〔2026〕1号"
+    assert notices[3].number == "秀洲执规警〔2026〕2号"
+    assert not notices[0].number.startswith("秀洲")
+    assert len({n.number for n in notices}) == 4
