@@ -33,18 +33,35 @@ def number_allocate(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_allocate must run inside transaction.atomic()")
+    return numbers_reserve(kind=kind, year=year, count=1, office_id=office_id)[0]
+
+
+def numbers_reserve(
+    *, kind: str, year: int, count: int, office_id: int | None = None
+) -> list[tuple[int, str]]:
+    """The next `count` serials and numbers of `kind` in `year` for the office,
+    in order: one locked read and one update of the counter however many (the
+    scan numbers a batch of warnings at once).
+
+    Same rules as number_allocate: inside the creating transaction, so the
+    lock holds until it ends and a rollback gives the serials back (no gap).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("numbers_reserve must run inside transaction.atomic()")
+    if count <= 0:
+        return []
     office_id = office_id or Office.default().pk
-    # get_or_create copes with two first-of-the-year creators racing on the insert.
     NoticeCounter.objects.get_or_create(office_id=office_id, kind=kind, year=year)
     counter = (
         NoticeCounter.objects.select_for_update(of=("self",))
         .select_related("office")
         .get(office_id=office_id, kind=kind, year=year)
     )
-    counter.last_serial += 1
+    first = counter.last_serial + 1
+    counter.last_serial += count
     counter.save(update_fields=["last_serial"])
-    serial = counter.last_serial
-    number = number_format(
-        kind=kind, year=year, serial=serial, prefix=counter.office.number_prefix
-    )
-    return serial, number
+    prefix = counter.office.number_prefix
+    return [
+        (serial, number_format(kind=kind, year=year, serial=serial, prefix=prefix))
+        for serial in range(first, first + count)
+    ]

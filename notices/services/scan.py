@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from notices.hooks import low_credit_department_ids
 from notices.models import Notice, NoticeRule
-from notices.services.issue import notice_create
+from notices.services.batch import BATCH_SIZE, notices_create_batch
 from notices.services.rules import rule_current
 from workflows.calendar import (
     add_working_days,
@@ -130,6 +130,14 @@ def _flag_for_bulletin(step, notice) -> None:
     )
 
 
+def _flagger(step, counts):
+    def flag(notice):
+        _flag_for_bulletin(step, notice)
+        counts["flagged"] += 1
+
+    return flag
+
+
 def _warning_due(rule, today):
     return add_working_days(today, rule.warning_answer_days)
 
@@ -156,50 +164,82 @@ def _scan_reminders(rule, today, counts):
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
     )
+    batch = _Batch(counts)
     for step in steps.iterator(chunk_size=500):
-        notice = notice_create(
-            kind=K.REMINDER,
-            department=step.department,
-            title=f"提醒：“{step.name}”将于{step.due_on:%m月%d日}到期",
-            body=(
-                f"{step.department.name}：\n你单位承担的《{step.project.regulation.title}》"
-                f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期，"
-                "请抓紧办理并按时报送佐证材料。"
+        batch.add(
+            dict(
+                kind=K.REMINDER,
+                department=step.department,
+                title=f"提醒：“{step.name}”将于{step.due_on:%m月%d日}到期",
+                body=(
+                    f"{step.department.name}：\n你单位承担的《{step.project.regulation.title}》"
+                    f"执行项目“{step.name}”步骤将于{step.due_on:%Y年%m月%d日}到期，"
+                    "请抓紧办理并按时报送佐证材料。"
+                ),
+                due_on=step.due_on,
+                project=step.project,
+                step=step,
+                issued_on=today,
             ),
-            due_on=step.due_on,
-            project=step.project,
-            step=step,
-            issued_on=today,
+            count="reminders",
         )
-        if notice is not None:
-            counts["reminders"] += 1
+    batch.flush()
 
 
-def _raise_warning(*, rule, today, counts, level, department, title, body, **subject):
+class _Batch:
+    """Notices of one scan pass, written BATCH_SIZE at a time
+    (notices_create_batch); counts what was created and runs `then(notice)`
+    for each created notice after its batch is written."""
+
+    def __init__(self, counts):
+        self.counts = counts
+        self.pending = []
+
+    def add(self, draft: dict, *, count: str, then=None) -> None:
+        self.pending.append((draft, count, then))
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        created = notices_create_batch(drafts=[draft for draft, _, _ in pending])
+        for (draft, count, then), notice in zip(pending, created, strict=True):
+            if notice is None:
+                continue  # raised before, by this or another scan
+            self.counts[count] += 1
+            if count == "warnings" and draft["level"] >= 2:
+                self.counts["escalations"] += 1
+            if then is not None:
+                then(notice)
+
+
+def _add_warning(
+    *, batch, rule, today, level, department, title, body, then=None, **subject
+):
     cc_text, cc_departments = _ladder_cc(department, level)
     body += _ladder_text(department, level, cc_text, cc_departments)
     due = _warning_due(rule, today)
     body += f"\n请于{due:%Y年%m月%d日}前报送落实表。"
-    notice = notice_create(
-        kind=K.WARNING,
-        department=department,
-        title=title
-        if level == 1
-        else f"{title}（{LEVEL_NAMES.get(level, level)}警示）",
-        body=body,
-        due_on=due,
-        level=level,
-        cc_departments=cc_departments,
-        cc_text=cc_text,
-        issued_on=today,
-        **subject,
+    batch.add(
+        dict(
+            kind=K.WARNING,
+            department=department,
+            title=title
+            if level == 1
+            else f"{title}（{LEVEL_NAMES.get(level, level)}警示）",
+            body=body,
+            due_on=due,
+            level=level,
+            cc_departments=cc_departments,
+            cc_text=cc_text,
+            issued_on=today,
+            **subject,
+        ),
+        count="warnings",
+        then=then,
     )
-    if notice is None:
-        return None
-    counts["warnings"] += 1
-    if level >= 2:
-        counts["escalations"] += 1
-    return notice
 
 
 def _scan_overdue_steps(rule, today, counts):
@@ -211,6 +251,7 @@ def _scan_overdue_steps(rule, today, counts):
         )
         .order_by("due_on", "id")
     )
+    batch = _Batch(counts)
     for step in steps.iterator(chunk_size=500):
         level = _next_level(
             rule=rule,
@@ -222,10 +263,10 @@ def _scan_overdue_steps(rule, today, counts):
         if level is None:
             continue
         late = working_days_between(step.due_on, today)
-        notice = _raise_warning(
+        _add_warning(
+            batch=batch,
             rule=rule,
             today=today,
-            counts=counts,
             level=level,
             department=step.department,
             title=f"警示：“{step.name}”已逾期",
@@ -236,10 +277,9 @@ def _scan_overdue_steps(rule, today, counts):
             ),
             project=step.project,
             step=step,
+            then=_flagger(step, counts) if level >= 3 else None,
         )
-        if notice is not None and level >= 3:
-            _flag_for_bulletin(step, notice)
-            counts["flagged"] += 1
+    batch.flush()
 
 
 def _scan_overdue_receipts(rule, today, counts):
@@ -258,6 +298,7 @@ def _scan_overdue_receipts(rule, today, counts):
         )
         .order_by("due_on", "id")
     )
+    batch = _Batch(counts)
     for receipt in receipts.iterator(chunk_size=500):
         level = _next_level(
             rule=rule,
@@ -268,10 +309,10 @@ def _scan_overdue_receipts(rule, today, counts):
         )
         if level is None:
             continue
-        _raise_warning(
+        _add_warning(
+            batch=batch,
             rule=rule,
             today=today,
-            counts=counts,
             level=level,
             department=receipt.department,
             title="警示：执行项目回执逾期未确认",
@@ -283,6 +324,7 @@ def _scan_overdue_receipts(rule, today, counts):
             project=receipt.project,
             receipt=receipt,
         )
+    batch.flush()
 
 
 def _scan_overdue_assignments(rule, today, counts):
@@ -299,6 +341,7 @@ def _scan_overdue_assignments(rule, today, counts):
         .select_related("department", "department__inspection_group", "project")
         .order_by("due_on", "id")
     )
+    batch = _Batch(counts)
     for assignment in assignments.iterator(chunk_size=500):
         level = _next_level(
             rule=rule,
@@ -309,10 +352,10 @@ def _scan_overdue_assignments(rule, today, counts):
         )
         if level is None:
             continue
-        _raise_warning(
+        _add_warning(
+            batch=batch,
             rule=rule,
             today=today,
-            counts=counts,
             level=level,
             department=assignment.department,
             title=f"警示：交办单{assignment.number}逾期未反馈",
@@ -324,6 +367,7 @@ def _scan_overdue_assignments(rule, today, counts):
             project=assignment.project,
             source_notice=assignment,
         )
+    batch.flush()
 
 
 def scan_due(*, today: datetime.date | None = None) -> dict:

@@ -93,3 +93,52 @@ def test_before_working_days_boundary_matches_the_count(db):
                 expected = working_days_between(day, today) >= n
                 got = True if boundary is None else day < boundary
                 assert got == expected, (today, n, day)
+
+
+def _new_work(dept, n: int) -> None:
+    """n projects, each with a step overdue since three days (no warning yet)
+    and a step due tomorrow (no reminder yet)."""
+    for _ in range(n):
+        project = make_project(lead=dept)
+        factories.StepFactory(
+            project=project, department=dept, due_on=TODAY - datetime.timedelta(3)
+        )
+        factories.StepFactory(
+            project=project,
+            department=dept,
+            code="soon",
+            order=2,
+            due_on=add_working_days(TODAY, 1),
+        )
+
+
+def _scan_counting_queries():
+    with CaptureQueriesContext(connection) as queries:
+        counts = scan_due(today=TODAY)
+    return counts, len(queries)
+
+
+@pytest.mark.django_db
+def test_scan_due_creates_new_notices_in_batches_of_fixed_queries(dept_a):
+    # given a first scan that made the counters (and loaded calendar and rule)
+    _new_work(dept_a, 1)
+    _scan_counting_queries()
+    # when the scan raises 5 warnings and 5 reminders
+    _new_work(dept_a, 5)
+    few_counts, few = _scan_counting_queries()
+    # and, another time, 40 of each
+    _new_work(dept_a, 40)
+    many_counts, many = _scan_counting_queries()
+    # then both cost the same number of queries
+    assert few_counts["warnings"] == 5 and few_counts["reminders"] == 5
+    assert many_counts["warnings"] == 40 and many_counts["reminders"] == 40
+    assert many == few
+    # and the warnings are numbered 1..46 without a gap or a repeat
+    warnings = Notice.objects.filter(kind=Notice.Kind.WARNING)
+    assert sorted(warnings.values_list("serial", flat=True)) == list(range(1, 47))
+    assert len(set(warnings.values_list("number", flat=True))) == 46
+    # and every notice has its one "create" event, numbered like the notice
+    for notice in Notice.objects.prefetch_related("events"):
+        assert [(e.action, e.reason) for e in notice.events.all()] == [
+            ("create", notice.number)
+        ]
