@@ -472,8 +472,8 @@ def test_failed_publication_job_records_the_reason(office_user):
 
 
 def test_rankings_are_ranked_within_each_office(office_user):
-    # given two districts, A ahead of B, and a published year round of the
-    # default office and one of a second office over the same departments
+    # given two departments of the default office, A ahead of B, and two of a
+    # second office, C ahead of D, each office with a published year round
     from org.models import Office
 
     a, b = _departments(2)
@@ -481,27 +481,25 @@ def test_rankings_are_ranked_within_each_office(office_user):
     add_warnings(approved_on_time(make_project(lead=b), b), 1)
     first = _published(office_user)
     other = Office.objects.create(code="xz", name="秀洲区委办", number_prefix="秀洲")
-    second = EvaluationRound.objects.create(
-        office=other, year=2026, name="秀洲2026年度执规评价"
-    )
-    second.standards.set(first.standards.all())
+    c = factories.DepartmentFactory(kind=Department.Kind.DISTRICT, office=other)
+    d = factories.DepartmentFactory(kind=Department.Kind.DISTRICT, office=other)
+    _projects([c])
+    add_warnings(approved_on_time(make_project(lead=d), d), 1)
+    second = services.round_create(year=2026, office=other, actor=office_user)
     services.round_propose_all(round=second, actor=office_user)
 
     # when the draft is ranked with the other office's sheets, and both published
     both = selectors.ranking_rows(Evaluation.objects.filter(round__in=[first, second]))
     services.round_review(round=second, actor=office_user)
     services.round_publish(round=second, actor=office_user)
-    published = selectors.rankings(year=2026)
 
     # then each office ranks its own departments from 1
     assert sorted(r["rank"] for r in both) == [1, 1, 2, 2]
-    assert [(r["department_id"], r["rank"]) for r in published] == [
-        (a.pk, 1),
-        (b.pk, 2),
+    assert [(r["department_id"], r["rank"]) for r in selectors.rankings(year=2026)] == [
         (a.pk, 1),
         (b.pk, 2),
     ]
     assert [
         (r["department_id"], r["rank"])
         for r in selectors.rankings(year=2026, office=other)
-    ] == [(a.pk, 1), (b.pk, 2)]
+    ] == [(c.pk, 1), (d.pk, 2)]
