@@ -7,7 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -70,59 +70,74 @@ def _local_date(value) -> datetime.date:
     return timezone.localtime(value).date()
 
 
-def _record(project, steps, as_of):
-    """Everything the rules read for one project, as it stood on `as_of`
-    (a fixed number of queries)."""
-    step_ids = [s.pk for s in steps]
-    warnings = defaultdict(list)  # step id -> notices
-    project_warnings = defaultdict(list)  # department id -> notices
-    receipt_warnings = {}  # department id -> the first 警示单 on its receipt
+def _by_project(rows) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.project_id].append(row)
+    return grouped
+
+
+def _empty_record() -> dict:
+    return {
+        "warnings": defaultdict(list),  # step id -> notices
+        "project_warnings": defaultdict(list),  # department id -> notices
+        "returns": defaultdict(list),
+        "approvals": {},
+        "receipts": {},
+        "receipt_events": {},
+        "receipt_warnings": {},  # department id -> the first 警示单 on its receipt
+        "assignments": defaultdict(list),
+        "returned_reports": defaultdict(list),
+    }
+
+
+def _records(project_ids, steps_by_project, as_of) -> dict:
+    """Everything the rules read for each project, as it stood on `as_of`
+    (a fixed number of queries for the whole batch of projects)."""
+    records = {pk: _empty_record() for pk in project_ids}
     for notice in Notice.objects.filter(
-        kind=Notice.Kind.WARNING, project=project, issued_on__lte=as_of
+        kind=Notice.Kind.WARNING, project_id__in=project_ids, issued_on__lte=as_of
     ).order_by("created_at", "id"):
+        record = records[notice.project_id]
         if notice.step_id:
-            warnings[notice.step_id].append(notice)
+            record["warnings"][notice.step_id].append(notice)
         elif notice.receipt_id:
-            receipt_warnings.setdefault(notice.department_id, notice.pk)
+            record["receipt_warnings"].setdefault(notice.department_id, notice.pk)
         else:
-            project_warnings[notice.department_id].append(notice)
-    returns = defaultdict(list)
-    approvals = {}
-    receipt_events = {}
-    for event in Event.objects.filter(project=project).order_by("created_at", "id"):
+            record["project_warnings"][notice.department_id].append(notice)
+    step_ids = {pk: {s.pk for s in steps_by_project.get(pk, [])} for pk in project_ids}
+    for event in Event.objects.filter(project_id__in=project_ids).order_by(
+        "created_at", "id"
+    ):
         if _local_date(event.created_at) > as_of:
             continue
-        if event.step_id in step_ids and event.to_status == "returned":
-            returns[event.step_id].append(event.pk)
-        elif event.step_id in step_ids and event.to_status == "approved":
-            approvals[event.step_id] = event.pk
+        record = records[event.project_id]
+        counted = event.step_id in step_ids[event.project_id]
+        if counted and event.to_status == "returned":
+            record["returns"][event.step_id].append(event.pk)
+        elif counted and event.to_status == "approved":
+            record["approvals"][event.step_id] = event.pk
         elif event.action == "receipt":
-            receipt_events[event.department_id] = event.pk
-    receipts = {r.department_id: r for r in Receipt.objects.filter(project=project)}
-    assignments = defaultdict(list)
-    for notice in Notice.objects.filter(
-        kind=Notice.Kind.ASSIGNMENT, project=project, due_on__lte=as_of
-    ).annotate(first_report=Min("reports__submitted_at")):
-        assignments[notice.department_id].append(notice)
-    returned_reports = defaultdict(list)
+            record["receipt_events"][event.department_id] = event.pk
+    for receipt in Receipt.objects.filter(project_id__in=project_ids):
+        records[receipt.project_id]["receipts"][receipt.department_id] = receipt
+    for notice in (
+        Notice.objects.filter(
+            kind=Notice.Kind.ASSIGNMENT, project_id__in=project_ids, due_on__lte=as_of
+        )
+        .annotate(first_report=Min("reports__submitted_at"))
+        .order_by("id")
+    ):
+        records[notice.project_id]["assignments"][notice.department_id].append(notice)
     for report in ImplementationReport.objects.filter(
-        notice__project=project,
+        notice__project_id__in=project_ids,
         status=ImplementationReport.Status.RETURNED,
         reviewed_at__isnull=False,
     ).select_related("notice"):
         if _local_date(report.reviewed_at) <= as_of:
-            returned_reports[report.notice.department_id].append(report)
-    return {
-        "warnings": warnings,
-        "project_warnings": project_warnings,
-        "returns": returns,
-        "approvals": approvals,
-        "receipts": receipts,
-        "receipt_events": receipt_events,
-        "receipt_warnings": receipt_warnings,
-        "assignments": assignments,
-        "returned_reports": returned_reports,
-    }
+            record = records[report.notice.project_id]
+            record["returned_reports"][report.notice.department_id].append(report)
+    return records
 
 
 def _receipt_extras(department_id, record, rules, as_of) -> list:
@@ -203,69 +218,82 @@ def _department_extras(department_id, record, rules, as_of) -> list:
     return extras
 
 
-def _carried_adjustments(round_, project) -> dict:
-    """A correction round starts from the corrected round's adjustments."""
+def _carried_adjustments(round_, project_ids) -> dict:
+    """A correction round starts from the corrected round's adjustments:
+    (project id, department id, step id) -> the last one."""
     carried = {}
     if round_.corrects_id:
         for adj in (
             Adjustment.objects.filter(
                 step_score__evaluation__round_id=round_.corrects_id,
-                step_score__evaluation__project=project,
+                step_score__evaluation__project_id__in=project_ids,
             )
             .select_related("step_score__evaluation")
             .order_by("created_at", "id")
         ):
-            key = (adj.step_score.evaluation.department_id, adj.step_score.step_id)
+            sheet = adj.step_score.evaluation
+            key = (sheet.project_id, sheet.department_id, adj.step_score.step_id)
             carried[key] = adj  # the last adjustment wins
     return carried
 
 
-def _counted_steps(project, as_of) -> list:
-    return [
+def _counted_steps(project_ids, as_of) -> dict:
+    """Project id -> its counted steps, by department and order."""
+    return _by_project(
         s
-        for s in Step.objects.filter(project=project)
+        for s in Step.objects.filter(project_id__in=project_ids)
         .exclude(actor=Actor.OFFICE)
         .exclude(status=Step.Status.CANCELLED)
-        .order_by("department_id", "order")
+        .order_by("project_id", "department_id", "order")
         if step_counts(s, as_of=as_of)
-    ]
+    )
 
 
-def _old_lines(existing: dict) -> tuple[dict, set]:
+def _old_lines(sheets: list) -> tuple[dict, set]:
     """The sheets' current lines and the keys of those the office adjusted
     (whose final mark is kept)."""
+    if not sheets:
+        return {}, set()
     old_lines = {
         (line.evaluation_id, line.step_id): line
-        for line in StepScore.objects.filter(evaluation__in=existing.values())
-        .prefetch_related("adjustments")
+        for line in StepScore.objects.filter(evaluation__in=sheets)
+        .annotate(adjusted=Exists(Adjustment.objects.filter(step_score=OuterRef("pk"))))
         .only("id", "evaluation_id", "step_id", "final")
     }
-    adjusted = {key for key, line in old_lines.items() if line.adjustments.all()}
+    adjusted = {key for key, line in old_lines.items() if line.adjusted}
     return old_lines, adjusted
 
 
-def _misses(existing: dict) -> dict:
+def _misses(sheets: list) -> dict:
     misses = defaultdict(set)
-    for miss in KeyIndicatorMiss.objects.filter(evaluation__in=existing.values()):
-        misses[miss.evaluation_id].add(miss.indicator_id)
+    if sheets:
+        for miss in KeyIndicatorMiss.objects.filter(evaluation__in=sheets):
+            misses[miss.evaluation_id].add(miss.indicator_id)
     return misses
 
 
-def _sheets_for(round_, project, standard, existing: dict, by_department) -> list:
-    """One sheet per department with counted steps, creating the missing ones."""
+def _sheets_for(round_, projects, existing: dict, departments: dict) -> dict:
+    """Project id -> one sheet per department with counted steps, creating the
+    missing ones (one INSERT for the batch). `existing` maps (project id,
+    department id) to a sheet; `departments` maps a project id to
+    (its standard, its departments with counted steps)."""
     new_sheets = [
-        Evaluation(round=round_, project=project, department_id=d, standard=standard)
-        for d in by_department
-        if d not in existing
+        Evaluation(round=round_, project=p, department_id=d, standard=standard)
+        for p in projects
+        for standard, ds in [departments[p.pk]]
+        for d in ds
+        if (p.pk, d) not in existing
     ]
     for sheet in Evaluation.objects.bulk_create(new_sheets):
-        existing[sheet.department_id] = sheet
+        existing[(sheet.project_id, sheet.department_id)] = sheet
     if any(s.pk is None for s in new_sheets):  # backends without RETURNING
         existing = {
-            e.department_id: e
-            for e in Evaluation.objects.filter(round=round_, project=project)
+            (e.project_id, e.department_id): e
+            for e in Evaluation.objects.filter(
+                round=round_, project_id__in=[p.pk for p in projects]
+            )
         }
-    return [existing[d] for d in by_department]
+    return {p.pk: [existing[(p.pk, d)] for d in departments[p.pk][1]] for p in projects}
 
 
 def _score_sheet(sheet, steps, *, ctx, out) -> None:
@@ -383,13 +411,20 @@ def _by_step_code(indicators) -> dict:
     return indicators_by_code
 
 
-def _write_sheets(sheets, by_department, *, ctx, actor) -> None:
+def _write_sheets(sheets, steps_by_sheet, ctx_by_project, *, actor) -> None:
     """Recompute the sheets' lines, deductions and totals and save them in bulk
-    (a fixed number of queries, however many sheets and lines)."""
+    (a fixed number of queries, however many projects, sheets and lines)."""
+    if not sheets:
+        return
     Deduction.objects.filter(evaluation__in=sheets).delete()
     out = {"kept": set(), "create": [], "update": [], "pending": []}
     for sheet in sheets:
-        _score_sheet(sheet, by_department[sheet.department_id], ctx=ctx, out=out)
+        _score_sheet(
+            sheet,
+            steps_by_sheet[(sheet.project_id, sheet.department_id)],
+            ctx=ctx_by_project[sheet.project_id],
+            out=out,
+        )
     _save_lines(sheets, out)
     _save_deductions(out["pending"], actor)
     Evaluation.objects.bulk_update(
@@ -400,6 +435,88 @@ def _write_sheets(sheets, by_department, *, ctx, actor) -> None:
 
 
 @transaction.atomic
+def evaluations_propose(
+    *,
+    round: EvaluationRound,  # noqa: A002 - the users' word
+    projects,
+    actor=None,
+    today: datetime.date | None = None,
+    _standards: dict | None = None,
+) -> list[Evaluation]:
+    """Propose every department's score sheet for each of `projects` from its
+    record, as of the round's as-of date. A department with nothing counted has
+    no sheet.
+
+    Lines adjusted by the office keep their final mark; everything else (proposed
+    marks, deductions, totals) is recomputed. Office steps are never scored.
+    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
+    (in bulk: a fixed number of queries for the whole batch of projects, so a
+    caller proposes many projects by batches).
+    """
+    projects = list(projects)
+    round_ = lock_editable(round.pk)
+    if any(p.year != round_.year for p in projects):
+        raise DomainError("项目年度与评价轮次年度不一致。")
+    if not projects:
+        return []
+    as_of = round_as_of(round_, today=today)
+    cache = _standards if _standards is not None else {}
+    project_ids = [p.pk for p in projects]
+    existing = {
+        (e.project_id, e.department_id): e
+        for e in Evaluation.objects.filter(round=round_, project_id__in=project_ids)
+    }
+    steps_by_project = _counted_steps(project_ids, as_of)
+    steps_by_sheet = defaultdict(list)  # (project id, department id) -> steps
+    for pk in project_ids:
+        for step in steps_by_project.get(pk, []):
+            steps_by_sheet[(pk, step.department_id)].append(step)
+    # Nothing counted, no sheet: such a department is not ranked on this project.
+    gone = [e.pk for key, e in existing.items() if key not in steps_by_sheet]
+    if gone:
+        Evaluation.objects.filter(pk__in=gone).delete()
+        # A deleted sheet leaves no updated_at behind: the round's tells the ETag.
+        EvaluationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
+    existing = {k: e for k, e in existing.items() if k in steps_by_sheet}
+    records = _records(project_ids, steps_by_project, as_of)
+    old_lines, adjusted = _old_lines(list(existing.values()))
+    carried = _carried_adjustments(round_, project_ids)
+    misses = _misses(list(existing.values()))
+    ctx_by_project, departments = {}, {}
+    for project in projects:
+        standard, std_steps, rules, indicators, shares = _standard_for(
+            round_, project.flow, cache
+        )
+        ctx_by_project[project.pk] = {
+            "project": project,
+            "standard": standard,
+            "as_of": as_of,
+            "record": records[project.pk],
+            "rules": rules,
+            "std_steps": std_steps,
+            "indicators_by_code": _by_step_code(indicators),
+            "shares": shares,
+            "old_lines": old_lines,
+            "adjusted": adjusted,
+            "carried": {
+                (d, s): adj for (p, d, s), adj in carried.items() if p == project.pk
+            },
+            "misses": misses,
+        }
+        departments[project.pk] = (
+            standard,
+            list(
+                dict.fromkeys(
+                    s.department_id for s in steps_by_project.get(project.pk, [])
+                )
+            ),
+        )
+    by_project = _sheets_for(round_, projects, existing, departments)
+    sheets = [sheet for p in projects for sheet in by_project[p.pk]]
+    _write_sheets(sheets, steps_by_sheet, ctx_by_project, actor=actor)
+    return sheets
+
+
 def evaluation_propose(
     *,
     round: EvaluationRound,  # noqa: A002 - the users' word
@@ -408,51 +525,7 @@ def evaluation_propose(
     today: datetime.date | None = None,
     _standards: dict | None = None,
 ) -> list[Evaluation]:
-    """Propose every department's score sheet for `project` from its record, as
-    of the round's as-of date. A department with nothing counted has no sheet.
-
-    Lines adjusted by the office keep their final mark; everything else (proposed
-    marks, deductions, totals) is recomputed. Office steps are never scored.
-    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
-    (in bulk, a fixed number of queries per project).
-    """
-    round_ = lock_editable(round.pk)
-    if project.year != round_.year:
-        raise DomainError("项目年度与评价轮次年度不一致。")
-    as_of = round_as_of(round_, today=today)
-    standard, std_steps, rules, indicators, shares = _standard_for(
-        round_, project.flow, _standards if _standards is not None else {}
+    """Propose one project's score sheets (see evaluations_propose)."""
+    return evaluations_propose(
+        round=round, projects=[project], actor=actor, today=today, _standards=_standards
     )
-    existing = {
-        e.department_id: e
-        for e in Evaluation.objects.filter(round=round_, project=project)
-    }
-    steps = _counted_steps(project, as_of)
-    by_department = defaultdict(list)
-    for step in steps:
-        by_department[step.department_id].append(step)
-    # Nothing counted, no sheet: such a department is not ranked on this project.
-    gone = [e.pk for d, e in existing.items() if d not in by_department]
-    if gone:
-        Evaluation.objects.filter(pk__in=gone).delete()
-        # A deleted sheet leaves no updated_at behind: the round's tells the ETag.
-        EvaluationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
-    record = _record(project, steps, as_of)
-    old_lines, adjusted = _old_lines(existing)
-    ctx = {
-        "project": project,
-        "standard": standard,
-        "as_of": as_of,
-        "record": record,
-        "rules": rules,
-        "std_steps": std_steps,
-        "indicators_by_code": _by_step_code(indicators),
-        "shares": shares,
-        "old_lines": old_lines,
-        "adjusted": adjusted,
-        "carried": _carried_adjustments(round_, project),
-        "misses": _misses(existing),
-    }
-    sheets = _sheets_for(round_, project, standard, existing, by_department)
-    _write_sheets(sheets, by_department, ctx=ctx, actor=actor)
-    return sheets
