@@ -16,6 +16,7 @@ from evaluation.services.peer import RATES, peer_rate, round_set_peer_weight  # 
 from evaluation.services.propose import (  # noqa: F401
     FROZEN_MESSAGE,
     evaluation_propose,
+    evaluations_propose,
     round_as_of,
 )
 from evaluation.services.rankings import (  # noqa: F401

@@ -6,8 +6,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Min
+from django.db import connection, transaction
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from config.errors import DomainError
@@ -25,7 +25,7 @@ from evaluation.services.standards import (
     standard_ensure_default,
 )
 from notices.models import ImplementationReport, Notice
-from workflows.calendar import working_days_between
+from workflows.calendar import is_working_day
 from workflows.models import Actor, Event, Receipt, Step
 
 S = EvaluationRound.Status
@@ -66,66 +66,117 @@ def _standard_for(round_: EvaluationRound, flow_code: str, cache: dict):
     return cache[flow_code]
 
 
+class _WorkingDays:
+    """working_days_between for one batch: the calendar is asked once per date
+    and a count is a difference of running totals, however many steps ask."""
+
+    def __init__(self):
+        self.origin = None
+        self.totals = [0]  # working days d with origin < d <= origin + i
+
+    def _total(self, day: datetime.date) -> int:
+        if self.origin is None or day < self.origin:
+            self.origin = day - datetime.timedelta(days=366)
+            self.totals = [0]
+        index = (day - self.origin).days
+        one = datetime.timedelta(days=1)
+        while len(self.totals) <= index:
+            next_day = self.origin + one * len(self.totals)
+            self.totals.append(self.totals[-1] + int(is_working_day(next_day)))
+        return self.totals[index]
+
+    def __call__(self, start: datetime.date, end: datetime.date) -> int:
+        if end <= start:
+            return 0
+        return self._total(end) - self._total(start)
+
+
 def _local_date(value) -> datetime.date:
     return timezone.localtime(value).date()
 
 
-def _record(project, steps, as_of):
-    """Everything the rules read for one project, as it stood on `as_of`
-    (a fixed number of queries)."""
-    step_ids = [s.pk for s in steps]
-    warnings = defaultdict(list)  # step id -> notices
-    project_warnings = defaultdict(list)  # department id -> notices
-    receipt_warnings = {}  # department id -> the first 警示单 on its receipt
+def _by_project(rows) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.project_id].append(row)
+    return grouped
+
+
+def _empty_record() -> dict:
+    return {
+        "warnings": defaultdict(list),  # step id -> notices
+        "project_warnings": defaultdict(list),  # department id -> notices
+        "returns": defaultdict(list),
+        "approvals": {},
+        "receipts": {},
+        "receipt_events": {},
+        "receipt_warnings": {},  # department id -> the first 警示单 on its receipt
+        "assignments": defaultdict(list),
+        "returned_reports": defaultdict(list),
+    }
+
+
+def _records(project_ids, steps_by_project, as_of) -> dict:
+    """Everything the rules read for each project, as it stood on `as_of`
+    (a fixed number of queries for the whole batch of projects)."""
+    records = {pk: _empty_record() for pk in project_ids}
     for notice in Notice.objects.filter(
-        kind=Notice.Kind.WARNING, project=project, issued_on__lte=as_of
+        kind=Notice.Kind.WARNING, project_id__in=project_ids, issued_on__lte=as_of
     ).order_by("created_at", "id"):
+        record = records[notice.project_id]
         if notice.step_id:
-            warnings[notice.step_id].append(notice)
+            record["warnings"][notice.step_id].append(notice)
         elif notice.receipt_id:
-            receipt_warnings.setdefault(notice.department_id, notice.pk)
+            record["receipt_warnings"].setdefault(notice.department_id, notice.pk)
         else:
-            project_warnings[notice.department_id].append(notice)
-    returns = defaultdict(list)
-    approvals = {}
-    receipt_events = {}
-    for event in Event.objects.filter(project=project).order_by("created_at", "id"):
-        if _local_date(event.created_at) > as_of:
+            record["project_warnings"][notice.department_id].append(notice)
+    step_ids = {pk: {s.pk for s in steps_by_project.get(pk, [])} for pk in project_ids}
+    events = (
+        Event.objects.filter(project_id__in=project_ids)
+        .order_by("created_at", "id")
+        .values_list(
+            "pk",
+            "project_id",
+            "step_id",
+            "department_id",
+            "action",
+            "to_status",
+            "created_at",
+        )
+    )
+    for pk, project_id, step_id, department_id, action, to_status, at in events:
+        if _local_date(at) > as_of:
             continue
-        if event.step_id in step_ids and event.to_status == "returned":
-            returns[event.step_id].append(event.pk)
-        elif event.step_id in step_ids and event.to_status == "approved":
-            approvals[event.step_id] = event.pk
-        elif event.action == "receipt":
-            receipt_events[event.department_id] = event.pk
-    receipts = {r.department_id: r for r in Receipt.objects.filter(project=project)}
-    assignments = defaultdict(list)
-    for notice in Notice.objects.filter(
-        kind=Notice.Kind.ASSIGNMENT, project=project, due_on__lte=as_of
-    ).annotate(first_report=Min("reports__submitted_at")):
-        assignments[notice.department_id].append(notice)
-    returned_reports = defaultdict(list)
+        record = records[project_id]
+        counted = step_id in step_ids[project_id]
+        if counted and to_status == "returned":
+            record["returns"][step_id].append(pk)
+        elif counted and to_status == "approved":
+            record["approvals"][step_id] = pk
+        elif action == "receipt":
+            record["receipt_events"][department_id] = pk
+    for receipt in Receipt.objects.filter(project_id__in=project_ids):
+        records[receipt.project_id]["receipts"][receipt.department_id] = receipt
+    for notice in (
+        Notice.objects.filter(
+            kind=Notice.Kind.ASSIGNMENT, project_id__in=project_ids, due_on__lte=as_of
+        )
+        .annotate(first_report=Min("reports__submitted_at"))
+        .order_by("id")
+    ):
+        records[notice.project_id]["assignments"][notice.department_id].append(notice)
     for report in ImplementationReport.objects.filter(
-        notice__project=project,
+        notice__project_id__in=project_ids,
         status=ImplementationReport.Status.RETURNED,
         reviewed_at__isnull=False,
     ).select_related("notice"):
         if _local_date(report.reviewed_at) <= as_of:
-            returned_reports[report.notice.department_id].append(report)
-    return {
-        "warnings": warnings,
-        "project_warnings": project_warnings,
-        "returns": returns,
-        "approvals": approvals,
-        "receipts": receipts,
-        "receipt_events": receipt_events,
-        "receipt_warnings": receipt_warnings,
-        "assignments": assignments,
-        "returned_reports": returned_reports,
-    }
+            record = records[report.notice.project_id]
+            record["returned_reports"][report.notice.department_id].append(report)
+    return records
 
 
-def _receipt_extras(department_id, record, rules, as_of) -> list:
+def _receipt_extras(department_id, record, rules, as_of, days_between) -> list:
     """The late-receipt line, if the department confirmed its receipt late."""
     rule = rules.get("receipt_day")
     receipt = record["receipts"].get(department_id)
@@ -133,7 +184,7 @@ def _receipt_extras(department_id, record, rules, as_of) -> list:
         return []
     confirmed = receipt.confirmed_at and _local_date(receipt.confirmed_at)
     end = confirmed if confirmed and confirmed <= as_of else as_of
-    days = working_days_between(receipt.due_on, end)
+    days = days_between(receipt.due_on, end)
     if days <= 0:
         return []
     how = "确认" if confirmed and confirmed <= as_of else "至今未确认"
@@ -151,9 +202,9 @@ def _receipt_extras(department_id, record, rules, as_of) -> list:
     ]
 
 
-def _department_extras(department_id, record, rules, as_of) -> list:
+def _department_extras(department_id, record, rules, as_of, days_between) -> list:
     """Lines the department's first counted step carries (see scoring rule 2)."""
-    extras = _receipt_extras(department_id, record, rules, as_of)
+    extras = _receipt_extras(department_id, record, rules, as_of, days_between)
     rule = rules.get("warning")
     for notice in record["project_warnings"].get(department_id, []):
         if rule is not None:
@@ -203,69 +254,82 @@ def _department_extras(department_id, record, rules, as_of) -> list:
     return extras
 
 
-def _carried_adjustments(round_, project) -> dict:
-    """A correction round starts from the corrected round's adjustments."""
+def _carried_adjustments(round_, project_ids) -> dict:
+    """A correction round starts from the corrected round's adjustments:
+    (project id, department id, step id) -> the last one."""
     carried = {}
     if round_.corrects_id:
         for adj in (
             Adjustment.objects.filter(
                 step_score__evaluation__round_id=round_.corrects_id,
-                step_score__evaluation__project=project,
+                step_score__evaluation__project_id__in=project_ids,
             )
             .select_related("step_score__evaluation")
             .order_by("created_at", "id")
         ):
-            key = (adj.step_score.evaluation.department_id, adj.step_score.step_id)
+            sheet = adj.step_score.evaluation
+            key = (sheet.project_id, sheet.department_id, adj.step_score.step_id)
             carried[key] = adj  # the last adjustment wins
     return carried
 
 
-def _counted_steps(project, as_of) -> list:
-    return [
+def _counted_steps(project_ids, as_of) -> dict:
+    """Project id -> its counted steps, by department and order."""
+    return _by_project(
         s
-        for s in Step.objects.filter(project=project)
+        for s in Step.objects.filter(project_id__in=project_ids)
         .exclude(actor=Actor.OFFICE)
         .exclude(status=Step.Status.CANCELLED)
-        .order_by("department_id", "order")
+        .order_by("project_id", "department_id", "order")
         if step_counts(s, as_of=as_of)
-    ]
+    )
 
 
-def _old_lines(existing: dict) -> tuple[dict, set]:
+def _old_lines(sheets: list) -> tuple[dict, set]:
     """The sheets' current lines and the keys of those the office adjusted
     (whose final mark is kept)."""
+    if not sheets:
+        return {}, set()
     old_lines = {
         (line.evaluation_id, line.step_id): line
-        for line in StepScore.objects.filter(evaluation__in=existing.values())
-        .prefetch_related("adjustments")
+        for line in StepScore.objects.filter(evaluation__in=sheets)
+        .annotate(adjusted=Exists(Adjustment.objects.filter(step_score=OuterRef("pk"))))
         .only("id", "evaluation_id", "step_id", "final")
     }
-    adjusted = {key for key, line in old_lines.items() if line.adjustments.all()}
+    adjusted = {key for key, line in old_lines.items() if line.adjusted}
     return old_lines, adjusted
 
 
-def _misses(existing: dict) -> dict:
+def _misses(sheets: list) -> dict:
     misses = defaultdict(set)
-    for miss in KeyIndicatorMiss.objects.filter(evaluation__in=existing.values()):
-        misses[miss.evaluation_id].add(miss.indicator_id)
+    if sheets:
+        for miss in KeyIndicatorMiss.objects.filter(evaluation__in=sheets):
+            misses[miss.evaluation_id].add(miss.indicator_id)
     return misses
 
 
-def _sheets_for(round_, project, standard, existing: dict, by_department) -> list:
-    """One sheet per department with counted steps, creating the missing ones."""
+def _sheets_for(round_, projects, existing: dict, departments: dict) -> dict:
+    """Project id -> one sheet per department with counted steps, creating the
+    missing ones (one INSERT for the batch). `existing` maps (project id,
+    department id) to a sheet; `departments` maps a project id to
+    (its standard, its departments with counted steps)."""
     new_sheets = [
-        Evaluation(round=round_, project=project, department_id=d, standard=standard)
-        for d in by_department
-        if d not in existing
+        Evaluation(round=round_, project=p, department_id=d, standard=standard)
+        for p in projects
+        for standard, ds in [departments[p.pk]]
+        for d in ds
+        if (p.pk, d) not in existing
     ]
     for sheet in Evaluation.objects.bulk_create(new_sheets):
-        existing[sheet.department_id] = sheet
+        existing[(sheet.project_id, sheet.department_id)] = sheet
     if any(s.pk is None for s in new_sheets):  # backends without RETURNING
         existing = {
-            e.department_id: e
-            for e in Evaluation.objects.filter(round=round_, project=project)
+            (e.project_id, e.department_id): e
+            for e in Evaluation.objects.filter(
+                round=round_, project_id__in=[p.pk for p in projects]
+            )
         }
-    return [existing[d] for d in by_department]
+    return {p.pk: [existing[(p.pk, d)] for d in departments[p.pk][1]] for p in projects}
 
 
 def _score_sheet(sheet, steps, *, ctx, out) -> None:
@@ -276,7 +340,8 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
     totals = {"proposed": Decimal(0), "final": Decimal(0), "max": Decimal(0)}
     warning_count = overdue_days = 0
     record, rules, as_of = ctx["record"], ctx["rules"], ctx["as_of"]
-    extras = _department_extras(department_id, record, rules, as_of)
+    days_between = ctx["days_between"]
+    extras = _department_extras(department_id, record, rules, as_of, days_between)
     for index, step in enumerate(steps):
         std = ctx["std_steps"].get(step.code)
         result = score_step(
@@ -292,6 +357,7 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             today=as_of,
             shares=ctx["shares"],
             extras=extras if index == 0 else None,
+            days_between=days_between,
         )
         key = (sheet.pk, step.pk)
         line = ctx["old_lines"].get(key)
@@ -326,6 +392,39 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
     sheet.updated_at = timezone.now()
 
 
+def _bulk_update(model, objs, fields, *, rows_per_query=2000) -> None:
+    """Model.objects.bulk_update, as one UPDATE ... FROM (VALUES ...) per
+    `rows_per_query` rows on PostgreSQL: Django's CASE WHEN form costs seconds
+    of Python per thousand rows."""
+    objs = list(objs)
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields)
+        return
+    meta = model._meta
+    cols = [meta.pk] + [meta.get_field(f) for f in fields]
+    qn = connection.ops.quote_name
+    row = "(" + ", ".join(f"%s::{c.db_type(connection)}" for c in cols) + ")"
+    sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in cols[1:])
+    names = ", ".join(qn(c.column) for c in cols)
+    pk = qn(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), rows_per_query):
+            chunk = objs[start : start + rows_per_query]
+            params = [
+                c.get_db_prep_save(getattr(obj, c.attname), connection)
+                for obj in chunk
+                for c in cols
+            ]
+            cursor.execute(
+                f"UPDATE {qn(meta.db_table)} AS t SET {sets} "
+                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({names}) "
+                f"WHERE t.{pk} = v.{pk}",
+                params,
+            )
+
+
 def _save_lines(sheets, out) -> None:
     # Lines of steps this round no longer counts (the as-of date moved) go.
     StepScore.objects.filter(evaluation__in=sheets).exclude(pk__in=out["kept"]).delete()
@@ -338,7 +437,8 @@ def _save_lines(sheets, out) -> None:
         }
         for line in to_create:
             line.pk = line.id = ids[(line.evaluation_id, line.step_id)]
-    StepScore.objects.bulk_update(
+    _bulk_update(
+        StepScore,
         out["update"],
         ["code", "name", "order", "base_points", "high_points", "proposed", "final"]
         + ["explanation"],
@@ -383,16 +483,24 @@ def _by_step_code(indicators) -> dict:
     return indicators_by_code
 
 
-def _write_sheets(sheets, by_department, *, ctx, actor) -> None:
+def _write_sheets(sheets, steps_by_sheet, ctx_by_project, *, actor) -> None:
     """Recompute the sheets' lines, deductions and totals and save them in bulk
-    (a fixed number of queries, however many sheets and lines)."""
+    (a fixed number of queries, however many projects, sheets and lines)."""
+    if not sheets:
+        return
     Deduction.objects.filter(evaluation__in=sheets).delete()
     out = {"kept": set(), "create": [], "update": [], "pending": []}
     for sheet in sheets:
-        _score_sheet(sheet, by_department[sheet.department_id], ctx=ctx, out=out)
+        _score_sheet(
+            sheet,
+            steps_by_sheet[(sheet.project_id, sheet.department_id)],
+            ctx=ctx_by_project[sheet.project_id],
+            out=out,
+        )
     _save_lines(sheets, out)
     _save_deductions(out["pending"], actor)
-    Evaluation.objects.bulk_update(
+    _bulk_update(
+        Evaluation,
         sheets,
         ["standard", "is_lead", "proposed_total", "total", "max_total"]
         + ["warnings", "overdue_days", "updated_at"],
@@ -400,6 +508,91 @@ def _write_sheets(sheets, by_department, *, ctx, actor) -> None:
 
 
 @transaction.atomic
+def evaluations_propose(
+    *,
+    round: EvaluationRound,  # noqa: A002 - the users' word
+    projects,
+    actor=None,
+    today: datetime.date | None = None,
+    _standards: dict | None = None,
+) -> list[Evaluation]:
+    """Propose every department's score sheet for each of `projects` from its
+    record, as of the round's as-of date. A department with nothing counted has
+    no sheet.
+
+    Lines adjusted by the office keep their final mark; everything else (proposed
+    marks, deductions, totals) is recomputed. Office steps are never scored.
+    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
+    (in bulk: a fixed number of queries for the whole batch of projects, so a
+    caller proposes many projects by batches).
+    """
+    projects = list(projects)
+    round_ = lock_editable(round.pk)
+    if any(p.year != round_.year for p in projects):
+        raise DomainError("项目年度与评价轮次年度不一致。")
+    if not projects:
+        return []
+    as_of = round_as_of(round_, today=today)
+    cache = _standards if _standards is not None else {}
+    project_ids = [p.pk for p in projects]
+    existing = {
+        (e.project_id, e.department_id): e
+        for e in Evaluation.objects.filter(round=round_, project_id__in=project_ids)
+    }
+    steps_by_project = _counted_steps(project_ids, as_of)
+    steps_by_sheet = defaultdict(list)  # (project id, department id) -> steps
+    for pk in project_ids:
+        for step in steps_by_project.get(pk, []):
+            steps_by_sheet[(pk, step.department_id)].append(step)
+    # Nothing counted, no sheet: such a department is not ranked on this project.
+    gone = [e.pk for key, e in existing.items() if key not in steps_by_sheet]
+    if gone:
+        Evaluation.objects.filter(pk__in=gone).delete()
+        # A deleted sheet leaves no updated_at behind: the round's tells the ETag.
+        EvaluationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
+    existing = {k: e for k, e in existing.items() if k in steps_by_sheet}
+    records = _records(project_ids, steps_by_project, as_of)
+    old_lines, adjusted = _old_lines(list(existing.values()))
+    carried = _carried_adjustments(round_, project_ids)
+    misses = _misses(list(existing.values()))
+    # The same (deadline, end) pairs come back for many steps: count each once.
+    days_between = _WorkingDays()
+    ctx_by_project, departments = {}, {}
+    for project in projects:
+        standard, std_steps, rules, indicators, shares = _standard_for(
+            round_, project.flow, cache
+        )
+        ctx_by_project[project.pk] = {
+            "project": project,
+            "standard": standard,
+            "as_of": as_of,
+            "record": records[project.pk],
+            "rules": rules,
+            "std_steps": std_steps,
+            "indicators_by_code": _by_step_code(indicators),
+            "shares": shares,
+            "old_lines": old_lines,
+            "adjusted": adjusted,
+            "carried": {
+                (d, s): adj for (p, d, s), adj in carried.items() if p == project.pk
+            },
+            "misses": misses,
+            "days_between": days_between,
+        }
+        departments[project.pk] = (
+            standard,
+            list(
+                dict.fromkeys(
+                    s.department_id for s in steps_by_project.get(project.pk, [])
+                )
+            ),
+        )
+    by_project = _sheets_for(round_, projects, existing, departments)
+    sheets = [sheet for p in projects for sheet in by_project[p.pk]]
+    _write_sheets(sheets, steps_by_sheet, ctx_by_project, actor=actor)
+    return sheets
+
+
 def evaluation_propose(
     *,
     round: EvaluationRound,  # noqa: A002 - the users' word
@@ -408,51 +601,7 @@ def evaluation_propose(
     today: datetime.date | None = None,
     _standards: dict | None = None,
 ) -> list[Evaluation]:
-    """Propose every department's score sheet for `project` from its record, as
-    of the round's as-of date. A department with nothing counted has no sheet.
-
-    Lines adjusted by the office keep their final mark; everything else (proposed
-    marks, deductions, totals) is recomputed. Office steps are never scored.
-    Side effects: creates/updates/deletes Evaluation, StepScore, Deduction rows
-    (in bulk, a fixed number of queries per project).
-    """
-    round_ = lock_editable(round.pk)
-    if project.year != round_.year:
-        raise DomainError("项目年度与评价轮次年度不一致。")
-    as_of = round_as_of(round_, today=today)
-    standard, std_steps, rules, indicators, shares = _standard_for(
-        round_, project.flow, _standards if _standards is not None else {}
+    """Propose one project's score sheets (see evaluations_propose)."""
+    return evaluations_propose(
+        round=round, projects=[project], actor=actor, today=today, _standards=_standards
     )
-    existing = {
-        e.department_id: e
-        for e in Evaluation.objects.filter(round=round_, project=project)
-    }
-    steps = _counted_steps(project, as_of)
-    by_department = defaultdict(list)
-    for step in steps:
-        by_department[step.department_id].append(step)
-    # Nothing counted, no sheet: such a department is not ranked on this project.
-    gone = [e.pk for d, e in existing.items() if d not in by_department]
-    if gone:
-        Evaluation.objects.filter(pk__in=gone).delete()
-        # A deleted sheet leaves no updated_at behind: the round's tells the ETag.
-        EvaluationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now())
-    record = _record(project, steps, as_of)
-    old_lines, adjusted = _old_lines(existing)
-    ctx = {
-        "project": project,
-        "standard": standard,
-        "as_of": as_of,
-        "record": record,
-        "rules": rules,
-        "std_steps": std_steps,
-        "indicators_by_code": _by_step_code(indicators),
-        "shares": shares,
-        "old_lines": old_lines,
-        "adjusted": adjusted,
-        "carried": _carried_adjustments(round_, project),
-        "misses": _misses(existing),
-    }
-    sheets = _sheets_for(round_, project, standard, existing, by_department)
-    _write_sheets(sheets, by_department, ctx=ctx, actor=actor)
-    return sheets

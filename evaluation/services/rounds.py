@@ -24,6 +24,7 @@ from evaluation.models import (
 )
 from evaluation.services.propose import (
     evaluation_propose,
+    evaluations_propose,
     round_as_of,
 )
 from evaluation.services.propose import (
@@ -203,7 +204,7 @@ def round_propose_all(
     progress is reported after each: every batch re-checks that the round is
     still a draft, and proposing again recomputes the same sheets, so a job
     stopped half-way is finished by running it again.
-    Side effects: the round's `as_of`; as evaluation_propose, per project; the
+    Side effects: the round's `as_of`; as evaluations_propose, per batch; the
     sheets of withdrawn projects removed. Returns the number of sheets.
     """
     projects = (
@@ -214,19 +215,21 @@ def round_propose_all(
     cache: dict = {}
 
     def propose(batch) -> int:
-        return sum(
-            len(
-                evaluation_propose(
-                    round=round, project=p, actor=actor, today=today, _standards=cache
-                )
+        # One batch of projects costs a fixed number of queries.
+        return len(
+            evaluations_propose(
+                round=round, projects=batch, actor=actor, today=today, _standards=cache
             )
-            for p in batch
         )
 
     if progress is None:
         with transaction.atomic():
             _propose_start(round, today=today)
-            return propose(projects)
+            ids = list(projects.values_list("pk", flat=True))
+            return sum(
+                propose(projects.filter(pk__in=ids[start : start + batch_size]))
+                for start in range(0, len(ids), batch_size)
+            )
     with transaction.atomic():
         _propose_start(round, today=today)
     ids = list(projects.values_list("pk", flat=True))
