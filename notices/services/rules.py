@@ -1,6 +1,7 @@
 """The notice rules (data the office edits): the default row (the city's /
 the deployment's, `office` null) and an office's own row overriding it."""
 
+from django.db.models import Q
 from django.forms.models import model_to_dict
 
 from notices.models import NoticeRule
@@ -21,6 +22,21 @@ def rule_current(*, office_id: int | None = None) -> NoticeRule:
     office_id = office_id or Office.default().pk
     own = NoticeRule.objects.filter(office_id=office_id).first()
     return own if own is not None else _default()
+
+
+def rules_in_force(*, office_ids) -> dict[int, NoticeRule]:
+    """The rules in force for each of these offices at once (what rule_current
+    answers for each, in one or two queries): its own row, else the default."""
+    rows = list(
+        NoticeRule.objects.filter(
+            Q(office__isnull=True) | Q(office_id__in=office_ids)
+        ).order_by("pk")
+    )
+    own = {rule.office_id: rule for rule in rows if rule.office_id is not None}
+    default = next((rule for rule in rows if rule.office_id is None), None)
+    if default is None and len(own) < len(set(office_ids)):
+        default = _default()
+    return {office_id: own.get(office_id, default) for office_id in office_ids}
 
 
 def rule_update(*, actor, office_id: int | None = None, **values) -> NoticeRule:

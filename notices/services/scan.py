@@ -11,6 +11,13 @@ Level 2 copies the department's leader (named in cc_text and the body; the
 department's own channels carry it). Level 3 copies the supervising inspection
 group (cc_departments, so it is delivered to the group's channels and inbox too)
 and, for a step, marks the step for the bulletin.
+
+Each office has its own rule (NoticeRule: its row, else the default row) and its
+own working-day calendar (CalendarDay: its rows over the default rows): a row is
+judged by its department's office. Boundary dates are computed once per office
+and run, and each pass is one query for all offices: offices with the same
+boundaries share one branch of its filter (usually all of them: one branch and no
+office filter at all).
 """
 
 import datetime
@@ -21,7 +28,8 @@ from django.utils import timezone
 from notices.hooks import low_credit_department_ids
 from notices.models import Notice, NoticeRule
 from notices.services.batch import BATCH_SIZE, notices_create_batch
-from notices.services.rules import rule_current
+from notices.services.rules import rules_in_force
+from org.models import Office
 from workflows.calendar import (
     add_working_days,
     subtract_working_days,
@@ -60,42 +68,112 @@ def _warning_levels(qs, relation: str):
     )
 
 
-def _before_working_days(today, n: int) -> datetime.date | None:
+def _before_working_days(
+    today, n: int, *, office_id: int | None = None
+) -> datetime.date | None:
     """The earliest date d with working_days_between(d, today) < n, so that
-    `d < boundary` holds exactly when at least n working days lie in (d, today].
-    None when n <= 0 (always true)."""
+    `d < boundary` holds exactly when at least n working days lie in (d, today]
+    (in the office's calendar). None when n <= 0 (always true)."""
     if n <= 0:
         return None
     # The nth working day on or before today (today itself counts when working).
-    return subtract_working_days(today + datetime.timedelta(days=1), n)
+    return subtract_working_days(
+        today + datetime.timedelta(days=1), n, office_id=office_id
+    )
 
 
-def _needs_warning(rule: NoticeRule, today) -> Q:
-    """In SQL, the rows `_next_level` would raise a level for today: boundary
-    dates come from the calendar once per run, so rows that need nothing are
-    never loaded (the scan with nothing new reads no rows)."""
+class _OfficeDay:
+    """One office's rule and working-day calendar on the scan day."""
+
+    def __init__(self, office_id: int, rule: NoticeRule, today: datetime.date):
+        self.office_id = office_id
+        self.rule = rule
+        self.today = today
+
+    def after(self, n: int) -> datetime.date:
+        """The nth working day after today."""
+        return add_working_days(self.today, n, office_id=self.office_id)
+
+    def before(self, n: int) -> datetime.date | None:
+        return _before_working_days(self.today, n, office_id=self.office_id)
+
+    def since(self, day: datetime.date) -> int:
+        """Working days in (day, today]."""
+        return working_days_between(day, self.today, office_id=self.office_id)
+
+
+class _Offices(dict):
+    """office id -> _OfficeDay of every office; an office made after the scan
+    started (its departments may show up in a row) is looked up when met."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        office_ids = list(Office.objects.values_list("pk", flat=True))
+        rules = rules_in_force(office_ids=office_ids)
+        super().__init__(
+            (pk, _OfficeDay(pk, rule, today)) for pk, rule in rules.items()
+        )
+
+    def __missing__(self, office_id):
+        rule = rules_in_force(office_ids=[office_id])[office_id]
+        office = self[office_id] = _OfficeDay(office_id, rule, self.today)
+        return office
+
+
+def _per_office(offices: _Offices, condition) -> Q | None:
+    """One filter for every office: `condition(office)` is the office's own Q,
+    or None when the pass is off for it. Offices with equal conditions share a
+    branch; the largest branch names the other offices instead of its own (so
+    with one branch there is no office filter). None: no office needs the pass.
+    """
+    branches: list[tuple[Q, list[int]]] = []
+    for office in offices.values():
+        q = condition(office)
+        if q is None:
+            continue
+        for branch_q, ids in branches:
+            if branch_q == q:
+                ids.append(office.office_id)
+                break
+        else:
+            branches.append((q, [office.office_id]))
+    if not branches:
+        return None
+    branches.sort(key=lambda branch: -len(branch[1]))
+    main_q, main_ids = branches[0]
+    others = sorted(set(offices) - set(main_ids))
+    where = main_q & ~Q(department__office_id__in=others) if others else main_q
+    for q, ids in branches[1:]:
+        where |= Q(department__office_id__in=sorted(ids)) & q
+    return where
+
+
+def _needs_warning(office: _OfficeDay) -> Q:
+    """In SQL, the rows `_next_level` would raise a level for today in this
+    office: boundary dates come from its calendar once per run, so rows that
+    need nothing are never loaded (the scan with nothing new reads no rows)."""
+    rule = office.rule
     first = Q(last_level__isnull=True)
-    grace = _before_working_days(today, rule.warning_grace_days + 1)
+    grace = office.before(rule.warning_grace_days + 1)
     if grace is not None:
         first &= Q(due_on__lt=grace)
     again = Q(last_level__lt=rule.max_level)
-    interval = _before_working_days(today, rule.escalation_interval_days)
+    interval = office.before(rule.escalation_interval_days)
     if interval is not None:
         again &= Q(last_issued__lt=interval)
     return first | again
 
 
-def _next_level(
-    *, rule: NoticeRule, due_on, last_level, last_issued, today
-) -> int | None:
+def _next_level(*, office: _OfficeDay, due_on, last_level, last_issued) -> int | None:
     """The warning level to raise today, or None (see the module docstring)."""
+    rule = office.rule
     if last_level is None:
-        if working_days_between(due_on, today) > rule.warning_grace_days:
+        if office.since(due_on) > rule.warning_grace_days:
             return 1
         return None
     if last_level >= rule.max_level:
         return None
-    if working_days_between(last_issued, today) >= rule.escalation_interval_days:
+    if office.since(last_issued) >= rule.escalation_interval_days:
         return last_level + 1
     return None
 
@@ -138,28 +216,35 @@ def _flagger(step, counts):
     return flag
 
 
-def _warning_due(rule, today):
-    return add_working_days(today, rule.warning_answer_days)
+def _scan_reminders(offices: _Offices, today, counts):
+    # Departments of a low credit grade are reminded earlier (rule as data);
+    # one lookup per distinct list of grades.
+    low_credit_of: dict[tuple, set[int]] = {}
+    bounds = []
 
+    def window(office: _OfficeDay) -> Q:
+        rule = office.rule
+        horizon = office.after(rule.reminder_days_before)
+        bounds.append(horizon)
+        window = Q(due_on__lte=horizon)
+        grades = tuple(rule.low_credit_grade_list) if rule.low_credit_extra_days else ()
+        if grades not in low_credit_of:
+            low_credit_of[grades] = low_credit_department_ids(list(grades))
+        if low_credit_of[grades]:
+            earlier = office.after(
+                rule.reminder_days_before + rule.low_credit_extra_days
+            )
+            bounds.append(earlier)
+            window |= Q(due_on__lte=earlier, department_id__in=low_credit_of[grades])
+        return window
 
-def _scan_reminders(rule, today, counts):
-    horizon = add_working_days(today, rule.reminder_days_before)
-    window = Q(due_on__lte=horizon)
-    # Departments of a low credit grade are reminded earlier (rule as data).
-    low_credit = (
-        low_credit_department_ids(rule.low_credit_grade_list)
-        if rule.low_credit_extra_days
-        else set()
-    )
-    if low_credit:
-        earlier = add_working_days(
-            today, rule.reminder_days_before + rule.low_credit_extra_days
-        )
-        window |= Q(due_on__lte=earlier, department_id__in=low_credit)
+    where = _per_office(offices, window)
+    if where is None:
+        return
     already = Notice.objects.filter(step=OuterRef("pk"), kind=K.REMINDER)
     steps = (
-        _department_steps(due_on__gte=today)
-        .filter(window)
+        _department_steps(due_on__gte=today, due_on__lte=max(bounds))
+        .filter(where)
         .filter(~Exists(already))
         .select_related("project__regulation", "department")
         .order_by("due_on", "id")
@@ -216,11 +301,11 @@ class _Batch:
 
 
 def _add_warning(
-    *, batch, rule, today, level, department, title, body, then=None, **subject
+    *, batch, office, level, department, title, body, then=None, **subject
 ):
     cc_text, cc_departments = _ladder_cc(department, level)
     body += _ladder_text(department, level, cc_text, cc_departments)
-    due = _warning_due(rule, today)
+    due = office.after(office.rule.warning_answer_days)
     body += f"\n请于{due:%Y年%m月%d日}前报送落实表。"
     batch.add(
         dict(
@@ -234,7 +319,7 @@ def _add_warning(
             level=level,
             cc_departments=cc_departments,
             cc_text=cc_text,
-            issued_on=today,
+            issued_on=office.today,
             **subject,
         ),
         count="warnings",
@@ -242,38 +327,49 @@ def _add_warning(
     )
 
 
-def _scan_overdue_steps(rule, today, counts):
-    steps = _warning_levels(_department_steps(due_on__lt=today), "notices")
-    steps = (
-        steps.filter(_needs_warning(rule, today))
-        .select_related(
-            "project__regulation", "department", "department__inspection_group"
+def _overdue(offices: _Offices, qs, *, switch: str | None = None):
+    """The rows of `qs` (annotated by _warning_levels) that need a warning
+    today, each with its office; None when no office warns of them (`switch`:
+    the rule's field that turns the pass on)."""
+
+    def condition(office):
+        if switch is not None and not getattr(office.rule, switch):
+            return None
+        return _needs_warning(office)
+
+    where = _per_office(offices, condition)
+    if where is None:
+        return
+    for row in qs.filter(where).order_by("due_on", "id").iterator(chunk_size=500):
+        office = offices[row.department.office_id]
+        level = _next_level(
+            office=office,
+            due_on=row.due_on,
+            last_level=row.last_level,
+            last_issued=row.last_issued,
         )
-        .order_by("due_on", "id")
+        if level is not None:
+            yield row, office, level
+
+
+def _scan_overdue_steps(offices: _Offices, today, counts):
+    steps = _warning_levels(
+        _department_steps(due_on__lt=today), "notices"
+    ).select_related(
+        "project__regulation", "department", "department__inspection_group"
     )
     batch = _Batch(counts)
-    for step in steps.iterator(chunk_size=500):
-        level = _next_level(
-            rule=rule,
-            due_on=step.due_on,
-            last_level=step.last_level,
-            last_issued=step.last_issued,
-            today=today,
-        )
-        if level is None:
-            continue
-        late = working_days_between(step.due_on, today)
+    for step, office, level in _overdue(offices, steps):
         _add_warning(
             batch=batch,
-            rule=rule,
-            today=today,
+            office=office,
             level=level,
             department=step.department,
             title=f"警示：“{step.name}”已逾期",
             body=(
                 f"{step.department.name}：\n你单位承担的《{step.project.regulation.title}》"
                 f"执行项目“{step.name}”步骤已于{step.due_on:%Y年%m月%d日}到期，"
-                f"至今逾期{late}个工作日，请立即整改落实。"
+                f"至今逾期{office.since(step.due_on)}个工作日，请立即整改落实。"
             ),
             project=step.project,
             step=step,
@@ -282,7 +378,7 @@ def _scan_overdue_steps(rule, today, counts):
     batch.flush()
 
 
-def _scan_overdue_receipts(rule, today, counts):
+def _scan_overdue_receipts(offices: _Offices, today, counts):
     receipts = _warning_levels(
         Receipt.objects.filter(
             due_on__lt=today,
@@ -290,29 +386,15 @@ def _scan_overdue_receipts(rule, today, counts):
             project__status=ExecutionProject.Status.ACTIVE,
         ),
         "notices",
-    )
-    receipts = (
-        receipts.filter(_needs_warning(rule, today))
-        .select_related(
-            "project__regulation", "department", "department__inspection_group"
-        )
-        .order_by("due_on", "id")
+    ).select_related(
+        "project__regulation", "department", "department__inspection_group"
     )
     batch = _Batch(counts)
-    for receipt in receipts.iterator(chunk_size=500):
-        level = _next_level(
-            rule=rule,
-            due_on=receipt.due_on,
-            last_level=receipt.last_level,
-            last_issued=receipt.last_issued,
-            today=today,
-        )
-        if level is None:
-            continue
+    rows = _overdue(offices, receipts, switch="warn_overdue_receipts")
+    for receipt, office, level in rows:
         _add_warning(
             batch=batch,
-            rule=rule,
-            today=today,
+            office=office,
             level=level,
             department=receipt.department,
             title="警示：执行项目回执逾期未确认",
@@ -327,7 +409,7 @@ def _scan_overdue_receipts(rule, today, counts):
     batch.flush()
 
 
-def _scan_overdue_assignments(rule, today, counts):
+def _scan_overdue_assignments(offices: _Offices, today, counts):
     assignments = _warning_levels(
         Notice.objects.filter(
             kind=K.ASSIGNMENT,
@@ -335,27 +417,13 @@ def _scan_overdue_assignments(rule, today, counts):
             status__in=[S.PENDING, S.SENT, S.CONFIRMED, S.RETURNED],
         ),
         "follow_ups",
-    )
-    assignments = (
-        assignments.filter(_needs_warning(rule, today))
-        .select_related("department", "department__inspection_group", "project")
-        .order_by("due_on", "id")
-    )
+    ).select_related("department", "department__inspection_group", "project")
     batch = _Batch(counts)
-    for assignment in assignments.iterator(chunk_size=500):
-        level = _next_level(
-            rule=rule,
-            due_on=assignment.due_on,
-            last_level=assignment.last_level,
-            last_issued=assignment.last_issued,
-            today=today,
-        )
-        if level is None:
-            continue
+    rows = _overdue(offices, assignments, switch="warn_overdue_assignments")
+    for assignment, office, level in rows:
         _add_warning(
             batch=batch,
-            rule=rule,
-            today=today,
+            office=office,
             level=level,
             department=assignment.department,
             title=f"警示：交办单{assignment.number}逾期未反馈",
@@ -371,20 +439,18 @@ def _scan_overdue_assignments(rule, today, counts):
 
 
 def scan_due(*, today: datetime.date | None = None) -> dict:
-    """Raise what is due today; safe to run any number of times, in any number
-    of workers at once.
+    """Raise what is due today, each row by its department's office's rule and
+    calendar; safe to run any number of times, in any number of workers at once.
 
     Returns counts of the notices created by this run. Side effects: Notice rows
     (reminders, warnings) with their events, deliveries queued on commit, and
     Step.flagged_for_bulletin on a third warning.
     """
     today = today or timezone.localdate()
-    rule = rule_current()
+    offices = _Offices(today)
     counts = {"reminders": 0, "warnings": 0, "escalations": 0, "flagged": 0}
-    _scan_reminders(rule, today, counts)
-    _scan_overdue_steps(rule, today, counts)
-    if rule.warn_overdue_receipts:
-        _scan_overdue_receipts(rule, today, counts)
-    if rule.warn_overdue_assignments:
-        _scan_overdue_assignments(rule, today, counts)
+    _scan_reminders(offices, today, counts)
+    _scan_overdue_steps(offices, today, counts)
+    _scan_overdue_receipts(offices, today, counts)
+    _scan_overdue_assignments(offices, today, counts)
     return counts
