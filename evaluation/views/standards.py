@@ -30,7 +30,8 @@ def standards(request):
     for item in items:
         item.editable = item.is_current and may_edit[item.office_id]
     current = {s.flow_code: s for s in items if s.applies}
-    is_default_office = office.pk == Office.default().pk
+    default_office = Office.default()
+    is_default_office = office.pk == default_office.pk
     flows = [
         {
             "code": code,
@@ -49,6 +50,7 @@ def standards(request):
             "flows": flows,
             "office": office,
             "is_default_office": is_default_office,
+            "default_office": default_office,
         },
     )
 
