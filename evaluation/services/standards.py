@@ -218,16 +218,24 @@ def _copy_as_new_version(
         DeductionRule(standard=new, kind=r.kind, points=r.points, cap=r.cap)
         for r in standard.rules.all()
     )
+    # A body's department of another office (the default's, copied into an
+    # override) is left out: the office enters that body's marks itself until
+    # it names its own department (standard_bodies_set).
     EvaluatingBody.objects.bulk_create(
         EvaluatingBody(
             standard=new,
             name=b.name,
             kind=b.kind,
-            department_id=b.department_id,
+            department_id=(
+                b.department_id
+                if office_id == standard.office_id
+                or (b.department and b.department.office_id == office_id)
+                else None
+            ),
             weight=b.weight,
             order=b.order,
         )
-        for b in standard.bodies.all()
+        for b in standard.bodies.select_related("department")
     )
     return new
 

@@ -452,3 +452,37 @@ def test_standards_page_bad_override_request_changes_nothing(client, xz):
     # then nothing was made
     assert unknown.status_code == 404
     assert not ScoringStandard.objects.filter(office=office).exists()
+
+
+def test_standard_override_create_leaves_out_other_offices_departments(home, xz):
+    # given the default standard's 三家联评 bodies, one marked by a department
+    # of the default office
+    _, home_staff, home_department = home
+    default = services.standard_bodies_set(
+        standard=_general(),
+        bodies=[
+            {"name": "区委办", "kind": "record", "weight": "0.7"},
+            {
+                "name": "组织部",
+                "kind": "marks",
+                "weight": "0.3",
+                "department": home_department,
+            },
+        ],
+        actor=home_staff,
+    )
+    office, staff, _ = xz
+
+    # when 秀洲 adjusts it
+    override = services.standard_override_create(
+        office=office, flow_code="general", actor=staff
+    )
+
+    # then the bodies and weights are copied, without the other office's
+    # department (秀洲's office enters that body's marks)
+    bodies = {b.name: (b.weight, b.department_id) for b in override.bodies.all()}
+    assert bodies == {
+        "区委办": (Decimal("0.70"), None),
+        "组织部": (Decimal("0.30"), None),
+    }
+    assert default.bodies.get(name="组织部").department == home_department
