@@ -35,8 +35,17 @@ class EvaluatingBodyInline(ReadOnlyInline):
 
 @admin.register(models.ScoringStandard)
 class ScoringStandardAdmin(admin.ModelAdmin):
-    list_display = ["name", "flow_code", "version", "is_current", "created_at"]
-    readonly_fields = ["flow_code", "version", "is_current", "created_by"]
+    list_display = [
+        "name",
+        "office",
+        "flow_code",
+        "version",
+        "is_current",
+        "created_at",
+    ]
+    list_filter = ["flow_code", "office", "is_current"]
+    # An office's override is made and dropped on the standards page only.
+    readonly_fields = ["office", "flow_code", "version", "is_current", "created_by"]
     inlines = [
         StandardStepInline,
         KeyIndicatorInline,

@@ -105,7 +105,10 @@ def _seed_joint_bodies(actor, stdout) -> None:
     departments = {
         d.code: d for d in Department.objects.filter(code__in=["ZZB", "JWJW"])
     }
-    for standard in ScoringStandard.objects.filter(is_current=True):
+    # The demo runs the default office, whose standard is the default (全市默认).
+    for standard in ScoringStandard.objects.filter(
+        is_current=True, office__isnull=True
+    ):
         if standard.bodies.exists():
             continue
         services.standard_bodies_set(

@@ -8,7 +8,7 @@ rounds only, and liaisons/inspectors only their departments.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from evaluation.models import (
     PeerRating,
     RankingEntry,
     RoundJob,
+    ScoringStandard,
     StepScore,
 )
 from evaluation.services.peer import RATES
@@ -483,3 +484,28 @@ def low_credit_department_ids(*, grades) -> set[int]:
             year=Subquery(latest_year), grade__in=list(grades)
         ).values_list("department_id", flat=True)
     )
+
+
+def standards_current(*, office) -> dict[str, ScoringStandard]:
+    """Flow code -> the standard in force for `office` (Office, id or None for
+    the default): its 本区调整 if any, else the 全市默认 current version."""
+    return ScoringStandard.objects.current_for(office)
+
+
+def standard_list(*, office) -> list[ScoringStandard]:
+    """The versions an office's standards page shows: the default's and the
+    office's own (overrides first within a flow, newest version first), each
+    with `applies` (is it the one in force for the office). Two queries plus
+    the prefetches."""
+    current = {s.pk for s in standards_current(office=office).values()}
+    items = list(
+        ScoringStandard.objects.filter(Q(office__isnull=True) | Q(office=office))
+        .select_related("office")
+        .prefetch_related(
+            "steps", "rules", "indicators", "rounds", "bodies__department"
+        )
+        .order_by("flow_code", F("office_id").asc(nulls_last=True), "-version")
+    )
+    for item in items:
+        item.applies = item.pk in current
+    return items

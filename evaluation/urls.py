@@ -85,6 +85,7 @@ urlpatterns = [
     path("credit/<int:department_pk>/", views.credit_history, name="credit_history"),
     path("standards/", views.standards, name="standards"),
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),
+    path("standards/override/", views.standard_override, name="standard_override"),
     # Supervision moved to its own app (/supervision/); the old paths and URL
     # names redirect there (308 keeps a POST a POST).
     *legacy_supervision_urls(),

@@ -241,7 +241,7 @@ class EvaluationRoundFactory(factory.django.DjangoModelFactory):
             return
         if extracted is None:
             extracted = [
-                standard_ensure_default(flow_code=code)
+                standard_ensure_default(flow_code=code, office=obj.office_id)
                 for code in FlowTemplate.Code.values
             ]
         obj.standards.set(extracted)

@@ -7,9 +7,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from evaluation.models.common import FLOW_CHOICES, POINTS
+
+
+class ScoringStandardQuerySet(models.QuerySet):
+    def current_for(self, office) -> dict[str, "ScoringStandard"]:
+        """Flow code -> the standard in force for `office` (an Office, its id, or
+        None for the default): the office's current override (本区调整) if it
+        has one, else the default's current (全市默认). One query; chains after
+        filter()/prefetch_related(). The one place this is decided
+        (evaluation.selectors.standards_current wraps it for the pages)."""
+        office_id = getattr(office, "pk", office)
+        scope = Q(office__isnull=True)
+        if office_id is not None:
+            scope |= Q(office_id=office_id)
+        found = {}
+        # The default first, so an office's own row (last) wins.
+        for standard in self.filter(scope, is_current=True).order_by(
+            F("office_id").asc(nulls_first=True)
+        ):
+            found[standard.flow_code] = standard
+        return found
 
 
 class ScoringStandard(models.Model):
@@ -17,8 +37,22 @@ class ScoringStandard(models.Model):
 
     A version used by a round is never edited again: an edit then makes a new
     version (services.standard_update), so each round keeps the marks it used.
+
+    `office` null: the default (全市默认) standard; an office's own rows are its
+    override (本区调整), versioned on their own. The current standard of a flow
+    for an office is its current override if any, else the default's current
+    (evaluation.selectors.standard_current).
     """
 
+    office = models.ForeignKey(
+        "org.Office",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="scoring_standards",
+        verbose_name="办公室",
+        help_text="留空为全市默认标准；填写则为该区调整后的标准",
+    )
     flow_code = models.CharField("流程", max_length=10, choices=FLOW_CHOICES)
     version = models.PositiveIntegerField("版本", default=1)
     name = models.CharField("名称", max_length=100)
@@ -56,23 +90,43 @@ class ScoringStandard(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ScoringStandardQuerySet.as_manager()
+
     class Meta:
         verbose_name = "评分标准"
         verbose_name_plural = "评分标准"
         ordering = ["flow_code", "-version"]
+        # Versions and "one current" run per (default or office, flow).
         constraints = [
             models.UniqueConstraint(
-                fields=["flow_code", "version"], name="standard_flow_version"
+                fields=["flow_code", "version"],
+                condition=Q(office__isnull=True),
+                name="standard_default_flow_version",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "flow_code", "version"],
+                condition=Q(office__isnull=False),
+                name="standard_office_flow_version",
             ),
             models.UniqueConstraint(
                 fields=["flow_code"],
-                condition=Q(is_current=True),
-                name="standard_one_current_per_flow",
+                condition=Q(is_current=True, office__isnull=True),
+                name="standard_one_current_default",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "flow_code"],
+                condition=Q(is_current=True, office__isnull=False),
+                name="standard_one_current_per_office",
             ),
         ]
 
     def __str__(self):
         return f"{self.name}(第{self.version}版)"
+
+    @property
+    def is_default(self) -> bool:
+        """全市默认 (no office), as against an office's 本区调整."""
+        return self.office_id is None
 
 
 class StandardStep(models.Model):

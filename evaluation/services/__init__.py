@@ -40,6 +40,9 @@ from evaluation.services.standards import (  # noqa: F401
     grade_thresholds_ensure,
     standard_bodies_set,
     standard_ensure_default,
+    standard_override_create,
+    standard_override_drop,
     standard_update,
+    standards_may_edit,
 )
 from evaluation.services.survey import survey_import  # noqa: F401

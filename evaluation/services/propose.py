@@ -51,10 +51,15 @@ def round_as_of(round_: EvaluationRound, *, today: datetime.date | None = None):
 
 
 def _standard_for(round_: EvaluationRound, flow_code: str, cache: dict):
+    """The round's standard of a flow with its lines, once per round and flow
+    (`cache` lives across the batches of a round): the version the round uses,
+    else the one in force for the round's office (its 本区调整 or 全市默认)."""
     if flow_code not in cache:
         standard = round_.standards.filter(flow_code=flow_code).first()
         if standard is None:
-            standard = standard_ensure_default(flow_code=flow_code)
+            standard = standard_ensure_default(
+                flow_code=flow_code, office=round_.office_id
+            )
             round_.standards.add(standard)
         cache[flow_code] = (
             standard,

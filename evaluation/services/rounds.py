@@ -165,7 +165,7 @@ def round_create(
     grade_thresholds_ensure()
     round_.standards.set(
         [
-            standard_ensure_default(flow_code=f, actor=actor)
+            standard_ensure_default(flow_code=f, actor=actor, office=office)
             for f in ("general", "simple")
         ]
     )

@@ -1,7 +1,20 @@
-"""Scoring standards as data: defaults from the flow templates, versioned edits."""
+"""Scoring standards as data: defaults from the flow templates, versioned edits.
+
+Per office (issue 13): rows without an office are the default (全市默认)
+standard; a district office may copy the default into its own override
+(本区调整, `standard_override_create`), edit it through `standard_update`, and
+drop back to the default (`standard_override_drop`).
+
+Who edits what: an override only by its own office's staff; the default by the
+staff of the deployment's default office (`Office.default()`), as before
+offices existed, because a city office (市委办) writes nothing in this app. The
+default office has no override: its standard is the default. City staff,
+leaders and other offices read. `actor=None` is the system (seeding, demo).
+"""
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from config.errors import DomainError
@@ -13,6 +26,8 @@ from evaluation.models import (
     ScoringStandard,
     StandardStep,
 )
+from org.models import Office
+from org.selectors import CITY_READ_ONLY, is_city, is_office, office_of
 from workflows.models import StepTemplate
 
 FLOW_NAMES = {"general": "七步法评分标准", "simple": "三步法评分标准"}
@@ -60,14 +75,51 @@ def grade_thresholds_ensure() -> None:
     )
 
 
-@transaction.atomic
-def standard_ensure_default(*, flow_code: str, actor=None) -> ScoringStandard:
-    """The current standard of a flow; seeded from its FlowTemplate if none.
+def standards_may_edit(user, *, office_id: int | None) -> bool:
+    """May `user` edit the standards of office `office_id` (None: the default)?
+    Its own office's staff (the default: the default office's staff); a
+    superuser without membership any; the system (`None`) any; the city none."""
+    if user is None:
+        return True
+    if not is_office(user):
+        return False
+    own = office_of(user)
+    if own is None:  # a superuser without membership: the whole deployment
+        return True
+    if office_id is None:
+        return own.pk == Office.default().pk
+    return own.pk == office_id
 
-    Side effects: may create a ScoringStandard with steps, indicators and rules.
+
+def _refuse_unless_editor(actor, office_id: int | None) -> None:
+    if standards_may_edit(actor, office_id=office_id):
+        return
+    if is_city(actor):
+        raise PermissionDenied(CITY_READ_ONLY)
+    if office_id is None:
+        raise PermissionDenied(
+            f"全市默认评分标准由{Office.default().name}修改；"
+            "本区可按本区调整后修改本区的评分标准。"
+        )
+    raise PermissionDenied("只有本区委办工作人员可以修改本区调整后的评分标准。")
+
+
+@transaction.atomic
+def standard_ensure_default(
+    *, flow_code: str, actor=None, office=None
+) -> ScoringStandard:
+    """The current standard of a flow for `office` (an Office or its id; None:
+    the default): the office's override (本区调整) if any, else the default's
+    current (全市默认), seeded from the flow's FlowTemplate if there is none.
+
+    Side effects: may create the default ScoringStandard with steps,
+    indicators and rules.
     """
-    current = ScoringStandard.objects.filter(flow_code=flow_code, is_current=True)
-    existing = current.first()
+    existing = (
+        ScoringStandard.objects.filter(flow_code=flow_code)
+        .current_for(office)
+        .get(flow_code)
+    )
     if existing is not None:
         return existing
 
@@ -75,7 +127,9 @@ def standard_ensure_default(*, flow_code: str, actor=None) -> ScoringStandard:
         StepTemplate.objects.filter(flow__code=flow_code).order_by("order")
     )
     last = (
-        ScoringStandard.objects.filter(flow_code=flow_code).order_by("-version").first()
+        ScoringStandard.objects.filter(flow_code=flow_code, office__isnull=True)
+        .order_by("-version")
+        .first()
     )
     standard = ScoringStandard.objects.create(
         flow_code=flow_code,
@@ -114,19 +168,24 @@ def standard_ensure_default(*, flow_code: str, actor=None) -> ScoringStandard:
     return standard
 
 
-def _copy_as_new_version(standard: ScoringStandard, *, actor, note: str):
-    last = (
-        ScoringStandard.objects.select_for_update()
-        .filter(flow_code=standard.flow_code)
-        .order_by("-version")
-        .first()
+def _copy_as_new_version(
+    standard: ScoringStandard, *, actor, note: str, office_id=...
+) -> ScoringStandard:
+    """A copy of `standard` with its lines as the next version of `office_id`'s
+    rows of the flow (default: the standard's own office, or the default),
+    made current in their place."""
+    if office_id is ...:
+        office_id = standard.office_id
+    # filter(office_id=None) is IS NULL: the default's rows.
+    rows = ScoringStandard.objects.filter(
+        flow_code=standard.flow_code, office_id=office_id
     )
-    ScoringStandard.objects.filter(
-        flow_code=standard.flow_code, is_current=True
-    ).update(is_current=False)
+    last = rows.select_for_update().order_by("-version").first()
+    rows.filter(is_current=True).update(is_current=False)
     new = ScoringStandard.objects.create(
+        office_id=office_id,
         flow_code=standard.flow_code,
-        version=last.version + 1,
+        version=last.version + 1 if last else 1,
         name=standard.name,
         note=note,
         created_by=actor,
@@ -159,16 +218,24 @@ def _copy_as_new_version(standard: ScoringStandard, *, actor, note: str):
         DeductionRule(standard=new, kind=r.kind, points=r.points, cap=r.cap)
         for r in standard.rules.all()
     )
+    # A body's department of another office (the default's, copied into an
+    # override) is left out: the office enters that body's marks itself until
+    # it names its own department (standard_bodies_set).
     EvaluatingBody.objects.bulk_create(
         EvaluatingBody(
             standard=new,
             name=b.name,
             kind=b.kind,
-            department_id=b.department_id,
+            department_id=(
+                b.department_id
+                if office_id == standard.office_id
+                or (b.department and b.department.office_id == office_id)
+                else None
+            ),
             weight=b.weight,
             order=b.order,
         )
-        for b in standard.bodies.all()
+        for b in standard.bodies.select_related("department")
     )
     return new
 
@@ -188,10 +255,13 @@ def standard_update(
     evaluating bodies' weights (三家联评: body name -> weight, summing to 1).
 
     A version already used by a round is never changed: the edit goes into a new
-    version that becomes current; rounds keep the version they used.
+    version (of the same office's rows, or the default's) that becomes current;
+    rounds keep the version they used. Only the standard's editors
+    (`standards_may_edit`) may: PermissionDenied otherwise.
     Side effects: may create a new ScoringStandard version (copying its lines).
     Returns the version that holds the edit.
     """
+    _refuse_unless_editor(actor, standard.office_id)
     steps = steps or {}
     rules = rules or {}
     shares = shares or {}
@@ -252,6 +322,7 @@ def standard_bodies_set(
     Side effects: may create a new ScoringStandard version; replaces its bodies.
     Returns the version that holds them.
     """
+    _refuse_unless_editor(actor, standard.office_id)
     if not standard.is_current:
         raise DomainError("只能修改当前版本的评分标准。")
     if bodies:
@@ -278,3 +349,58 @@ def standard_bodies_set(
         for order, b in enumerate(bodies, start=1)
     )
     return target
+
+
+def _override_office(office, actor) -> Office:
+    office = office if isinstance(office, Office) else Office.objects.get(pk=office)
+    _refuse_unless_editor(actor, office.pk)
+    if office.kind != Office.Kind.DISTRICT:
+        raise DomainError("只有区委办可以按本区调整评分标准。")
+    if office.pk == Office.default().pk:
+        raise DomainError("本区的评分标准就是全市默认标准，请直接修改。")
+    return office
+
+
+@transaction.atomic
+def standard_override_create(*, office, flow_code: str, actor) -> ScoringStandard:
+    """按本区调整: copy the default's current standard of a flow (with its
+    steps, indicators, rules and bodies) as `office`'s own current version
+    (its version 1, or the next after an override it dropped); the office then
+    edits it with `standard_update`. Only the office's own staff; not the
+    default office (whose standard is the default).
+
+    Side effects: creates a ScoringStandard of the office with its lines.
+    Returns it.
+    """
+    office = _override_office(office, actor)
+    if flow_code not in FLOW_NAMES:
+        raise DomainError("流程不存在。")
+    if ScoringStandard.objects.filter(
+        office=office, flow_code=flow_code, is_current=True
+    ).exists():
+        raise DomainError("本区已按本区调整该评分标准，请直接修改。")
+    default = standard_ensure_default(flow_code=flow_code, actor=actor)
+    return _copy_as_new_version(
+        default,
+        actor=actor,
+        note=f"按本区调整：复制全市默认标准第{default.version}版",
+        office_id=office.pk,
+    )
+
+
+@transaction.atomic
+def standard_override_drop(*, office, flow_code: str, actor) -> ScoringStandard:
+    """恢复全市默认: retire `office`'s override of a flow, so the default's
+    current standard applies to its next rounds. Rounds keep the versions they
+    used: nothing is deleted. Only the office's own staff.
+
+    Side effects: sets is_current False on the office's rows of the flow.
+    Returns the default standard now in force for the office.
+    """
+    office = _override_office(office, actor)
+    retired = ScoringStandard.objects.filter(
+        office=office, flow_code=flow_code, is_current=True
+    ).update(is_current=False)
+    if not retired:
+        raise DomainError("本区未调整该评分标准，已在使用全市默认标准。")
+    return standard_ensure_default(flow_code=flow_code, office=office)

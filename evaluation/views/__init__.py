@@ -26,6 +26,7 @@ from evaluation.views.rounds import (
 )
 from evaluation.views.standards import (
     standard_edit,
+    standard_override,
     standards,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "sheet_detail",
     "sheet_indicator_miss",
     "standard_edit",
+    "standard_override",
     "standards",
 ]
