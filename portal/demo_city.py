@@ -8,7 +8,8 @@ other apps' demo helpers, through the services, with 秀洲's own office staff.
 
 Small on purpose (seed time): five units, a handful of projects, one 交办单 and
 one published year round. Idempotent: offices, units and users are matched by
-code and username; projects, the 交办单 and the round are made once.
+code and username; projects, the 交办单 and the round are made once; the
+scans create each notice and duty once.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone
 from evaluation import demo as evaluation_demo
 from evaluation import services as evaluation_services
 from evaluation.models import EvaluationRound
+from notices import demo as notices_demo
 from notices.models import Notice
 from notices.services import assignment_issue
 from org import services as org_services
@@ -26,6 +28,7 @@ from org.models import Department, Office, Role
 from regulations.models import Regulation
 from responsibilities import services as list_services
 from responsibilities.models import ResponsibilityList
+from supervision import services as supervision_services
 from workflows import demo as workflows_demo
 from workflows import services as workflows_services
 from workflows.calendar import add_working_days
@@ -215,6 +218,10 @@ def seed(*, stdout) -> None:
     projects = _seed_projects(office_user, district, today)
     _seed_assignment(office_user, units, today)
     _seed_round(office_user, district, today, stdout)
+    # The day's scans, as the other apps' demos ran them before this district
+    # existed (so a second seed finds nothing left to do).
+    notices_demo.scans_replay(today=today)
+    supervision_services.supervision_scan(today=today)
     stdout.write(
         f"多区演示：{city.name}下辖{district.name}，新增单位和用户 {created} 个、"
         f"执行项目 {projects} 个。"
