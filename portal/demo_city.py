@@ -23,6 +23,7 @@ from evaluation.models import EvaluationRound
 from notices import demo as notices_demo
 from notices.models import Notice
 from notices.services import assignment_issue
+from org import demo as org_demo
 from org import services as org_services
 from org.models import Department, Office, Role
 from regulations.models import Regulation
@@ -34,7 +35,6 @@ from workflows import services as workflows_services
 from workflows.calendar import add_working_days
 from workflows.models import ExecutionProject
 
-DEMO_PASSWORD = "zhigui2026"
 CITY = ("jiaxing", "嘉兴市委办", "嘉兴执规")
 DISTRICT = ("xiuzhou", "秀洲区委办", "秀洲执规")
 K = Department.Kind
@@ -97,18 +97,7 @@ def _seed_units(city, district) -> int:
             office=office,
         )
         created += 1
-    User = get_user_model()
-    for username, full_name, role, code in USERS:
-        if not User.objects.filter(username=username).exists():
-            org_services.user_create(
-                username=username,
-                password=DEMO_PASSWORD,
-                role=role,
-                department=Department.objects.get(code=code),
-                full_name=full_name,
-            )
-            created += 1
-    return created
+    return created + org_demo.seed_users(USERS)
 
 
 def _seed_lead_list(office_user, units) -> None:
