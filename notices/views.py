@@ -40,9 +40,15 @@ def _page(request, qs, size=30):
 
 @role_required(READERS)
 def inbox(request):
-    tab = request.GET.get("tab", "todo")
+    # A liaison signs in one place, 我的待办 (/inbox/): its 待签收 tab is that
+    # page, and the list opens on 全部 instead.
+    liaison = role_of(request.user) == Role.LIAISON
+    default = "all" if liaison else "todo"
+    tab = request.GET.get("tab", default)
     if tab not in INBOX_TABS:
-        tab = "todo"
+        tab = default
+    if liaison and tab == "todo":
+        return redirect("liaison_inbox")
     own = department_of(request.user)
     qs = selectors.notice_list(user=request.user, filters=INBOX_TABS[tab][1])
     return render(
@@ -54,7 +60,7 @@ def inbox(request):
             "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
             "own": own,
             "unconfirmed": selectors.notice_unconfirmed_count(request.user),
-            "may_sign": own is not None and role_of(request.user) == Role.LIAISON,
+            "may_sign": own is not None and liaison,
             "unsigned": [Notice.Status.PENDING, Notice.Status.SENT],
         },
     )

@@ -99,10 +99,12 @@ def _seed_departments() -> int:
     return created
 
 
-def _seed_users() -> int:
+def seed_users(users) -> int:
+    """Create the demo users (username, full name, role, department code) not
+    there yet; returns how many were created."""
     User = get_user_model()
     created = 0
-    for username, full_name, role, code in USERS:
+    for username, full_name, role, code in users:
         if User.objects.filter(username=username).exists():
             continue
         services.user_create(
@@ -126,6 +128,6 @@ def _seed_token() -> str:
 
 def seed(*, stdout) -> None:
     departments = _seed_departments()
-    users = _seed_users()
+    users = seed_users(USERS)
     _seed_token()
     stdout.write(f"单位：新增 {departments} 个；演示用户：新增 {users} 个。")

@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from org import demo
 from org import services as org_services
 from org.models import Department, Role
+from portal import demo_city
 
 
 def _pad(text: str, width: int) -> str:
@@ -24,7 +25,7 @@ def print_accounts(*, stdout) -> None:
     stdout.write("")
     stdout.write(f"演示账号(密码均为 {demo.DEMO_PASSWORD})：")
     stdout.write("  " + _pad("用户名", 16) + _pad("角色", 16) + "单位")
-    for username, _name, role, code in demo.USERS:
+    for username, _name, role, code in [*demo.USERS, *demo_city.USERS]:
         stdout.write(
             "  "
             + _pad(username, 16)

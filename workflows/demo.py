@@ -152,9 +152,13 @@ def seed(*, stdout) -> None:
         _backdate(project, today)
         projects.append(project)
     # One project is withdrawn (撤销) with its reason: it leaves scores.
-    withdrawn = next(
-        (p for p in reversed(projects) if p.status == ExecutionProject.Status.ACTIVE),
-        None,
+    # (Status from the database: playing a project may have closed it since.)
+    withdrawn = (
+        ExecutionProject.objects.filter(
+            pk__in=[p.pk for p in projects], status=ExecutionProject.Status.ACTIVE
+        )
+        .order_by("-pk")
+        .first()
     )
     if withdrawn is not None:
         services.project_withdraw(

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from workflows import exports, views
 
@@ -14,7 +15,11 @@ urlpatterns = [
         name="review_batch_approve",
     ),
     path("review/next/<int:pk>/", views.review_next_view, name="review_next"),
-    path("inbox/", views.inbox_page, name="inbox"),
+    # The liaison's one inbox is 我的待办 (/inbox/); old links land there.
+    path(
+        "inbox/",
+        RedirectView.as_view(pattern_name="liaison_inbox", query_string=True),
+    ),
     path("launch/", views.launch_page, name="launch"),
     path("launch/bulk/", views.bulk_launch_page, name="bulk_launch"),
     path(

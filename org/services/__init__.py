@@ -10,6 +10,8 @@ from org.services.departments import (
     department_create,
     department_move,
     department_update,
+    office_create,
+    office_set_parent,
 )
 from org.services.users import (
     API_CLIENT_PREFIX,
@@ -35,7 +37,9 @@ __all__ = [
     "department_create",
     "department_move",
     "department_update",
+    "office_create",
     "office_group",
+    "office_set_parent",
     "user_create",
     "user_deactivate",
     "user_set_password",

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
-from org.models import Department
+from org.models import Department, Office
 
 
 def _check_inspection_group(inspection_group: Department | None) -> None:
@@ -16,6 +16,54 @@ def _check_inspection_group(inspection_group: Department | None) -> None:
         raise ValidationError(
             {"inspection_group": [f"“{inspection_group.name}”不是派驻纪检组。"]}
         )
+
+
+def office_create(
+    *,
+    code: str,
+    name: str,
+    number_prefix: str,
+    kind: str = Office.Kind.DISTRICT,
+    parent: Office | None = None,
+    sort_order: int = 0,
+) -> Office:
+    """Add an office: a district office (under a city office, or none) or a city
+    office (no parent).
+
+    Side effects: one Office row.
+    """
+    errors = {}
+    if not (code or "").strip() or Office.objects.filter(code=code).exists():
+        errors["code"] = [f"编码“{code}”为空或已被使用。"]
+    if kind not in Office.Kind.values:
+        errors["kind"] = [f"未知的办公室类别“{kind}”。"]
+    if errors:
+        raise ValidationError(errors)
+    office = Office(
+        code=code.strip(),
+        name=name,
+        kind=kind,
+        number_prefix=number_prefix,
+        sort_order=sort_order,
+    )
+    office_set_parent(office=office, parent=parent, save=False)
+    office.save()
+    return office
+
+
+def office_set_parent(*, office: Office, parent: Office | None, save=True) -> Office:
+    """Put a district office under a city office (None: under none).
+
+    Side effects: the office's `parent` saved (unless `save` is False).
+    """
+    if parent is not None and (
+        parent.kind != Office.Kind.CITY or office.kind != Office.Kind.DISTRICT
+    ):
+        raise ValidationError({"parent": ["只有区委办可以归属市委办。"]})
+    office.parent = parent
+    if save:
+        office.save(update_fields=["parent"])
+    return office
 
 
 @transaction.atomic
@@ -30,8 +78,10 @@ def department_create(
     email: str = "",
     sort_order: int = 0,
     is_active: bool = True,
+    office: Office | None = None,
 ) -> Department:
-    """Create a department (switched off at once when `is_active` is False).
+    """Create a department (switched off at once when `is_active` is False) in
+    `office` (default: its parent's office, else the default office).
 
     Side effects: one Department row (+ its history row).
     """
@@ -59,6 +109,7 @@ def department_create(
         email=email,
         sort_order=sort_order,
         is_active=is_active,
+        office=office,
     )
 
 

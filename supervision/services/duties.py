@@ -87,12 +87,14 @@ def occurrences(schedule: RowSchedule, today: datetime.date) -> list[tuple]:
 
 def _departments(row: ResponsibilityList, schedule: RowSchedule) -> list:
     if schedule.for_all_departments:
-        return list(
-            Department.objects.filter(
-                is_active=True,
-                kind__in=[Department.Kind.DISTRICT, Department.Kind.TOWN],
-            )
+        # Every unit of the row's office: another district's are not its own.
+        units = Department.objects.filter(
+            is_active=True,
+            kind__in=[Department.Kind.DISTRICT, Department.Kind.TOWN],
         )
+        if row.department_id:
+            units = units.filter(office_id=row.department.office_id)
+        return list(units)
     return [row.department, *row.partner_departments.filter(is_active=True)]
 
 

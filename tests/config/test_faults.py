@@ -43,7 +43,7 @@ def _pages(stack, office, liaison, step_id):
         "/workflows/calendar/": office,
         "/workflows/calendar/?year=2027&month=2": office,
         "/notices/": office,
-        "/workflows/inbox/": liaison,
+        "/inbox/": liaison,
         "/notices/?mine=1": liaison,
         "/": liaison,
     }

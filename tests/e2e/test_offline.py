@@ -41,7 +41,7 @@ def test_pages_load_nothing_from_other_hosts_and_log_no_errors(
 
     # and the same holds for a liaison on a phone
     phone = open_tab(phone=True).login_as(liaison)
-    for path in ("/", "/workflows/inbox/", "/notices/", "/evaluation/rankings/"):
+    for path in ("/", "/inbox/", "/notices/", "/evaluation/rankings/"):
         phone.goto(path)
         phone.page.wait_for_load_state("networkidle")
     assert phone.foreign_requests() == []

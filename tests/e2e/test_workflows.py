@@ -18,35 +18,36 @@ def _first_open_step(project, department):
     )
 
 
-def test_inbox_liaison_confirms_receipt_with_one_tap_on_phone(
+def test_inbox_liaison_signs_notice_and_receipt_in_my_todo_on_phone(
     open_tab, expect, launch_project, liaison, dept_a
 ):
-    # given a launched project: dept_a's receipt waits in the liaison's inbox
+    # given a launched project: dept_a's 告知单 and its 回执 wait in 我的待办
     project = launch_project()
     receipt = Receipt.objects.get(project=project, department=dept_a)
     tab = open_tab(phone=True).login_as(liaison)
     page = tab.page
-    tab.goto("/workflows/inbox/")
-    row = page.locator(".list-group-item", has_text=project.regulation.title).first
-    expect(row.get_by_role("button", name="确认收到")).to_be_visible()
-    expect(page.locator("#receipt-count")).to_have_text("1")
+    tab.goto("/inbox/")
+    row = page.locator("[data-row=sign]", has_text=project.regulation.title)
+    expect(row).to_have_count(1)  # the 告知单 carries the 回执: one item
+    expect(row).to_contain_text("含回执")
+    expect(page.locator("#sign-count")).to_have_text("1")
     tab.screenshot("inbox-phone-before")
 
-    # when the liaison taps 确认收到 once
-    row.get_by_role("button", name="确认收到").tap()
+    # when the liaison ticks it and taps 签收所选 once
+    row.locator("input[name=items]").tap()
+    page.get_by_role("button", name="签收所选（1）").tap()
 
-    # then the row is swapped in place (htmx, no reload) and the DB has it
-    confirmed = page.locator(".list-group-item-success", has_text="已确认回执")
-    expect(confirmed).to_contain_text(project.regulation.title)
-    expect(page.get_by_role("button", name="确认收到")).to_have_count(0)
-    expect(page.locator("#receipt-count")).to_have_text("0")  # not left stale
+    # then both are signed, and the page says nothing is left to sign
+    expect(page.locator(".alert-success")).to_contain_text("已签收1项")
+    expect(page.get_by_text("没有待签收的事项。")).to_be_visible()
     receipt.refresh_from_db()
     assert receipt.confirmed_at is not None
     assert receipt.confirmed_by == liaison
     tab.screenshot("inbox-phone")
-    # a reload shows nothing left to confirm
+    # and an old link to the workflows inbox lands on the same page
     tab.goto("/workflows/inbox/")
-    expect(page.get_by_text("没有待确认的回执。")).to_be_visible()
+    expect(page).to_have_url(tab.base_url + "/inbox/")
+    expect(page.get_by_text("没有待签收的事项。")).to_be_visible()
     assert tab.console_errors == []
 
 

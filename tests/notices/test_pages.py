@@ -42,6 +42,27 @@ def test_inbox_shows_own_notices_and_nav_badge(
     assert badges[0]["badge"] == 2
 
 
+def test_inbox_liaisons_todo_tab_is_the_one_inbox(
+    client, liaison, inspector, dept_a, office_user
+):
+    # given an unconfirmed notice to A
+    _issue(dept_a, office_user)
+    client.force_login(liaison)
+    # when A's liaison asks for the notices' 待签收 tab
+    response = client.get("/notices/?tab=todo")
+    # then it is sent to 我的待办, and the list's 待签收 tab links there
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    html = client.get("/notices/").content.decode()
+    assert '<a class="nav-link" href="/inbox/" data-tab="todo">待签收</a>' in html
+    # and the tabs other pages link to still filter (and the list opens on 全部)
+    assert client.get("/notices/?tab=answer").context["tab"] == "answer"
+    assert client.get("/notices/").context["tab"] == "all"
+    # while an inspector, who has no 我的待办, keeps the 待签收 list
+    client.force_login(inspector)
+    response = client.get("/notices/?tab=todo")
+    assert response.status_code == 200 and response.context["tab"] == "todo"
+
+
 def test_detail_outsider_404_and_confirm_one_tap(
     client, liaison, outsider, dept_a, office_user
 ):

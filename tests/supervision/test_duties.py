@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from config.errors import NotAllowed
 from notices.models import Notice
+from org.models import Office
 from responsibilities.models import ResponsibilityList
 from supervision import rates, services
 from supervision.models import Cycle, Duty, RowSchedule
@@ -18,20 +19,26 @@ pytestmark = pytest.mark.django_db
 JULY_1 = datetime.date(2026, 7, 1)
 
 
-@pytest.fixture
-def party_day(dept_a, dept_b):
-    """党章学习日: dept_a responsible, dept_b partner; due 5 working days after."""
+def _party_day(department, **schedule):
+    """党章学习日 of `department`, on 7月1日 each year, from 7 days before."""
     row = factories.ResponsibilityFactory(
         kind=ResponsibilityList.Kind.DRIVER,
         regulation=None,
-        department=dept_a,
+        department=department,
         mechanism="党章学习日",
         driver_type="study",
     )
-    row.partner_departments.set([dept_b])
     RowSchedule.objects.create(
-        row=row, cycle=Cycle.YEARLY, month=7, day=1, lead_days=7, due_working_days=5
+        row=row, cycle=Cycle.YEARLY, month=7, day=1, lead_days=7, **schedule
     )
+    return row
+
+
+@pytest.fixture
+def party_day(dept_a, dept_b):
+    """党章学习日: dept_a responsible, dept_b partner; due 5 working days after."""
+    row = _party_day(dept_a, due_working_days=5)
+    row.partner_departments.set([dept_b])
     return row
 
 
@@ -141,3 +148,16 @@ def test_duty_before_meeting_count_per_quarter_and_liaison_page(
         ).status_code
         == 404
     )
+
+
+def test_duty_for_all_departments_stays_in_the_rows_office(dept_a, dept_b):
+    # given a second district with one unit, and 南湖's duty for all its units
+    other = Office.objects.create(code="xiuzhou", name="秀洲区委办", number_prefix="秀")
+    outside = factories.DepartmentFactory(office=other)
+    _party_day(dept_a, for_all_departments=True)
+    # when the scan runs on the day
+    services.supervision_scan(today=JULY_1)
+    # then the row's own office's units have the duty, the other district's not
+    have = set(Duty.objects.values_list("department_id", flat=True))
+    assert {dept_a.pk, dept_b.pk} <= have
+    assert outside.pk not in have

@@ -75,7 +75,7 @@ def test_inbox_one_tap_receipt_and_returned_first(
     services.step_return(step=returned, actor=office_user, reason="请补充签到表")
     client.force_login(liaison)
     # when
-    page = client.get("/workflows/inbox/").content.decode()
+    page = client.get("/inbox/").content.decode()
     # then the returned step comes first with its reason; first's receipt waits
     receipts_part, steps_part = page.split("待办步骤", 1)
     assert first.regulation.title in receipts_part
@@ -85,6 +85,16 @@ def test_inbox_one_tap_receipt_and_returned_first(
     assert response.status_code == 302
     receipt.refresh_from_db()
     assert receipt.confirmed_at is not None
+
+
+def test_old_inbox_page_redirects_to_the_one_inbox_keeping_the_query(client, liaison):
+    # given a liaison with an old link to the workflows inbox
+    client.force_login(liaison)
+    # when it is opened
+    response = client.get("/workflows/inbox/?tab=1&page=2")
+    # then it lands on 我的待办, the one inbox, with the same query
+    assert response.status_code == 302
+    assert response["Location"] == "/inbox/?tab=1&page=2"
 
 
 def test_inbox_outsider_cannot_confirm_other_receipt(client, project_a, outsider):
@@ -200,7 +210,7 @@ def test_calendar_page_edits_and_fallback_notice(client, office_user, liaison):
 
 @pytest.mark.parametrize(
     "url",
-    ["/workflows/", "/workflows/inbox/", "/workflows/review/"],
+    ["/workflows/", "/inbox/", "/workflows/review/"],
 )
 def test_list_pages_constant_query_count(
     client, launch, office_user, liaison, url, django_assert_max_num_queries
@@ -273,10 +283,10 @@ def test_calendar_page_year_out_of_range_shows_this_month(
 @pytest.mark.parametrize(
     "target, expected",
     [
-        ("/workflows/inbox/?tab=1", "/workflows/inbox/?tab=1"),
-        ("/\\evil.example/", "/workflows/inbox/"),
-        ("//evil.example/", "/workflows/inbox/"),
-        ("https://evil.example/", "/workflows/inbox/"),
+        ("/inbox/?tab=1", "/inbox/?tab=1"),
+        ("/\\evil.example/", "/inbox/"),
+        ("//evil.example/", "/inbox/"),
+        ("https://evil.example/", "/inbox/"),
     ],
 )
 def test_receipt_confirm_next_stays_on_this_site(

@@ -21,7 +21,6 @@ from workflows.views.launch import (
     launch_page,
 )
 from workflows.views.overview import (
-    inbox_page,
     overview_page,
     review_batch_approve_view,
     review_next_view,
@@ -55,7 +54,6 @@ __all__ = [
     "calendar_page",
     "evidence_file_download",
     "flow_list_page",
-    "inbox_page",
     "launch_page",
     "overview_page",
     "project_page",

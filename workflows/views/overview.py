@@ -1,4 +1,4 @@
-"""Overview, review queue and the liaison's inbox."""
+"""Overview, review queue and the step lists."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,7 +14,6 @@ from org.selectors import is_office, sees_office, visible_departments
 from workflows import selectors, services
 from workflows.filters import LIGHT_CHOICES, ProjectFilter
 from workflows.models import ExecutionProject, FlowTemplate
-from workflows.views.common import liaison_required
 
 
 @reader_required
@@ -108,20 +107,6 @@ def review_next_view(request, pk):
         messages.info(request, "待审核的材料已全部处理。")
         return redirect("workflows:review")
     return redirect("workflows:step", pk=step.pk)
-
-
-@liaison_required
-def inbox_page(request):
-    inbox = selectors.inbox_for(user=request.user)
-    return render(
-        request,
-        "workflows/inbox.html",
-        {
-            "receipts": list(inbox["receipts"][:100]),
-            "steps": list(inbox["steps"][:200]),
-            "today": timezone.localdate(),
-        },
-    )
 
 
 @reader_required

@@ -265,7 +265,7 @@ def receipt_confirm_view(request, pk):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect("workflows:inbox")
+    return redirect("liaison_inbox")
 
 
 @reader_required

@@ -1,4 +1,5 @@
-"""Load the demo district: idempotent, safe to run on every `make run`."""
+"""Load the demo district (and a second, small one under a city office):
+idempotent, safe to run on every `make run`."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -6,6 +7,7 @@ from django.db import transaction
 from evaluation import demo as evaluation_demo
 from notices import demo as notices_demo
 from org import demo as org_demo
+from portal import demo_city
 from portal.demo import print_accounts
 from regulations import demo as regulations_demo
 from responsibilities import demo_lists as responsibilities_demo
@@ -22,6 +24,7 @@ DEMO_MODULES = [
     notices_demo,
     evaluation_demo,
     supervision_demo,
+    demo_city,
 ]
 
 
