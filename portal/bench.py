@@ -258,7 +258,7 @@ class Bench:
                    floor_sql=rankings_sql, floor_params=(round_id,)),
             Target("page notices register", "/notices/register/",
                    floor_sql=notices_sql, floor_params=(office_id,)),
-            Target("page inbox (L)", "/workflows/inbox/", user="liaison",
+            Target("page inbox (L)", "/inbox/", user="liaison",
                    floor_sql=liaison_steps_sql, floor_params=(dept,)),
             Target("page notices inbox (L)", "/notices/", user="liaison",
                    floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
