@@ -421,7 +421,45 @@ class Bench:
                     note="score sheets" if count is not None else "",
                 )
             )
+        rows.append(self.year_round_row(actor, year, kwargs))
         return rows
+
+    def year_round_row(self, actor, year: int, kwargs: dict) -> Row:
+        """Every district's round of the year proposed, one district after
+        another in this process (what one worker does; each district's job is
+        its own, so N workers share them): the total wall time, and p50/p95 of
+        one district's proposal. Rolled back like the others."""
+        from evaluation import services
+
+        offices = list(Office.objects.filter(kind=Office.Kind.DISTRICT).order_by("id"))
+        name = f"year round proposal {year} ({len(offices)} districts)"
+
+        def propose_every_district():
+            times, sheets = [], 0
+            for office in offices:
+                started = time.perf_counter()
+                round_ = services.round_create(
+                    year=year,
+                    quarter=0,
+                    actor=actor,
+                    name="基准测试轮次",
+                    **({"office": office} if "office" in kwargs else {}),
+                )
+                sheets += services.round_propose_all(round=round_, actor=actor)
+                times.append((time.perf_counter() - started) * 1000)
+            return {"times": times, "sheets": sheets}
+
+        row, result = self.timed_once(name, propose_every_district)
+        if isinstance(result, dict) and result["times"]:
+            times = result["times"]
+            row.rows = result["sheets"]
+            row.p50_ms = statistics.median(times)
+            row.p95_ms = _percentile(times, 0.95)
+            row.note = (
+                f"total {sum(times) / 1000:,.1f} s one after another;"
+                f" p50/p95 per district; score sheets"
+            )
+        return row
 
     def run(self) -> list[Row]:
         ctx = self.context()

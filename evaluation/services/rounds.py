@@ -23,6 +23,7 @@ from evaluation.models import (
     StepScore,
 )
 from evaluation.services.propose import (
+    WorkingDays,
     evaluation_propose,
     evaluations_propose,
     round_as_of,
@@ -213,12 +214,18 @@ def round_propose_all(
         .order_by("pk")
     )
     cache: dict = {}
+    days = WorkingDays()
 
     def propose(batch) -> int:
         # One batch of projects costs a fixed number of queries.
         return len(
             evaluations_propose(
-                round=round, projects=batch, actor=actor, today=today, _standards=cache
+                round=round,
+                projects=batch,
+                actor=actor,
+                today=today,
+                _standards=cache,
+                _days=days,
             )
         )
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from workflows.calendar import working_days_between
 
 CENT = Decimal("0.01")
+_UNKNOWN = object()
 ZERO = Decimal("0")
 
 
@@ -59,6 +60,10 @@ RATING_LABELS = {"excellent": "优秀", "good": "良好", "pass": "合格"}
 
 
 def approved_on(step) -> datetime.date | None:
+    # A proposal works out each loaded step's date once (propose._counted_steps).
+    known = step.__dict__.get("approved_date", _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
     if step.approved_at is None or step.status != "approved":
         return None
     return timezone.localtime(step.approved_at).date()

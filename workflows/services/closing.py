@@ -8,7 +8,7 @@ from django.utils import timezone
 from config.errors import DomainError, NotAllowed
 from org.selectors import is_office
 from workflows.models import Actor, ExecutionProject, Step
-from workflows.services.transitions import PROJECT_MACHINE, _transition
+from workflows.services.transitions import PROJECT_MACHINE, STEP_MACHINE, _transition
 
 S = Step.Status
 P = ExecutionProject.Status
@@ -74,27 +74,67 @@ def bulletin_done_for_projects(*, project_ids, actor=None, reason: str) -> int:
     project closes. Projects still under way keep their 通报 open for a later
     round. Returns the number of projects closed.
 
-    Side effects: office steps approved, projects closed, Event rows.
+    In bulk (a round covers thousands of projects): a fixed number of queries
+    however many projects, through the machines' bulk path (apply_many), so a
+    step or project no longer in the status the move starts from is skipped.
+    Side effects: office steps approved, projects closed, one Event row each.
     """
-    closed = 0
-    projects = ExecutionProject.objects.select_for_update(no_key=True).filter(
-        pk__in=list(project_ids), status=P.COMPLETED
+    projects = list(
+        ExecutionProject.objects.select_for_update(no_key=True)
+        .filter(pk__in=list(project_ids), status=P.COMPLETED)
+        .order_by("pk")
     )
+    if not projects:
+        return 0
+    steps = Step.objects.filter(project__in=projects, actor=Actor.OFFICE).exclude(
+        status__in=FINISHED
+    )
+    STEP_MACHINE.apply_many(
+        list(steps.order_by("project_id", "department_id", "order", "pk")),
+        action="office_done",
+        actor=actor,
+        reason=reason,
+        fields={"approved_at": timezone.now()},
+    )
+    return sum(p.status == P.CLOSED for p in projects_settle(projects, actor=actor))
+
+
+def projects_settle(projects: list, *, actor=None) -> list:
+    """project_settle for many projects at once (two queries and the bulk
+    moves); returns the projects that moved. Side effects: as project_settle.
+    """
+    projects = [p for p in projects if p.status in (P.ACTIVE, P.COMPLETED)]
+    if not projects:
+        return []
+    unfinished = set(
+        Step.objects.filter(project__in=projects)
+        .exclude(status__in=FINISHED)
+        .values_list("project_id", "actor")
+        .distinct()
+        .order_by()
+    )
+    busy = {pk for pk, actor_ in unfinished if actor_ != Actor.OFFICE}
+    open_ = {pk for pk, _ in unfinished}
     now = timezone.now()
-    for project in projects:
-        for step in Step.objects.filter(project=project, actor=Actor.OFFICE).exclude(
-            status__in=FINISHED
-        ):
-            _transition(
-                step,
-                action="office_done",
-                actor=actor,
-                reason=reason,
-                fields={"approved_at": now},
-            )
-        project_settle(project=project, actor=actor)
-        closed += project.status == P.CLOSED
-    return closed
+    to_close = [p for p in projects if p.pk not in open_]
+    to_complete = [
+        p
+        for p in projects
+        if p.pk in open_ and p.pk not in busy and p.status == P.ACTIVE
+    ]
+    moved = PROJECT_MACHINE.apply_many(
+        [p for p in to_close if p.completed_at], action="close", actor=actor
+    )
+    moved += PROJECT_MACHINE.apply_many(
+        [p for p in to_close if not p.completed_at],
+        action="close",
+        actor=actor,
+        fields={"completed_at": now},
+    )
+    moved += PROJECT_MACHINE.apply_many(
+        to_complete, action="complete", actor=actor, fields={"completed_at": now}
+    )
+    return moved
 
 
 def project_withdraw(*, project: ExecutionProject, actor, reason: str):

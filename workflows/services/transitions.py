@@ -117,14 +117,57 @@ def _record_project(project, action, from_status, to_status, actor, reason):
     )
 
 
+def _record_steps(moved, action, to_status, actor, reason):
+    """The Event rows of a bulk move of steps (one INSERT)."""
+    Event.objects.bulk_create(
+        [
+            Event(
+                project_id=step.project_id,
+                step_id=step.pk,
+                department_id=step.department_id,
+                actor=actor,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+            )
+            for step, from_status in moved
+        ]
+    )
+
+
+def _record_projects(moved, action, to_status, actor, reason):
+    """The Event rows of a bulk move of projects (one INSERT)."""
+    Event.objects.bulk_create(
+        [
+            Event(
+                project_id=project.pk,
+                actor=actor,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+            )
+            for project, from_status in moved
+        ]
+    )
+
+
 STEP_MACHINE = register(
-    StateMachine(model=Step, moves=STEP_MOVES, record=_record_step, noun="该步骤")
+    StateMachine(
+        model=Step,
+        moves=STEP_MOVES,
+        record=_record_step,
+        record_many=_record_steps,
+        noun="该步骤",
+    )
 )
 PROJECT_MACHINE = register(
     StateMachine(
         model=ExecutionProject,
         moves=PROJECT_MOVES,
         record=_record_project,
+        record_many=_record_projects,
         noun="该项目",
     )
 )
