@@ -74,9 +74,11 @@ def _standard_for(round_: EvaluationRound, flow_code: str, cache: dict):
 class WorkingDays:
     """working_days_between for one proposal (all its batches): the calendar is
     asked once per date and a count is a difference of running totals, however
-    many steps ask."""
+    many steps ask. Days are counted on the office's own calendar (its own
+    holidays over the default ones)."""
 
-    def __init__(self):
+    def __init__(self, office_id: int | None = None):
+        self.office_id = office_id
         self.origin = None
         self.totals = [0]  # working days d with origin < d <= origin + i
 
@@ -88,7 +90,10 @@ class WorkingDays:
         one = datetime.timedelta(days=1)
         while len(self.totals) <= index:
             next_day = self.origin + one * len(self.totals)
-            self.totals.append(self.totals[-1] + int(is_working_day(next_day)))
+            self.totals.append(
+                self.totals[-1]
+                + int(is_working_day(next_day, office_id=self.office_id))
+            )
         return self.totals[index]
 
     def __call__(self, start: datetime.date, end: datetime.date) -> int:
@@ -629,7 +634,7 @@ def evaluations_propose(
     misses = _misses(list(existing.values()))
     # The same (deadline, end) pairs come back for many steps: count each once
     # (a caller proposing by batches passes one counter for all of them).
-    days_between = _days if _days is not None else WorkingDays()
+    days_between = _days if _days is not None else WorkingDays(round_.office_id)
     ctx_by_project, departments = {}, {}
     for project in projects:
         standard, std_steps, rules, indicators, shares = _standard_for(

@@ -214,7 +214,7 @@ def round_propose_all(
         .order_by("pk")
     )
     cache: dict = {}
-    days = WorkingDays()
+    days = WorkingDays(round.office_id)
 
     def propose(batch) -> int:
         # One batch of projects costs a fixed number of queries.
