@@ -101,6 +101,81 @@ def evaluation_list(
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
 
 
+def score_rows(*, user, filters=None) -> QuerySet:
+    """The API's score sheets (evaluation_list) as plain values, one query per
+    page: score_sheets() adds their lines."""
+    return (
+        evaluation_list(user=user, filters=filters)
+        .prefetch_related(None)
+        .values(
+            "id",
+            "department_id",
+            "department__name",
+            "project_id",
+            "project__regulation_id",
+            "project__regulation__title",
+            "round__year",
+            "round__quarter",
+            "round_id",
+            "total",
+            "max_total",
+            "round__status",
+        )
+    )
+
+
+def score_sheets(rows) -> list[dict]:
+    """The sheets of `rows` (score_rows) as the scores/ API shows them, each
+    with its step lines and deductions: two queries, whatever the page size."""
+    ids = [row["id"] for row in rows]
+    steps, deductions = defaultdict(list), defaultdict(list)
+    lines = (
+        StepScore.objects.filter(evaluation_id__in=ids)
+        .order_by("evaluation_id", "order", "id")
+        .values_list(
+            "evaluation_id", "code", "name", "final", "proposed", "base_points",
+            "high_points",
+        )
+    )  # fmt: skip
+    for sheet, code, name, final, proposed, base, high in lines:
+        steps[sheet].append(
+            {
+                "code": code,
+                "name": name,
+                "score": final,
+                "proposed": proposed,
+                "base_points": base,
+                "high_points": high,
+            }
+        )
+    taken = (
+        Deduction.objects.filter(evaluation_id__in=ids)
+        .order_by("evaluation_id", "id")
+        .values_list("evaluation_id", "kind", "reason", "points")
+    )
+    for sheet, kind, reason, points in taken:
+        deductions[sheet].append({"kind": kind, "reason": reason, "points": points})
+    return [
+        {
+            "id": row["id"],
+            "department": row["department_id"],
+            "department_name": row["department__name"],
+            "project": row["project_id"],
+            "regulation": row["project__regulation_id"],
+            "regulation_title": row["project__regulation__title"],
+            "year": row["round__year"],
+            "quarter": row["round__quarter"],
+            "round": row["round_id"],
+            "total": row["total"],
+            "max_total": row["max_total"],
+            "status": "published" if row["round__status"] == S.PUBLISHED else "draft",
+            "steps": steps[row["id"]],
+            "deductions": deductions[row["id"]],
+        }
+        for row in rows
+    ]
+
+
 def sheet_years(*, user) -> list[int]:
     """The years of the sheets the user may read, latest first (the filter's
     choices on 评分表)."""
@@ -191,6 +266,71 @@ def rankings(
     for round_ in rounds:  # published before rankings were stored
         result.extend(round_rankings(round_=round_, kind=kind))
     return result
+
+
+def _ranking_api_row(row: dict) -> dict:
+    return {
+        "rank": row["rank"],
+        "department": row["department_id"],
+        "department_name": row["department"],
+        "kind": row["kind"],
+        "total": row["total"],
+        "projects": row["projects"],
+        "warnings": row["warnings"],
+        "grade": row["grade"],
+    }
+
+
+def ranking_api_rows(
+    *, year: int, quarter: int = 0, kind: str | None = None, office=None
+) -> list[dict]:
+    """rankings() as the rankings/ API shows them: the stored entries read as
+    plain values (two queries), in the same order; computed when not stored."""
+    office = office or Office.default()
+    rounds = list(
+        EvaluationRound.objects.filter(
+            office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
+        )
+        .order_by("office_id")
+        .values_list("pk", flat=True)
+    )
+    if not rounds:
+        return []
+    entries = RankingEntry.objects.filter(round__in=rounds)
+    if kind:
+        entries = entries.filter(kind=kind)
+    entries = entries.order_by().values_list(
+        "round_id", "kind", "rank", "department__name", "department_id", "total",
+        "projects", "warnings", "grade",
+    )  # fmt: skip
+    position = {pk: i for i, pk in enumerate(rounds)}
+    order = {k: i for i, k in enumerate(RANKED_KINDS)}
+    stored = sorted(entries, key=lambda e: (position[e[0]], order[e[1]], e[2], e[3]))
+    if not stored:
+        return [_ranking_api_row(row) for row in rankings(
+            year=year, quarter=quarter, kind=kind, office=office
+        )]  # fmt: skip
+    return [
+        {
+            "rank": rank,
+            "department": department,
+            "department_name": name,
+            "kind": kind_,
+            "total": total,
+            "projects": projects,
+            "warnings": warnings,
+            "grade": grade,
+        }
+        for _, kind_, rank, name, department, total, projects, warnings, grade in stored
+    ]
+
+
+def credit_rows(*, user, filters=None) -> QuerySet:
+    """credit_record_list() as plain values, one query per page (the
+    credit-records/ API)."""
+    return credit_record_list(user=user, filters=filters).values(
+        "department_id", "department__name", "year", "score", "grade"
+    )
 
 
 def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
