@@ -182,9 +182,50 @@ class StepListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Step.objects.none()
-        return selectors.step_list(
+        return selectors.step_rows(
             user=self.request.user, filters=self.request.query_params
         )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(step_dicts(page))
+
+
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def _when(value, field=_DATETIME):
+    return None if value is None else field.to_representation(value)
+
+
+def step_dicts(rows, *, today=None) -> list[dict]:
+    """step_rows() as StepSerializer shows them (same keys, order, formats)."""
+    today = today or timezone.localdate()
+    approved = Step.Status.APPROVED
+    return [
+        {
+            "id": row["id"],
+            "project": row["project_id"],
+            "department": row["department_id"],
+            "department_name": row["department__name"],
+            "code": row["code"],
+            "name": row["name"],
+            "order": row["order"],
+            "actor": row["actor"],
+            "status": row["status"],
+            "rating": row["rating"],
+            "starts_on": _when(row["starts_on"], _DATE),
+            "due_on": _when(row["due_on"], _DATE),
+            "light": row["light"],
+            "overdue": row["status"] != approved and row["due_on"] < today,
+            "receipt_confirmed_at": _when(row["receipt_confirmed_at"]),
+            "submitted_at": _when(row["submitted_at"]),
+            "approved_at": _when(row["approved_at"]),
+            "return_count": row["return_count"],
+        }
+        for row in rows
+    ]
 
 
 class StepDetailApi(generics.RetrieveAPIView):

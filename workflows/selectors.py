@@ -98,6 +98,19 @@ def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySe
     )
 
 
+STEP_API_FIELDS = (
+    "id", "project_id", "department_id", "department__name", "code", "name",
+    "order", "actor", "status", "rating", "starts_on", "due_on", "light",
+    "receipt_confirmed_at", "submitted_at", "approved_at", "return_count",
+)  # fmt: skip
+
+
+def step_rows(*, user, filters=None, today=None) -> QuerySet:
+    """step_list() as plain values (the steps/ API): no model instances, and
+    neither the project nor its regulation is read."""
+    return step_list(user=user, filters=filters, today=today).values(*STEP_API_FIELDS)
+
+
 def _visible_project_ids(user):
     return Step.objects.filter(department_id__in=visible_department_ids(user)).values(
         "project_id"
