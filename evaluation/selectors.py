@@ -287,15 +287,14 @@ def ranking_api_rows(
     """rankings() as the rankings/ API shows them: the stored entries read as
     plain values (two queries), in the same order; computed when not stored."""
     office = office or Office.default()
-    rounds = list(
+    published = list(
         EvaluationRound.objects.filter(
             office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
-        )
-        .order_by("office_id")
-        .values_list("pk", flat=True)
+        ).order_by("office_id")
     )
-    if not rounds:
+    if not published:
         return []
+    rounds = [r.pk for r in published]
     entries = RankingEntry.objects.filter(round__in=rounds)
     if kind:
         entries = entries.filter(kind=kind)
@@ -306,10 +305,14 @@ def ranking_api_rows(
     position = {pk: i for i, pk in enumerate(rounds)}
     order = {k: i for i, k in enumerate(RANKED_KINDS)}
     stored = sorted(entries, key=lambda e: (position[e[0]], order[e[1]], e[2], e[3]))
-    if not stored:
-        return [_ranking_api_row(row) for row in rankings(
-            year=year, quarter=quarter, kind=kind, office=office
-        )]  # fmt: skip
+    if not stored:  # published before rankings were stored: computed
+        return [
+            _ranking_api_row(row)
+            for round_ in published
+            for row in ranking_rows(
+                Evaluation.objects.filter(round=round_), kind=kind, round_=round_
+            )
+        ]
     return [
         {
             "rank": rank,

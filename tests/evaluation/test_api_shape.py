@@ -11,6 +11,7 @@ from rest_framework.renderers import JSONRenderer
 
 from evaluation import selectors, services
 from evaluation.api import CreditRecordSerializer, RankingSerializer, ScoreSerializer
+from evaluation.models import RankingEntry
 from org.models import Department
 from tests import factories
 from tests.evaluation.conftest import (
@@ -152,3 +153,22 @@ def test_score_lists_query_count_does_not_grow_with_the_page(
         response = token_api.get(path)
     assert response.status_code == 200
     assert response.json()["count"] == 12
+
+
+def test_rankings_api_computes_a_round_published_without_stored_rankings(
+    token_api, office_user, django_assert_max_num_queries
+):
+    # given a round published before rankings were stored
+    departments = [factories.DepartmentFactory() for _ in range(6)]
+    round_ = _published(office_user, departments)
+    RankingEntry.objects.filter(round=round_).delete()
+    token_api.get("/api/v1/rankings/?year=2026")
+
+    # when
+    with django_assert_max_num_queries(12):
+        body = token_api.get("/api/v1/rankings/?year=2026").json()
+
+    # then the rankings are computed, as the pages compute them
+    assert body["count"] == 6
+    expected = RankingSerializer(selectors.rankings(year=2026), many=True).data
+    assert body["results"] == _rendered(expected)
