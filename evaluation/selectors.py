@@ -8,10 +8,20 @@ rounds only, and liaisons/inspectors only their departments.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 
+from config.api import CountedRows
 from config.filters import filter_apply
 from evaluation.filters import CreditFilter, ScoreFilter
 from evaluation.models import (
@@ -65,10 +75,14 @@ def round_get(*, user, pk: int) -> EvaluationRound:
 
 
 def _scoped_sheets(*, user, include_superseded: bool = False):
-    # A withdrawn project leaves scores and rankings.
+    # A withdrawn project leaves scores and rankings. NOT EXISTS (an anti-join
+    # on the few withdrawn projects), not a join with every project.
+    withdrawn = ExecutionProject.objects.filter(
+        pk=OuterRef("project_id"), status=WITHDRAWN
+    )
     qs = Evaluation.objects.select_related(
         "round", "project__regulation", "department", "standard"
-    ).exclude(project__status=WITHDRAWN)
+    ).exclude(Exists(withdrawn))
     if is_office(user):
         if not include_superseded:
             qs = qs.exclude(round__status=S.SUPERSEDED)
@@ -101,13 +115,13 @@ def evaluation_list(
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
 
 
-def score_rows(*, user, filters=None) -> QuerySet:
+def score_rows(*, user, filters=None) -> CountedRows:
     """The API's score sheets (evaluation_list) as plain values, one query per
-    page: score_sheets() adds their lines."""
-    return (
-        evaluation_list(user=user, filters=filters)
-        .prefetch_related(None)
-        .values(
+    page: score_sheets() adds their lines. Counted without the joins that
+    only show names and titles."""
+    sheets = evaluation_list(user=user, filters=filters).prefetch_related(None)
+    return CountedRows(
+        sheets.values(
             "id",
             "department_id",
             "department__name",
@@ -120,7 +134,8 @@ def score_rows(*, user, filters=None) -> QuerySet:
             "total",
             "max_total",
             "round__status",
-        )
+        ),
+        count=sheets,
     )
 
 

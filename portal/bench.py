@@ -180,10 +180,8 @@ class Bench:
         scores_where = (
             " FROM evaluation_evaluation e"
             " JOIN evaluation_evaluationround r ON r.id = e.round_id"
-            " JOIN workflows_executionproject p ON p.id = e.project_id"
             " JOIN responsibilities_department d ON d.id = e.department_id"
             " WHERE d.office_id = %s AND r.year = %s AND r.status <> 'superseded'"
-            " AND p.status <> 'withdrawn'"
         )
         scores_sql = (
             "WITH page AS (SELECT e.id, e.department_id, d.name, e.project_id,"
@@ -191,12 +189,16 @@ class Bench:
             " e.max_total, r.status"
             + scores_where.replace(
                 " JOIN responsibilities_department",
+                " JOIN workflows_executionproject p ON p.id = e.project_id"
                 " JOIN regulations_regulation g ON g.id = p.regulation_id"
                 " JOIN responsibilities_department",
             )
-            + " ORDER BY r.year DESC, e.round_id, e.project_id, e.department_id"
+            + " AND p.status <> 'withdrawn'"
+            " ORDER BY r.year DESC, e.round_id, e.project_id, e.department_id"
             " LIMIT 50)"
-            " SELECT page.*, (SELECT COUNT(*)" + scores_where + "),"
+            " SELECT page.*, (SELECT COUNT(*)" + scores_where + " AND NOT EXISTS"
+            " (SELECT 1 FROM workflows_executionproject p WHERE p.id = e.project_id"
+            " AND p.status = 'withdrawn')),"
             " (SELECT json_agg(json_build_array(s.code, s.name, s.final, s.proposed,"
             ' s.base_points, s.high_points) ORDER BY s."order", s.id)'
             " FROM evaluation_stepscore s WHERE s.evaluation_id = page.id),"
