@@ -88,3 +88,18 @@ def test_projects_api_answers_what_the_serializer_documents(api, office_user, pr
         many=True,
     ).data
     assert body["results"] == _rendered(expected)
+
+
+def test_steps_and_projects_pages_cost_a_fixed_number_of_queries(
+    api, office_user, projects, django_assert_max_num_queries
+):
+    # given three projects with a dozen steps and partners each
+    api.force_authenticate(office_user)
+    api.get("/api/v1/steps/")
+    assert Step.objects.count() > 12
+
+    # when / then: role, count, page (+ partners); a query per row would not fit
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/steps/?page_size=500").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/projects/").status_code == 200
