@@ -174,6 +174,19 @@ class Bench:
         round_id = ctx["round"].pk if ctx["round"] else 0
         yellow = yellow_until()
         stored = RankingEntry.objects.filter(round_id=round_id).exists()
+        # The floors' aggregates, as each database spells them (the bench runs
+        # on PostgreSQL; its tests on SQLite too, which before 3.44 orders no
+        # aggregate).
+        if connection.vendor == "postgresql":
+            json_agg, json_array, array_agg = (
+                "json_agg",
+                "json_build_array",
+                "array_agg",
+            )
+            by_order, by_id = ' ORDER BY s."order", s.id', " ORDER BY x.id"
+        else:
+            json_agg, json_array = "json_group_array", "json_array"
+            array_agg, by_order, by_id = "group_concat", "", ""
         # Each API floor returns what the response carries: the page's rows
         # with every field, their nested lines, and the envelope's `count`
         # (an uncorrelated subquery, counted once), in one plain statement.
@@ -199,11 +212,11 @@ class Bench:
             " SELECT page.*, (SELECT COUNT(*)" + scores_where + " AND NOT EXISTS"
             " (SELECT 1 FROM workflows_executionproject p WHERE p.id = e.project_id"
             " AND p.status = 'withdrawn')),"
-            " (SELECT json_agg(json_build_array(s.code, s.name, s.final, s.proposed,"
-            ' s.base_points, s.high_points) ORDER BY s."order", s.id)'
+            f" (SELECT {json_agg}({json_array}(s.code, s.name, s.final, s.proposed,"
+            f" s.base_points, s.high_points){by_order})"
             " FROM evaluation_stepscore s WHERE s.evaluation_id = page.id),"
-            " (SELECT json_agg(json_build_array(x.kind, x.reason, x.points)"
-            " ORDER BY x.id) FROM evaluation_deduction x"
+            f" (SELECT {json_agg}({json_array}(x.kind, x.reason, x.points)"
+            f"{by_id}) FROM evaluation_deduction x"
             " WHERE x.evaluation_id = page.id)"
             " FROM page ORDER BY page.year DESC, page.round_id, page.project_id,"
             " page.department_id"
@@ -262,7 +275,7 @@ class Bench:
             " COUNT(s.id) FILTER (WHERE s.status = 'approved'),"
             " COUNT(s.id) FILTER (WHERE s.status <> 'approved'"
             " AND s.due_on < CURRENT_DATE),"
-            " (SELECT array_agg(pd.department_id)"
+            f" (SELECT {array_agg}(pd.department_id)"
             " FROM workflows_executionproject_partner_departments pd"
             " WHERE pd.executionproject_id = page.id),"
             " (SELECT COUNT(*) FROM workflows_executionproject WHERE office_id = %s)"
