@@ -179,7 +179,7 @@ class _CachedList(ListAPIView):
         return self.get_serializer(page, many=True).data
 
     def list(self, request, *args, **kwargs):
-        version = selectors.data_version(user=request.user)
+        version, published = selectors.data_state(user=request.user)
         digest = hashlib.sha256(
             f"{version}|{request.get_full_path()}".encode()
         ).hexdigest()[:32]
@@ -191,7 +191,6 @@ class _CachedList(ListAPIView):
             page = self.paginate_queryset(rows)
             response = self.get_paginated_response(self.serialize(page))
         response["ETag"] = etag
-        published = selectors.last_published_at(user=request.user)
         if published is not None:
             response["Last-Modified"] = http_date(published.timestamp())
         response["Cache-Control"] = "private, no-cache"

@@ -5,17 +5,23 @@ everyone else (leaders, inspectors, liaisons, machine clients) sees published
 rounds only, and liaisons/inspectors only their departments.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
-    Max,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.http import Http404
@@ -394,30 +400,58 @@ def credit_record_list(*, user, filters=None, strict: bool = True, department=No
     return qs.order_by("department__sort_order", "department_id", "-year")
 
 
-def data_version(*, user) -> str:
-    """A cheap fingerprint of what the score APIs can show this user: changes
-    whenever a round moves, a sheet changes or a credit record is written.
+def _scalar(queryset, field: str, function: str, output_field) -> Subquery:
+    """`SELECT function(field) FROM queryset` as a scalar subquery."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(v=Func(F(field), function=function, output_field=output_field))
+        .values("v")
+    )
 
-    Three small aggregates, each answered from an index (no join, nothing that
-    grows with the number of sheets): rounds (count, latest change), the latest
-    sheet change and the latest credit record change. Sheets of rounds the user
-    cannot see may change the version too; that only costs a full answer.
-    A sheet or credit record deleted moves its round's `updated_at`."""
-    rounds = EvaluationRound.objects.filter(office_filter(user)).order_by()
+
+def data_state(*, user) -> tuple[str, datetime.datetime | None]:
+    """What the score APIs' ETag and Last-Modified read, in one query: a cheap
+    fingerprint of what they can show this user (changes whenever a round
+    moves, a sheet changes or a credit record is written) and the latest
+    publication the user can see.
+
+    Small aggregates, each answered from an index (no join, nothing that grows
+    with the number of sheets): rounds (count, latest change), the latest
+    sheet change, the latest credit record change and the latest publication.
+    They are scalar subqueries of the user's own row, so a 304 costs one round
+    trip for them. Sheets of rounds the user cannot see may change the version
+    too; that only costs a full answer. A sheet or credit record deleted moves
+    its round's `updated_at`."""
+    rounds = EvaluationRound.objects.filter(office_filter(user))
+    published = rounds.filter(status=S.PUBLISHED)
     if not is_office(user):
-        rounds = rounds.filter(status=S.PUBLISHED)
-    agg = rounds.aggregate(n=Count("*"), r=Max("updated_at"))
-    sheets = Evaluation.objects.order_by().aggregate(m=Max("updated_at"))["m"]
-    credit = CreditRecord.objects.order_by().aggregate(m=Max("updated_at"))["m"]
-    return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{sheets}:{credit}"
+        rounds = published
+    when = DateTimeField()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            _scalar(rounds, "id", "COUNT", IntegerField()),
+            _scalar(rounds, "updated_at", "MAX", when),
+            _scalar(Evaluation.objects.all(), "updated_at", "MAX", when),
+            _scalar(CreditRecord.objects.all(), "updated_at", "MAX", when),
+            _scalar(published, "published_at", "MAX", when),
+        )
+        .get()
+    )
+    n, changed, sheets, credit, published_at = row
+    version = f"{role_of(user)}:{user.pk}:{n}:{changed}:{sheets}:{credit}"
+    return version, published_at
+
+
+def data_version(*, user) -> str:
+    """The fingerprint of data_state()."""
+    return data_state(user=user)[0]
 
 
 def last_published_at(*, user):
-    return (
-        EvaluationRound.objects.filter(office_filter(user), status=S.PUBLISHED)
-        .aggregate(m=Max("published_at"))
-        .get("m")
-    )
+    """The latest publication the user can see (data_state())."""
+    return data_state(user=user)[1]
 
 
 # --- dashboard ---------------------------------------------------------------
