@@ -15,6 +15,22 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+class CountedRows:
+    """Rows to paginate (a values() queryset) whose `count` comes from another
+    queryset with the same rows: the paginator's COUNT then leaves out the
+    joins that values() adds only to show names."""
+
+    def __init__(self, rows, *, count):
+        self.rows = rows
+        self.counted = count
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+
 def with_files(data):
     """A request body for a serializer with a `files` list: form and multipart
     bodies send the files as `files[]` or `files`. A JSON body is passed as it

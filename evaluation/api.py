@@ -173,8 +173,13 @@ class _CachedList(ListAPIView):
     def rows(self, request):  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def serialize(self, page) -> list[dict]:
+        """The page as the API shows it (the serializer documents the shape;
+        subclasses build the same dicts from plain values, faster)."""
+        return self.get_serializer(page, many=True).data
+
     def list(self, request, *args, **kwargs):
-        version = selectors.data_version(user=request.user)
+        version, published = selectors.data_state(user=request.user)
         digest = hashlib.sha256(
             f"{version}|{request.get_full_path()}".encode()
         ).hexdigest()[:32]
@@ -184,10 +189,8 @@ class _CachedList(ListAPIView):
         else:
             rows = self.rows(request)
             page = self.paginate_queryset(rows)
-            data = self.get_serializer(page, many=True).data
-            response = self.get_paginated_response(data)
+            response = self.get_paginated_response(self.serialize(page))
         response["ETag"] = etag
-        published = selectors.last_published_at(user=request.user)
         if published is not None:
             response["Last-Modified"] = http_date(published.timestamp())
         response["Cache-Control"] = "private, no-cache"
@@ -203,9 +206,10 @@ class ScoreListApi(_CachedList):
     queryset = Evaluation.objects.none()  # the schema's model; rows() reads
 
     def rows(self, request):
-        return selectors.evaluation_list(
-            user=request.user, filters=request.query_params
-        )
+        return selectors.score_rows(user=request.user, filters=request.query_params)
+
+    def serialize(self, page) -> list[dict]:
+        return selectors.score_sheets(page)
 
 
 @extend_schema(parameters=[RankingFilter])
@@ -218,9 +222,12 @@ class RankingListApi(_CachedList):
 
     serializer_class = RankingSerializer
 
+    def serialize(self, page) -> list[dict]:
+        return page  # ranking_api_rows() are the API's dicts
+
     def rows(self, request):
         params = _params(RankingFilter, request)
-        return selectors.rankings(
+        return selectors.ranking_api_rows(
             year=params["year"],
             quarter=params.get("quarter", 0),
             kind=params.get("kind"),
@@ -240,6 +247,16 @@ class CreditRecordListApi(_CachedList):
     queryset = CreditRecord.objects.none()  # the schema's model; rows() reads
 
     def rows(self, request):
-        return selectors.credit_record_list(
-            user=request.user, filters=request.query_params
-        )
+        return selectors.credit_rows(user=request.user, filters=request.query_params)
+
+    def serialize(self, page) -> list[dict]:
+        return [
+            {
+                "department": row["department_id"],
+                "department_name": row["department__name"],
+                "year": row["year"],
+                "score": row["score"],
+                "grade": row["grade"],
+            }
+            for row in page
+        ]

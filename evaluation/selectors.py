@@ -5,13 +5,29 @@ everyone else (leaders, inspectors, liaisons, machine clients) sees published
 rounds only, and liaisons/inspectors only their departments.
 """
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 
+from config.api import CountedRows
 from config.filters import filter_apply
 from evaluation.filters import CreditFilter, ScoreFilter
 from evaluation.models import (
@@ -66,10 +82,14 @@ def round_get(*, user, pk: int) -> EvaluationRound:
 
 
 def _scoped_sheets(*, user, include_superseded: bool = False):
-    # A withdrawn project leaves scores and rankings.
+    # A withdrawn project leaves scores and rankings. NOT EXISTS (an anti-join
+    # on the few withdrawn projects), not a join with every project.
+    withdrawn = ExecutionProject.objects.filter(
+        pk=OuterRef("project_id"), status=WITHDRAWN
+    )
     qs = Evaluation.objects.select_related(
         "round", "project__regulation", "department", "standard"
-    ).exclude(project__status=WITHDRAWN)
+    ).exclude(Exists(withdrawn))
     if is_office(user):
         if not include_superseded:
             qs = qs.exclude(round__status=S.SUPERSEDED)
@@ -100,6 +120,82 @@ def evaluation_list(
         qs = qs.filter(round_id=round_id)
     qs = filter_apply(ScoreFilter, qs, filters, strict=strict)
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
+
+
+def score_rows(*, user, filters=None) -> CountedRows:
+    """The API's score sheets (evaluation_list) as plain values, one query per
+    page: score_sheets() adds their lines. Counted without the joins that
+    only show names and titles."""
+    sheets = evaluation_list(user=user, filters=filters).prefetch_related(None)
+    return CountedRows(
+        sheets.values(
+            "id",
+            "department_id",
+            "department__name",
+            "project_id",
+            "project__regulation_id",
+            "project__regulation__title",
+            "round__year",
+            "round__quarter",
+            "round_id",
+            "total",
+            "max_total",
+            "round__status",
+        ),
+        count=sheets,
+    )
+
+
+def score_sheets(rows) -> list[dict]:
+    """The sheets of `rows` (score_rows) as the scores/ API shows them, each
+    with its step lines and deductions: two queries, whatever the page size."""
+    ids = [row["id"] for row in rows]
+    steps, deductions = defaultdict(list), defaultdict(list)
+    lines = (
+        StepScore.objects.filter(evaluation_id__in=ids)
+        .order_by("evaluation_id", "order", "id")
+        .values_list(
+            "evaluation_id", "code", "name", "final", "proposed", "base_points",
+            "high_points",
+        )
+    )  # fmt: skip
+    for sheet, code, name, final, proposed, base, high in lines:
+        steps[sheet].append(
+            {
+                "code": code,
+                "name": name,
+                "score": final,
+                "proposed": proposed,
+                "base_points": base,
+                "high_points": high,
+            }
+        )
+    taken = (
+        Deduction.objects.filter(evaluation_id__in=ids)
+        .order_by("evaluation_id", "id")
+        .values_list("evaluation_id", "kind", "reason", "points")
+    )
+    for sheet, kind, reason, points in taken:
+        deductions[sheet].append({"kind": kind, "reason": reason, "points": points})
+    return [
+        {
+            "id": row["id"],
+            "department": row["department_id"],
+            "department_name": row["department__name"],
+            "project": row["project_id"],
+            "regulation": row["project__regulation_id"],
+            "regulation_title": row["project__regulation__title"],
+            "year": row["round__year"],
+            "quarter": row["round__quarter"],
+            "round": row["round_id"],
+            "total": row["total"],
+            "max_total": row["max_total"],
+            "status": "published" if row["round__status"] == S.PUBLISHED else "draft",
+            "steps": steps[row["id"]],
+            "deductions": deductions[row["id"]],
+        }
+        for row in rows
+    ]
 
 
 def sheet_years(*, user) -> list[int]:
@@ -194,6 +290,74 @@ def rankings(
     return result
 
 
+def _ranking_api_row(row: dict) -> dict:
+    return {
+        "rank": row["rank"],
+        "department": row["department_id"],
+        "department_name": row["department"],
+        "kind": row["kind"],
+        "total": row["total"],
+        "projects": row["projects"],
+        "warnings": row["warnings"],
+        "grade": row["grade"],
+    }
+
+
+def ranking_api_rows(
+    *, year: int, quarter: int = 0, kind: str | None = None, office=None
+) -> list[dict]:
+    """rankings() as the rankings/ API shows them: the stored entries read as
+    plain values (two queries), in the same order; computed when not stored."""
+    office = office or Office.default()
+    published = list(
+        EvaluationRound.objects.filter(
+            office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
+        ).order_by("office_id")
+    )
+    if not published:
+        return []
+    rounds = [r.pk for r in published]
+    entries = RankingEntry.objects.filter(round__in=rounds)
+    if kind:
+        entries = entries.filter(kind=kind)
+    entries = entries.order_by().values_list(
+        "round_id", "kind", "rank", "department__name", "department_id", "total",
+        "projects", "warnings", "grade",
+    )  # fmt: skip
+    position = {pk: i for i, pk in enumerate(rounds)}
+    order = {k: i for i, k in enumerate(RANKED_KINDS)}
+    stored = sorted(entries, key=lambda e: (position[e[0]], order[e[1]], e[2], e[3]))
+    if not stored:  # published before rankings were stored: computed
+        return [
+            _ranking_api_row(row)
+            for round_ in published
+            for row in ranking_rows(
+                Evaluation.objects.filter(round=round_), kind=kind, round_=round_
+            )
+        ]
+    return [
+        {
+            "rank": rank,
+            "department": department,
+            "department_name": name,
+            "kind": kind_,
+            "total": total,
+            "projects": projects,
+            "warnings": warnings,
+            "grade": grade,
+        }
+        for _, kind_, rank, name, department, total, projects, warnings, grade in stored
+    ]
+
+
+def credit_rows(*, user, filters=None) -> QuerySet:
+    """credit_record_list() as plain values, one query per page (the
+    credit-records/ API)."""
+    return credit_record_list(user=user, filters=filters).values(
+        "department_id", "department__name", "year", "score", "grade"
+    )
+
+
 def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
     """The background job the round's page shows: the one named in the URL
     (just started, to show how it ended), else one still running."""
@@ -237,30 +401,58 @@ def credit_record_list(*, user, filters=None, strict: bool = True, department=No
     return qs.order_by("department__sort_order", "department_id", "-year")
 
 
-def data_version(*, user) -> str:
-    """A cheap fingerprint of what the score APIs can show this user: changes
-    whenever a round moves, a sheet changes or a credit record is written.
+def _scalar(queryset, field: str, function: str, output_field) -> Subquery:
+    """`SELECT function(field) FROM queryset` as a scalar subquery."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(v=Func(F(field), function=function, output_field=output_field))
+        .values("v")
+    )
 
-    Three small aggregates, each answered from an index (no join, nothing that
-    grows with the number of sheets): rounds (count, latest change), the latest
-    sheet change and the latest credit record change. Sheets of rounds the user
-    cannot see may change the version too; that only costs a full answer.
-    A sheet or credit record deleted moves its round's `updated_at`."""
-    rounds = EvaluationRound.objects.filter(office_filter(user)).order_by()
+
+def data_state(*, user) -> tuple[str, datetime.datetime | None]:
+    """What the score APIs' ETag and Last-Modified read, in one query: a cheap
+    fingerprint of what they can show this user (changes whenever a round
+    moves, a sheet changes or a credit record is written) and the latest
+    publication the user can see.
+
+    Small aggregates, each answered from an index (no join, nothing that grows
+    with the number of sheets): rounds (count, latest change), the latest
+    sheet change, the latest credit record change and the latest publication.
+    They are scalar subqueries of the user's own row, so a 304 costs one round
+    trip for them. Sheets of rounds the user cannot see may change the version
+    too; that only costs a full answer. A sheet or credit record deleted moves
+    its round's `updated_at`."""
+    rounds = EvaluationRound.objects.filter(office_filter(user))
+    published = rounds.filter(status=S.PUBLISHED)
     if not is_office(user):
-        rounds = rounds.filter(status=S.PUBLISHED)
-    agg = rounds.aggregate(n=Count("*"), r=Max("updated_at"))
-    sheets = Evaluation.objects.order_by().aggregate(m=Max("updated_at"))["m"]
-    credit = CreditRecord.objects.order_by().aggregate(m=Max("updated_at"))["m"]
-    return f"{role_of(user)}:{user.pk}:{agg['n']}:{agg['r']}:{sheets}:{credit}"
+        rounds = published
+    when = DateTimeField()
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            _scalar(rounds, "id", "COUNT", IntegerField()),
+            _scalar(rounds, "updated_at", "MAX", when),
+            _scalar(Evaluation.objects.all(), "updated_at", "MAX", when),
+            _scalar(CreditRecord.objects.all(), "updated_at", "MAX", when),
+            _scalar(published, "published_at", "MAX", when),
+        )
+        .get()
+    )
+    n, changed, sheets, credit, published_at = row
+    version = f"{role_of(user)}:{user.pk}:{n}:{changed}:{sheets}:{credit}"
+    return version, published_at
+
+
+def data_version(*, user) -> str:
+    """The fingerprint of data_state()."""
+    return data_state(user=user)[0]
 
 
 def last_published_at(*, user):
-    return (
-        EvaluationRound.objects.filter(office_filter(user), status=S.PUBLISHED)
-        .aggregate(m=Max("published_at"))
-        .get("m")
-    )
+    """The latest publication the user can see (data_state())."""
+    return data_state(user=user)[1]
 
 
 # --- dashboard ---------------------------------------------------------------

@@ -120,6 +120,14 @@ class LaunchSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
 
 
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def _when(value, field=_DATETIME):
+    return None if value is None else field.to_representation(value)
+
+
 class ProjectListApi(generics.ListCreateAPIView):
     authentication_classes = API_AUTHENTICATION
     permission_classes = [OfficeWritesRoleHoldersRead]
@@ -133,6 +141,10 @@ class ProjectListApi(generics.ListCreateAPIView):
         return selectors.project_list(
             user=self.request.user, filters=self.request.query_params
         ).prefetch_related("partner_departments")
+
+    def list(self, request, *args, **kwargs):
+        rows = selectors.project_rows(user=request.user, filters=request.query_params)
+        return self.get_paginated_response(project_dicts(self.paginate_queryset(rows)))
 
     @extend_schema(request=LaunchSerializer, responses={201: ProjectDetailSerializer})
     def post(self, request, *args, **kwargs):
@@ -154,6 +166,31 @@ class ProjectListApi(generics.ListCreateAPIView):
         project = self.get_queryset().get(pk=project.pk)
         body = ProjectDetailSerializer(project, context={"user": request.user}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def project_dicts(rows) -> list[dict]:
+    """project_rows() as ProjectSerializer shows them (same keys, order,
+    formats), with their partners in one query."""
+    partners = selectors.project_partners([row["id"] for row in rows])
+    return [
+        {
+            "id": row["id"],
+            "regulation": row["regulation_id"],
+            "regulation_title": row["regulation__title"],
+            "year": row["year"],
+            "flow": row["flow"],
+            "lead_department": row["lead_department_id"],
+            "partner_departments": partners[row["id"]],
+            "starts_on": _when(row["starts_on"], _DATE),
+            "status": row["status"],
+            "due_on": _when(row["due_on"], _DATE),
+            "light": row["light"],
+            "steps_total": row["steps_total"],
+            "steps_approved": row["steps_approved"],
+            "completed_at": _when(row["completed_at"]),
+        }
+        for row in rows
+    ]
 
 
 class ProjectDetailApi(generics.RetrieveAPIView):
@@ -182,9 +219,42 @@ class StepListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Step.objects.none()
-        return selectors.step_list(
+        return selectors.step_rows(
             user=self.request.user, filters=self.request.query_params
         )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(step_dicts(page))
+
+
+def step_dicts(rows, *, today=None) -> list[dict]:
+    """step_rows() as StepSerializer shows them (same keys, order, formats)."""
+    today = today or timezone.localdate()
+    approved = Step.Status.APPROVED
+    return [
+        {
+            "id": row["id"],
+            "project": row["project_id"],
+            "department": row["department_id"],
+            "department_name": row["department__name"],
+            "code": row["code"],
+            "name": row["name"],
+            "order": row["order"],
+            "actor": row["actor"],
+            "status": row["status"],
+            "rating": row["rating"],
+            "starts_on": _when(row["starts_on"], _DATE),
+            "due_on": _when(row["due_on"], _DATE),
+            "light": row["light"],
+            "overdue": row["status"] != approved and row["due_on"] < today,
+            "receipt_confirmed_at": _when(row["receipt_confirmed_at"]),
+            "submitted_at": _when(row["submitted_at"]),
+            "approved_at": _when(row["approved_at"]),
+            "return_count": row["return_count"],
+        }
+        for row in rows
+    ]
 
 
 class StepDetailApi(generics.RetrieveAPIView):

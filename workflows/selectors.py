@@ -7,6 +7,7 @@ can filter and count them without a Python loop over rows.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import (
@@ -96,6 +97,50 @@ def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySe
     return filter_apply(StepFilter, qs, filters, strict=strict).order_by(
         "due_on", "project_id", "order", "id"
     )
+
+
+STEP_API_FIELDS = (
+    "id", "project_id", "department_id", "department__name", "code", "name",
+    "order", "actor", "status", "rating", "starts_on", "due_on", "light",
+    "receipt_confirmed_at", "submitted_at", "approved_at", "return_count",
+)  # fmt: skip
+
+
+def step_rows(*, user, filters=None, today=None) -> QuerySet:
+    """step_list() as plain values (the steps/ API): no model instances, and
+    neither the project nor its regulation is read."""
+    return step_list(user=user, filters=filters, today=today).values(*STEP_API_FIELDS)
+
+
+PROJECT_API_FIELDS = (
+    "id", "regulation_id", "regulation__title", "year", "flow",
+    "lead_department_id", "starts_on", "status", "due_on", "light",
+    "steps_total", "steps_approved", "completed_at",
+)  # fmt: skip
+
+
+def project_rows(*, user, filters=None, today=None) -> QuerySet:
+    """project_list() as plain values (the projects/ API): only the counts
+    the API shows are computed; project_partners() adds the partners."""
+    return project_list(user=user, filters=filters, today=today).values(
+        *PROJECT_API_FIELDS
+    )
+
+
+def project_partners(project_ids) -> dict[int, list[int]]:
+    """The partner departments of each project, in the departments' order
+    (one query)."""
+    through = ExecutionProject.partner_departments.through
+    ordering = [f"department__{f}" for f in Department._meta.ordering]
+    partners = defaultdict(list)
+    rows = (
+        through.objects.filter(executionproject_id__in=project_ids)
+        .order_by(*ordering)
+        .values_list("executionproject_id", "department_id")
+    )
+    for project, department in rows:
+        partners[project].append(department)
+    return partners
 
 
 def _visible_project_ids(user):

@@ -142,3 +142,27 @@ def test_bench_reports_a_failing_request_as_an_error_row():
     # then the bench goes on with an error row
     assert row.error == "HTTP 404"
     assert row.p50_ms is None
+
+
+@pytest.mark.django_db
+def test_bench_api_floors_return_the_rows_their_requests_answer():
+    # given one generated district of four projects a year
+    _seed(1, 4)
+    runner = bench.Bench(runs=1, warmups=1)
+    ctx = runner.context()
+    client = bench.Client()
+    client.force_login(ctx["office_user"])
+    apis = [
+        t
+        for t in runner.targets(ctx)
+        if t.name.startswith("API ") and t.user == "office"
+    ]
+
+    # when each office API and its floor are measured
+    rows = [runner.measure(target, client) for target in apis]
+
+    # then every floor runs and returns as many rows as its request answers
+    assert len(rows) == 6
+    for row in rows:
+        assert row.error == "", row.name
+        assert row.note == f"floor rows {row.rows}", row.name
