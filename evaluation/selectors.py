@@ -8,7 +8,10 @@ rounds only, and liaisons/inspectors only their departments.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Collate
 from django.http import Http404
 from django.utils import timezone
 
@@ -349,18 +352,11 @@ def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
     return list(qs[:limit])
 
 
-def bulletin(*, round_: EvaluationRound) -> dict:
-    """What a 通报 of a published round shows (a fixed number of queries)."""
-    rows = round_rankings(round_=round_)
-    by_kind = defaultdict(list)
-    for row in rows:
-        by_kind[row["kind_label"]].append(row)
-    best_worst = []
-    for label, group in by_kind.items():
-        best = [r for r in group if r["rank"] == 1]
-        lowest = group[-1]["rank"] if group else None
-        worst = [r for r in group if r["rank"] == lowest and lowest != 1]
-        best_worst.append({"kind": label, "best": best, "worst": worst})
+def _bulletin_lists(round_: EvaluationRound) -> dict:
+    """The 通报's overdue deductions (the 50 heaviest) and the steps named in
+    it: a queryset, as at city scale thousands are flagged and the page shows
+    them a page at a time (the Excel has them all). Only the steps of the
+    round's own office: a district's 通报 names its own departments."""
     overdue = list(
         Deduction.objects.filter(evaluation__round=round_, kind="overdue")
         .select_related(
@@ -370,19 +366,95 @@ def bulletin(*, round_: EvaluationRound) -> dict:
         )
         .order_by("-points", "id")[:50]
     )
-    # A queryset: at city scale thousands of steps are flagged, so the page
-    # shows them a page at a time (the Excel has them all).
     escalated = (
-        Step.objects.filter(project__year=round_.year, flagged_for_bulletin=True)
+        Step.objects.filter(
+            project__office_id=round_.office_id,
+            project__year=round_.year,
+            flagged_for_bulletin=True,
+        )
         .select_related("project__regulation", "department")
         .order_by("department__name", "due_on", "id")
     )
+    return {"overdue": overdue, "escalated": escalated}
+
+
+def _best_worst(rows: list[dict]) -> list[dict]:
+    """Per kind (in order), the departments ranked first and those ranked
+    last (none when the last rank is 1): `rows` holds at least those."""
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind_label"]].append(row)
+    best_worst = []
+    for label, group in by_kind.items():
+        best = [r for r in group if r["rank"] == 1]
+        lowest = max(r["rank"] for r in group)
+        worst = [r for r in group if r["rank"] == lowest and lowest != 1]
+        best_worst.append({"kind": label, "best": best, "worst": worst})
+    return best_worst
+
+
+def bulletin(*, round_: EvaluationRound) -> dict:
+    """Everything a 通报 of a published round holds, every ranked department
+    included (the Excel); a fixed number of queries."""
+    rows = round_rankings(round_=round_)
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind_label"]].append(row)
     return {
         "rankings": rows,
         "by_kind": dict(by_kind),
+        "best_worst": _best_worst(rows),
+        **_bulletin_lists(round_),
+    }
+
+
+def _entries_in_order(round_: EvaluationRound) -> QuerySet[RankingEntry]:
+    """The round's stored entries in the bulletin's order: kind (RANKED_KINDS
+    is in alphabetical order), rank, then the name by code point like Python
+    (services.rankings._sort), read off ranking_round_kind_rank."""
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return (
+        RankingEntry.objects.filter(round=round_)
+        .select_related("department")
+        .order_by("kind", "rank", name, "id")
+    )
+
+
+def bulletin_page(*, round_: EvaluationRound, number=None, per_page: int = 200) -> dict:
+    """The 通报 page: one page (`number`) of the ranking and its totals
+    (`rankings_page`, a Page of ranking rows), the best and worst of each kind,
+    and the lists of _bulletin_lists.
+
+    A published round reads only that page of its stored entries (LIMIT and
+    OFFSET on an index) plus a count and the two ends of each kind: a few
+    queries whatever the number of departments. A round published before
+    rankings were stored is ranked again in full."""
+    stored = _entries_in_order(round_)
+    paginator = Paginator(stored, per_page)
+    if round_.is_frozen and paginator.count:
+        page = paginator.get_page(number)
+        page.object_list = [entry_row(e) for e in page.object_list]
+        last = {
+            row["kind"]: row["last"]
+            for row in stored.order_by()
+            .values("kind")
+            .annotate(last=Max("rank"))
+            .order_by()
+        }
+        ends = Q(rank=1)
+        for kind, rank in last.items():
+            ends |= Q(kind=kind, rank=rank)
+        best_worst = _best_worst([entry_row(e) for e in stored.filter(ends)])
+    else:
+        rows = round_rankings(round_=round_)
+        page = Paginator(rows, per_page).get_page(number)
+        best_worst = _best_worst(rows)
+    return {
+        "rankings_page": page,
         "best_worst": best_worst,
-        "overdue": overdue,
-        "escalated": escalated,
+        **_bulletin_lists(round_),
     }
 
 
