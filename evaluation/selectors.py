@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Collate
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import Collate, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -141,6 +141,10 @@ def _stored_rankings(rounds: list[int], *, kind: str | None = None) -> list[dict
     entries = RankingEntry.objects.filter(round__in=rounds).select_related("department")
     if kind:
         entries = entries.filter(kind=kind)
+    return _stored_in_order(rounds, entries)
+
+
+def _stored_in_order(rounds: list[int], entries) -> list[dict]:
     # Rounds in the order given (one per office), then kinds, rank and name.
     position = {pk: i for i, pk in enumerate(rounds)}
     order = {k: i for i, k in enumerate(RANKED_KINDS)}
@@ -194,6 +198,49 @@ def rankings(
     for round_ in rounds:  # published before rankings were stored
         result.extend(round_rankings(round_=round_, kind=kind))
     return result
+
+
+def ranking_top(
+    *, year: int, quarter: int = 0, office=None, limit: int = 5
+) -> list[dict]:
+    """The first `limit` rows of each kind of the 晾晒比学 of `rankings` (the
+    dashboard's widget): one query of the stored entries, numbered per kind
+    in the database, whatever the number of departments."""
+    office = office or Office.default()
+    rounds = list(
+        EvaluationRound.objects.filter(
+            office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
+        )
+        .order_by("office_id")
+        .values_list("pk", flat=True)
+    )
+    if not rounds:
+        return []
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    entries = (
+        RankingEntry.objects.filter(round__in=rounds)
+        .select_related("department")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("round_id"), F("kind")],
+                order_by=[F("rank").asc(), name.asc(), F("id").asc()],
+            )
+        )
+        .filter(position__lte=limit)
+    )
+    rows = _stored_in_order(rounds, entries)
+    if rows:
+        return rows
+    kinds: dict[str, int] = {}
+    top = []
+    for row in rankings(year=year, quarter=quarter, office=office):
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+        if kinds[row["kind"]] <= limit:
+            top.append(row)
+    return top
 
 
 def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
@@ -268,71 +315,68 @@ def last_published_at(*, user):
 # --- dashboard ---------------------------------------------------------------
 
 
-def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
-    """Average 100-point score per published year (the last eight), per
-    department kind, from the stored rankings (one query)."""
-    entries = RankingEntry.objects.filter(round__status=S.PUBLISHED, round__quarter=0)
-    if kind:
-        entries = entries.filter(kind=kind)
-    entries = entries.filter(round__office=office or Office.default())
+def score_trends(*, office=None) -> dict[str, list[dict]]:
+    """Average 100-point score per published year (the last eight) of each
+    department kind, from the stored rankings: {kind: [{year, value}, ...]}
+    (one query for every kind)."""
     sums = (
-        entries.values("round__year")
+        RankingEntry.objects.filter(
+            round__status=S.PUBLISHED,
+            round__quarter=0,
+            round__office=office or Office.default(),
+        )
+        .values("kind", "round__year")
         .annotate(total=Sum("total"), n=Count("id"))
-        .order_by("-round__year")[:8]
+        .order_by("kind", "round__year")
     )
-    return [
-        {
-            "year": row["round__year"],
-            "value": Decimal(row["total"] / row["n"]).quantize(Decimal("0.01")),
-        }
-        for row in reversed(sums)
-        if row["n"]
-    ]
+    trends = {kind: [] for kind in RANKED_KINDS}
+    for row in sums:
+        if row["n"]:
+            trends.setdefault(row["kind"], []).append(
+                {
+                    "year": row["round__year"],
+                    "value": Decimal(row["total"] / row["n"]).quantize(Decimal("0.01")),
+                }
+            )
+    return {kind: rows[-8:] for kind, rows in trends.items()}
 
 
-def year_progress(*, year: int, office=None) -> list[dict]:
-    """Approved steps / all steps of the year's projects, per flow and kind."""
+def year_steps(*, year: int, office=None) -> dict:
+    """The year's steps in one grouped query: `progress`, approved / all steps
+    per flow and kind, and `lights`, the counts of green/yellow/red among the
+    unfinished (not approved) steps."""
     rows = (
         Step.objects.filter(
             project__year=year, project__office=office or Office.default()
         )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
-        .values("project__flow", "department__kind")
-        .annotate(
-            total=Count("id"), done=Count("id", filter=Q(status=Step.Status.APPROVED))
-        )
-        .order_by("project__flow", "department__kind")
-    )
-    flows = dict(ExecutionProject._meta.get_field("flow").choices)
-    kinds = dict(Department.Kind.choices)
-    return [
-        {
-            "label": f"{flows.get(r['project__flow'], r['project__flow'])[:3]}·"
-            f"{kinds.get(r['department__kind'], r['department__kind'])}",
-            "done": r["done"],
-            "total": r["total"],
-        }
-        for r in rows
-    ]
-
-
-def year_lights(*, year: int, office=None) -> dict:
-    """Counts of green/yellow/red among the year's unfinished steps (one query)."""
-    rows = (
-        Step.objects.filter(
-            project__year=year, project__office=office or Office.default()
-        )
-        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
-        .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
-        .values("light")
+        .values("project__flow", "department__kind", "status", "light")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts = {"green": 0, "yellow": 0, "red": 0}
+    flows = dict(ExecutionProject._meta.get_field("flow").choices)
+    kinds = dict(Department.Kind.choices)
+    progress: dict[tuple, dict] = {}
+    lights = {"green": 0, "yellow": 0, "red": 0}
     for row in rows:
-        counts[row["light"]] = row["n"]
-    return counts
+        key = (row["project__flow"], row["department__kind"])
+        bar = progress.setdefault(key, {"done": 0, "total": 0})
+        bar["total"] += row["n"]
+        if row["status"] == Step.Status.APPROVED:
+            bar["done"] += row["n"]
+        else:
+            lights[row["light"]] += row["n"]
+    return {
+        "progress": [
+            {
+                "label": f"{flows.get(flow, flow)[:3]}·{kinds.get(kind, kind)}",
+                **progress[(flow, kind)],
+            }
+            for flow, kind in sorted(progress)
+        ],
+        "lights": lights,
+    }
 
 
 def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
