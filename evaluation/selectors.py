@@ -243,6 +243,52 @@ def ranking_top(
     return top
 
 
+def _name_order():
+    """The department's name ordered by code point, like Python's sort."""
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return name
+
+
+def ranking_ends(
+    *, rounds: list[int], limit: int, per_kind: bool = True
+) -> dict[int, list]:
+    """The first and last `limit` stored entries of each published round in
+    `rounds` (of each kind apart when `per_kind`, else across kinds by score),
+    in one query numbered by the database: {round id: [entry, ...]}, each
+    entry with `first` and `last` (its place from either end) and `size` (the
+    entries so numbered). Rounds without stored entries are left out."""
+    name = _name_order()
+    if per_kind:
+        partition = [F("round_id"), F("kind")]
+        order = [F("rank").asc(), name.asc(), F("id").asc()]
+        reverse = [F("rank").desc(), name.desc(), F("id").desc()]
+    else:
+        partition = [F("round_id")]
+        order = [F("total").desc(), name.asc(), F("id").asc()]
+        reverse = [F("total").asc(), name.desc(), F("id").desc()]
+    entries = (
+        RankingEntry.objects.filter(round__in=rounds)
+        .select_related("department")
+        .annotate(
+            first=Window(RowNumber(), partition_by=partition, order_by=order),
+            last=Window(RowNumber(), partition_by=partition, order_by=reverse),
+            size=Window(Count("id"), partition_by=partition),
+        )
+        .filter(Q(first__lte=limit) | Q(last__lte=limit))
+    )
+    kinds = {k: i for i, k in enumerate(RANKED_KINDS)}
+    result: dict[int, list] = {}
+
+    def place(entry):
+        return (kinds.get(entry.kind, 0) if per_kind else 0, entry.first)
+
+    for entry in sorted(entries, key=place):
+        result.setdefault(entry.round_id, []).append(entry)
+    return result
+
+
 def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
     """The background job the round's page shows: the one named in the URL
     (just started, to show how it ended), else one still running."""
