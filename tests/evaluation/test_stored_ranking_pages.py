@@ -1,4 +1,4 @@
-"""The 通报 page reads one page of a published round's stored ranking."""
+"""Pages reading a published round's stored ranking read only the rows they show."""
 
 import re
 from decimal import Decimal
@@ -175,3 +175,27 @@ def test_bulletin_query_count_does_not_grow_with_the_ranking(
     # then
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_dashboard_shows_each_kinds_first_five_reading_only_them(
+    client, office_user, stored_round, monkeypatch
+):
+    # given the stored round of 30 区级部门 and 3 镇街
+    loaded = _count_loaded(monkeypatch)
+    client.force_login(office_user)
+
+    # when
+    html = client.get("/evaluation/", {"year": stored_round.year}).content.decode()
+
+    # then the first five of each kind, ties sharing a rank, read alone
+    assert _ranking_rows(html) == [
+        ("1", "部门00"),
+        ("1", "部门01"),
+        ("3", "部门02"),
+        ("3", "部门03"),
+        ("3", "部门04"),
+        ("1", "镇街00"),
+        ("2", "镇街01"),
+        ("3", "镇街02"),
+    ]
+    assert loaded[0] == 8
