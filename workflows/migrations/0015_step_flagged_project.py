@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0004_office_required'),
-        ('workflows', '0014_calendar_day_per_office'),
+        ("org", "0004_office_required"),
+        ("workflows", "0014_calendar_day_per_office"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='step',
-            index=models.Index(condition=models.Q(('flagged_for_bulletin', True)), fields=['project'], name='step_flagged_project'),
+            model_name="step",
+            index=models.Index(
+                condition=models.Q(("flagged_for_bulletin", True)),
+                fields=["project"],
+                name="step_flagged_project",
+            ),
         ),
     ]
