@@ -10,6 +10,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     DateTimeField,
@@ -17,13 +19,16 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
+from django.db.models.functions import Collate, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -235,6 +240,10 @@ def _stored_rankings(rounds: list[int], *, kind: str | None = None) -> list[dict
     entries = RankingEntry.objects.filter(round__in=rounds).select_related("department")
     if kind:
         entries = entries.filter(kind=kind)
+    return _stored_in_order(rounds, entries)
+
+
+def _stored_in_order(rounds: list[int], entries) -> list[dict]:
     # Rounds in the order given (one per office), then kinds, rank and name.
     position = {pk: i for i, pk in enumerate(rounds)}
     order = {k: i for i, k in enumerate(RANKED_KINDS)}
@@ -358,6 +367,95 @@ def credit_rows(*, user, filters=None) -> QuerySet:
     )
 
 
+def ranking_top(
+    *, year: int, quarter: int = 0, office=None, limit: int = 5
+) -> list[dict]:
+    """The first `limit` rows of each kind of the 晾晒比学 of `rankings` (the
+    dashboard's widget): one query of the stored entries, numbered per kind
+    in the database, whatever the number of departments."""
+    office = office or Office.default()
+    rounds = list(
+        EvaluationRound.objects.filter(
+            office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
+        )
+        .order_by("office_id")
+        .values_list("pk", flat=True)
+    )
+    if not rounds:
+        return []
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    entries = (
+        RankingEntry.objects.filter(round__in=rounds)
+        .select_related("department")
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("round_id"), F("kind")],
+                order_by=[F("rank").asc(), name.asc(), F("id").asc()],
+            )
+        )
+        .filter(position__lte=limit)
+    )
+    rows = _stored_in_order(rounds, entries)
+    if rows:
+        return rows
+    kinds: dict[str, int] = {}
+    top = []
+    for row in rankings(year=year, quarter=quarter, office=office):
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+        if kinds[row["kind"]] <= limit:
+            top.append(row)
+    return top
+
+
+def _name_order():
+    """The department's name ordered by code point, like Python's sort."""
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return name
+
+
+def ranking_ends(
+    *, rounds: list[int], limit: int, per_kind: bool = True
+) -> dict[int, list]:
+    """The first and last `limit` stored entries of each published round in
+    `rounds` (of each kind apart when `per_kind`, else across kinds by score),
+    in one query numbered by the database: {round id: [entry, ...]}, each
+    entry with `first` and `last` (its place from either end) and `size` (the
+    entries so numbered). Rounds without stored entries are left out."""
+    name = _name_order()
+    if per_kind:
+        partition = [F("round_id"), F("kind")]
+        order = [F("rank").asc(), name.asc(), F("id").asc()]
+        reverse = [F("rank").desc(), name.desc(), F("id").desc()]
+    else:
+        partition = [F("round_id")]
+        order = [F("total").desc(), name.asc(), F("id").asc()]
+        reverse = [F("total").asc(), name.desc(), F("id").desc()]
+    entries = (
+        RankingEntry.objects.filter(round__in=rounds)
+        .select_related("department")
+        .annotate(
+            first=Window(RowNumber(), partition_by=partition, order_by=order),
+            last=Window(RowNumber(), partition_by=partition, order_by=reverse),
+            size=Window(Count("id"), partition_by=partition),
+        )
+        .filter(Q(first__lte=limit) | Q(last__lte=limit))
+    )
+    kinds = {k: i for i, k in enumerate(RANKED_KINDS)}
+    result: dict[int, list] = {}
+
+    def place(entry):
+        return (kinds.get(entry.kind, 0) if per_kind else 0, entry.first)
+
+    for entry in sorted(entries, key=place):
+        result.setdefault(entry.round_id, []).append(entry)
+    return result
+
+
 def round_job_shown(*, round_: EvaluationRound, job_id: int | None = None):
     """The background job the round's page shows: the one named in the URL
     (just started, to show how it ended), else one still running."""
@@ -458,71 +556,68 @@ def last_published_at(*, user):
 # --- dashboard ---------------------------------------------------------------
 
 
-def score_trend(*, kind: str | None = None, office=None) -> list[dict]:
-    """Average 100-point score per published year (the last eight), per
-    department kind, from the stored rankings (one query)."""
-    entries = RankingEntry.objects.filter(round__status=S.PUBLISHED, round__quarter=0)
-    if kind:
-        entries = entries.filter(kind=kind)
-    entries = entries.filter(round__office=office or Office.default())
+def score_trends(*, office=None) -> dict[str, list[dict]]:
+    """Average 100-point score per published year (the last eight) of each
+    department kind, from the stored rankings: {kind: [{year, value}, ...]}
+    (one query for every kind)."""
     sums = (
-        entries.values("round__year")
+        RankingEntry.objects.filter(
+            round__status=S.PUBLISHED,
+            round__quarter=0,
+            round__office=office or Office.default(),
+        )
+        .values("kind", "round__year")
         .annotate(total=Sum("total"), n=Count("id"))
-        .order_by("-round__year")[:8]
+        .order_by("kind", "round__year")
     )
-    return [
-        {
-            "year": row["round__year"],
-            "value": Decimal(row["total"] / row["n"]).quantize(Decimal("0.01")),
-        }
-        for row in reversed(sums)
-        if row["n"]
-    ]
+    trends = {kind: [] for kind in RANKED_KINDS}
+    for row in sums:
+        if row["n"]:
+            trends.setdefault(row["kind"], []).append(
+                {
+                    "year": row["round__year"],
+                    "value": Decimal(row["total"] / row["n"]).quantize(Decimal("0.01")),
+                }
+            )
+    return {kind: rows[-8:] for kind, rows in trends.items()}
 
 
-def year_progress(*, year: int, office=None) -> list[dict]:
-    """Approved steps / all steps of the year's projects, per flow and kind."""
+def year_steps(*, year: int, office=None) -> dict:
+    """The year's steps in one grouped query: `progress`, approved / all steps
+    per flow and kind, and `lights`, the counts of green/yellow/red among the
+    unfinished (not approved) steps."""
     rows = (
         Step.objects.filter(
             project__year=year, project__office=office or Office.default()
         )
         .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
-        .values("project__flow", "department__kind")
-        .annotate(
-            total=Count("id"), done=Count("id", filter=Q(status=Step.Status.APPROVED))
-        )
-        .order_by("project__flow", "department__kind")
-    )
-    flows = dict(ExecutionProject._meta.get_field("flow").choices)
-    kinds = dict(Department.Kind.choices)
-    return [
-        {
-            "label": f"{flows.get(r['project__flow'], r['project__flow'])[:3]}·"
-            f"{kinds.get(r['department__kind'], r['department__kind'])}",
-            "done": r["done"],
-            "total": r["total"],
-        }
-        for r in rows
-    ]
-
-
-def year_lights(*, year: int, office=None) -> dict:
-    """Counts of green/yellow/red among the year's unfinished steps (one query)."""
-    rows = (
-        Step.objects.filter(
-            project__year=year, project__office=office or Office.default()
-        )
-        .exclude(project__status=ExecutionProject.Status.WITHDRAWN)
-        .exclude(status=Step.Status.APPROVED)
         .annotate(light=light_case())
-        .values("light")
+        .values("project__flow", "department__kind", "status", "light")
         .annotate(n=Count("id"))
         .order_by()
     )
-    counts = {"green": 0, "yellow": 0, "red": 0}
+    flows = dict(ExecutionProject._meta.get_field("flow").choices)
+    kinds = dict(Department.Kind.choices)
+    progress: dict[tuple, dict] = {}
+    lights = {"green": 0, "yellow": 0, "red": 0}
     for row in rows:
-        counts[row["light"]] = row["n"]
-    return counts
+        key = (row["project__flow"], row["department__kind"])
+        bar = progress.setdefault(key, {"done": 0, "total": 0})
+        bar["total"] += row["n"]
+        if row["status"] == Step.Status.APPROVED:
+            bar["done"] += row["n"]
+        else:
+            lights[row["light"]] += row["n"]
+    return {
+        "progress": [
+            {
+                "label": f"{flows.get(flow, flow)[:3]}·{kinds.get(kind, kind)}",
+                **progress[(flow, kind)],
+            }
+            for flow, kind in sorted(progress)
+        ],
+        "lights": lights,
+    }
 
 
 def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
@@ -542,18 +637,11 @@ def top_overdue(*, year: int, limit: int = 10, user=None, office=None):
     return list(qs[:limit])
 
 
-def bulletin(*, round_: EvaluationRound) -> dict:
-    """What a 通报 of a published round shows (a fixed number of queries)."""
-    rows = round_rankings(round_=round_)
-    by_kind = defaultdict(list)
-    for row in rows:
-        by_kind[row["kind_label"]].append(row)
-    best_worst = []
-    for label, group in by_kind.items():
-        best = [r for r in group if r["rank"] == 1]
-        lowest = group[-1]["rank"] if group else None
-        worst = [r for r in group if r["rank"] == lowest and lowest != 1]
-        best_worst.append({"kind": label, "best": best, "worst": worst})
+def _bulletin_lists(round_: EvaluationRound) -> dict:
+    """The 通报's overdue deductions (the 50 heaviest) and the steps named in
+    it: a queryset, as at city scale thousands are flagged and the page shows
+    them a page at a time (the Excel has them all). Only the steps of the
+    round's own office: a district's 通报 names its own departments."""
     overdue = list(
         Deduction.objects.filter(evaluation__round=round_, kind="overdue")
         .select_related(
@@ -563,19 +651,95 @@ def bulletin(*, round_: EvaluationRound) -> dict:
         )
         .order_by("-points", "id")[:50]
     )
-    # A queryset: at city scale thousands of steps are flagged, so the page
-    # shows them a page at a time (the Excel has them all).
     escalated = (
-        Step.objects.filter(project__year=round_.year, flagged_for_bulletin=True)
+        Step.objects.filter(
+            project__office_id=round_.office_id,
+            project__year=round_.year,
+            flagged_for_bulletin=True,
+        )
         .select_related("project__regulation", "department")
         .order_by("department__name", "due_on", "id")
     )
+    return {"overdue": overdue, "escalated": escalated}
+
+
+def _best_worst(rows: list[dict]) -> list[dict]:
+    """Per kind (in order), the departments ranked first and those ranked
+    last (none when the last rank is 1): `rows` holds at least those."""
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind_label"]].append(row)
+    best_worst = []
+    for label, group in by_kind.items():
+        best = [r for r in group if r["rank"] == 1]
+        lowest = max(r["rank"] for r in group)
+        worst = [r for r in group if r["rank"] == lowest and lowest != 1]
+        best_worst.append({"kind": label, "best": best, "worst": worst})
+    return best_worst
+
+
+def bulletin(*, round_: EvaluationRound) -> dict:
+    """Everything a 通报 of a published round holds, every ranked department
+    included (the Excel); a fixed number of queries."""
+    rows = round_rankings(round_=round_)
+    by_kind = defaultdict(list)
+    for row in rows:
+        by_kind[row["kind_label"]].append(row)
     return {
         "rankings": rows,
         "by_kind": dict(by_kind),
+        "best_worst": _best_worst(rows),
+        **_bulletin_lists(round_),
+    }
+
+
+def _entries_in_order(round_: EvaluationRound) -> QuerySet[RankingEntry]:
+    """The round's stored entries in the bulletin's order: kind (RANKED_KINDS
+    is in alphabetical order), rank, then the name by code point like Python
+    (services.rankings._sort), read off ranking_round_kind_rank."""
+    name = F("department__name")
+    if connection.vendor == "postgresql":
+        name = Collate(name, "C")
+    return (
+        RankingEntry.objects.filter(round=round_)
+        .select_related("department")
+        .order_by("kind", "rank", name, "id")
+    )
+
+
+def bulletin_page(*, round_: EvaluationRound, number=None, per_page: int = 200) -> dict:
+    """The 通报 page: one page (`number`) of the ranking and its totals
+    (`rankings_page`, a Page of ranking rows), the best and worst of each kind,
+    and the lists of _bulletin_lists.
+
+    A published round reads only that page of its stored entries (LIMIT and
+    OFFSET on an index) plus a count and the two ends of each kind: a few
+    queries whatever the number of departments. A round published before
+    rankings were stored is ranked again in full."""
+    stored = _entries_in_order(round_)
+    paginator = Paginator(stored, per_page)
+    if round_.is_frozen and paginator.count:
+        page = paginator.get_page(number)
+        page.object_list = [entry_row(e) for e in page.object_list]
+        last = {
+            row["kind"]: row["last"]
+            for row in stored.order_by()
+            .values("kind")
+            .annotate(last=Max("rank"))
+            .order_by()
+        }
+        ends = Q(rank=1)
+        for kind, rank in last.items():
+            ends |= Q(kind=kind, rank=rank)
+        best_worst = _best_worst([entry_row(e) for e in stored.filter(ends)])
+    else:
+        rows = round_rankings(round_=round_)
+        page = Paginator(rows, per_page).get_page(number)
+        best_worst = _best_worst(rows)
+    return {
+        "rankings_page": page,
         "best_worst": best_worst,
-        "overdue": overdue,
-        "escalated": escalated,
+        **_bulletin_lists(round_),
     }
 
 

@@ -316,6 +316,39 @@ class Bench:
             " JOIN responsibilities_department d ON d.id = s.department_id"
             ' WHERE s.project_id = %s ORDER BY s."order", s.department_id'
         )
+        # The to-do tiles: the office's steps by state and light, one scan.
+        home_sql = (
+            "SELECT COUNT(*) FILTER (WHERE s.status = 'submitted'),"
+            " COUNT(*) FILTER (WHERE s.status IN ('open', 'returned')"
+            " AND s.due_on < CURRENT_DATE),"
+            " COUNT(*) FILTER (WHERE s.status IN ('open', 'returned')"
+            " AND s.due_on >= CURRENT_DATE AND s.due_on < CURRENT_DATE + 5)"
+            " FROM workflows_step s"
+            " JOIN workflows_executionproject p ON p.id = s.project_id"
+            " WHERE p.office_id = %s AND p.status <> 'withdrawn'"
+        )
+        liaison_home_sql = (
+            "SELECT (SELECT COUNT(*) FROM notices_notice n"
+            " WHERE n.department_id = %s AND n.status IN ('pending', 'sent')),"
+            " COUNT(*) FILTER (WHERE s.status = 'open'),"
+            " COUNT(*) FILTER (WHERE s.status = 'returned')"
+            " FROM workflows_step s WHERE s.department_id = %s"
+        )
+        # The city comparison: per district the year's credit grades and the
+        # three best and worst stored ranking entries.
+        offices_sql = (
+            "SELECT d.office_id, c.grade, COUNT(*) FROM evaluation_creditrecord c"
+            " JOIN responsibilities_department d ON d.id = c.department_id"
+            " WHERE c.year = %s GROUP BY d.office_id, c.grade"
+            " UNION ALL SELECT r.office_id, e.kind, e.rank FROM ("
+            " SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.round_id"
+            " ORDER BY e.total DESC) AS top, ROW_NUMBER() OVER (PARTITION BY"
+            " e.round_id ORDER BY e.total) AS bottom"
+            " FROM evaluation_rankingentry e) e"
+            " JOIN evaluation_evaluationround r ON r.id = e.round_id"
+            " WHERE r.year = %s AND r.quarter = 0 AND r.status = 'published'"
+            " AND (e.top <= 3 OR e.bottom <= 3)"
+        )
         api = "/api/v1/"
         return [
             Target(f"API scores/?year={year}", f"{api}scores/?year={year}",
@@ -347,6 +380,12 @@ class Bench:
                    floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
             Target("page project (L)", f"/workflows/projects/{project}/",
                    user="liaison", floor_sql=project_sql, floor_params=(project,)),
+            Target("page home", "/",
+                   floor_sql=home_sql, floor_params=(office_id,)),
+            Target("page home (L)", "/", user="liaison",
+                   floor_sql=liaison_home_sql, floor_params=(dept, dept)),
+            Target(f"page offices ?year={year} (city)", f"/offices/?year={year}",
+                   user="city", floor_sql=offices_sql, floor_params=(year, year)),
         ]  # fmt: skip
 
     # -- measuring -------------------------------------------------------------
@@ -550,9 +589,23 @@ class Bench:
         clients["office"].force_login(ctx["office_user"])
         if ctx["liaison_user"] is not None:
             clients["liaison"].force_login(ctx["liaison_user"])
+        # A city office's user, when the data has one (the comparison page).
+        city_member = (
+            Membership.objects.filter(
+                role=Role.OFFICE, department__office__kind=Office.Kind.CITY
+            )
+            .select_related("user")
+            .first()
+        )
+        if city_member is not None:
+            clients["city"] = Client()
+            clients["city"].force_login(city_member.user)
         rows = []
         with override_settings(DEBUG=False):
             for target in self.targets(ctx):
+                if target.user not in clients:
+                    rows.append(Row(name=target.name, note=f"no {target.user} user"))
+                    continue
                 rows.append(self.measure(target, clients[target.user]))
                 self._progress(rows[-1])
             rows.append(self.revalidation(clients["office"], ctx["year"]))

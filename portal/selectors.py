@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import selectors as evaluation_selectors
-from evaluation.models import CreditRecord, GradeThreshold
+from evaluation.models import CreditRecord, EvaluationRound, GradeThreshold
+from evaluation.services.rankings import entry_row
 from notices import selectors as notices_selectors
-from org.models import Department
+from org.models import Department, Office
 from org.selectors import office_list, office_of
 from supervision import rates as supervision_rates
 from supervision import selectors as supervision_selectors
@@ -190,21 +191,43 @@ def inspector_todo(*, user) -> list[dict]:
 
 def ranking_ends(*, office=None, limit: int = RANKING_ENDS) -> dict | None:
     """The latest published year's ranking of `office`, its first and last
-    `limit` departments of each kind; None before anything is published."""
+    `limit` departments of each kind; None before anything is published.
+    Three queries: the years, the round, its two ends (stored entries)."""
     years = evaluation_selectors.published_years(office=office)
     if not years:
         return None
-    by_kind: dict[str, list[dict]] = {}
-    for row in evaluation_selectors.rankings(year=years[0], office=office):
-        by_kind.setdefault(row["kind_label"], []).append(row)
-    groups = []
-    for label, rows in by_kind.items():
-        top = rows[:limit]
-        bottom = [row for row in rows[-limit:] if row not in top]
-        groups.append({"label": label, "top": top, "bottom": bottom})
+    rounds = list(
+        EvaluationRound.objects.filter(
+            office=office or Office.default(),
+            year=years[0],
+            quarter=0,
+            status=EvaluationRound.Status.PUBLISHED,
+        ).values_list("pk", flat=True)
+    )
+    ends = evaluation_selectors.ranking_ends(rounds=rounds, limit=limit)
+    by_kind: dict[str, dict] = {}
+    if ends:
+        for entries in ends.values():
+            for entry in entries:
+                row = entry_row(entry)
+                group = by_kind.setdefault(
+                    row["kind_label"],
+                    {"label": row["kind_label"], "top": [], "bottom": []},
+                )
+                group["top" if entry.first <= limit else "bottom"].append(row)
+    else:  # published before rankings were stored
+        for row in evaluation_selectors.rankings(year=years[0], office=office):
+            group = by_kind.setdefault(
+                row["kind_label"], {"label": row["kind_label"], "rows": []}
+            )
+            group["rows"].append(row)
+        for group in by_kind.values():
+            rows = group.pop("rows")
+            group["top"] = rows[:limit]
+            group["bottom"] = [row for row in rows[-limit:] if row not in rows[:limit]]
     return {
         "year": years[0],
-        "groups": groups,
+        "groups": list(by_kind.values()),
         "url": _url("evaluation:rankings", year=years[0]),
     }
 
@@ -257,15 +280,41 @@ def office_comparison(*, user, year: int, quarter: int | None = None) -> list[di
     grade_names = list(
         GradeThreshold.objects.order_by("-min_score").values_list("grade", flat=True)
     ) or ["A", "B", "C", "D"]
+    rounds = dict(
+        EvaluationRound.objects.filter(
+            office__in=offices,
+            year=year,
+            quarter=quarter or 0,
+            status=EvaluationRound.Status.PUBLISHED,
+        )
+        .order_by("office_id", "pk")
+        .values_list("office_id", "pk")
+    )
+    # Each kind is ranked apart; the extremes are taken across kinds, all
+    # offices' in one query of their stored entries.
+    ends = evaluation_selectors.ranking_ends(
+        rounds=list(rounds.values()), limit=3, per_kind=False
+    )
     result = []
     for office in offices:
-        # Each kind is ranked apart; the extremes are taken across kinds.
-        ranked = sorted(
-            evaluation_selectors.rankings(
-                year=year, quarter=quarter or 0, office=office
-            ),
-            key=lambda r: (-r["total"], r["department"]),
-        )
+        round_id = rounds.get(office.pk)
+        entries = ends.get(round_id, [])
+        if entries or round_id is None:
+            ranked = len(entries) and entries[0].size
+            top = [entry_row(e) for e in entries if e.first <= 3]
+            bottom = [
+                entry_row(e)
+                for e in sorted(entries, key=lambda e: e.last)
+                if e.last <= 3
+            ]
+        else:  # published before rankings were stored
+            rows = sorted(
+                evaluation_selectors.rankings(
+                    year=year, quarter=quarter or 0, office=office
+                ),
+                key=lambda r: (-r["total"], r["department"]),
+            )
+            ranked, top, bottom = len(rows), rows[:3], rows[-3:][::-1]
         result.append(
             {
                 "office": office,
@@ -280,9 +329,9 @@ def office_comparison(*, user, year: int, quarter: int | None = None) -> list[di
                     for due, on_time in [sums[office.pk][name]]
                 ],
                 "grades": [(g, grades[office.pk].get(g, 0)) for g in grade_names],
-                "ranked": len(ranked),
-                "top": ranked[:3],
-                "bottom": ranked[-3:][::-1] if len(ranked) > 3 else [],
+                "ranked": ranked,
+                "top": top,
+                "bottom": bottom if ranked > 3 else [],
             }
         )
     return result

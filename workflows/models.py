@@ -297,6 +297,12 @@ class Step(models.Model):
             models.Index(fields=["department", "status"], name="step_dept_status"),
             # The scan and the lights: status = ANY(open, returned), due_on range.
             models.Index(fields=["status", "due_on"], name="step_status_due"),
+            # The 通报's steps: the few flagged of a year's projects.
+            models.Index(
+                fields=["project"],
+                name="step_flagged_project",
+                condition=models.Q(flagged_for_bulletin=True),
+            ),
         ]
 
     def __str__(self):

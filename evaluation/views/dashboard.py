@@ -21,17 +21,16 @@ def dashboard(request):
     ranking_year = year if year in years else (years[0] if years else None)
     quarter = _int(request.GET.get("quarter"), 0)
     quarter = quarter if quarter in (1, 2, 3, 4) else 0
-    ranking = (
-        selectors.rankings(year=ranking_year, quarter=quarter, office=office)
+    top = (
+        selectors.ranking_top(year=ranking_year, quarter=quarter, office=office)
         if ranking_year
         else []
     )
-    by_kind = {}
-    for row in ranking:
-        by_kind.setdefault(row["kind_label"], []).append(row)
-    trend_district = selectors.score_trend(kind=Department.Kind.DISTRICT, office=office)
-    trend_town = selectors.score_trend(kind=Department.Kind.TOWN, office=office)
-    progress = selectors.year_progress(year=year, office=office)
+    ranking_top = {}
+    for row in top:
+        ranking_top.setdefault(row["kind_label"], []).append(row)
+    trends = selectors.score_trends(office=office)
+    steps = selectors.year_steps(year=year, office=office)
     return render(
         request,
         "evaluation/dashboard.html",
@@ -40,20 +39,23 @@ def dashboard(request):
             "ranking_year": ranking_year,
             "quarter": quarter,
             "quarter_label": EvaluationRound.Quarter(quarter).label,
-            "ranking_top": {k: rows[:5] for k, rows in by_kind.items()},
+            "ranking_top": ranking_top,
             "office": office,
             "offices": office_list(user=request.user),
-            "lights": selectors.year_lights(year=year, office=office),
+            "lights": steps["lights"],
             "progress_svg": charts.bar_chart(
-                [(p["label"], p["done"], p["total"]) for p in progress],
+                [(p["label"], p["done"], p["total"]) for p in steps["progress"]],
                 title=f"{year}年各流程、各类单位步骤完成情况",
             ),
             "trend_district_svg": charts.line_chart(
-                [(str(t["year"]), t["value"]) for t in trend_district],
+                [
+                    (str(t["year"]), t["value"])
+                    for t in trends[Department.Kind.DISTRICT]
+                ],
                 title="区级部门平均得分趋势",
             ),
             "trend_town_svg": charts.line_chart(
-                [(str(t["year"]), t["value"]) for t in trend_town],
+                [(str(t["year"]), t["value"]) for t in trends[Department.Kind.TOWN]],
                 title="镇街平均得分趋势",
                 color="#0d6efd",
             ),

@@ -265,12 +265,12 @@ def bulletin(request, pk):
     """The 通报 a page at a time: the rankings by RANKING_PAGE rows (`rpage`),
     the steps named in it by ESCALATED_PAGE (`page`); the Excel has them all."""
     round_ = _published_round(request, pk)
-    data = selectors.bulletin(round_=round_)
-    rankings = Paginator(data["rankings"], RANKING_PAGE).get_page(
-        request.GET.get("rpage")
+    data = selectors.bulletin_page(
+        round_=round_, number=request.GET.get("rpage"), per_page=RANKING_PAGE
     )
+    rankings = data["rankings_page"]
     by_kind = {}
-    for row in rankings:
+    for row in rankings.object_list:
         by_kind.setdefault(row["kind_label"], []).append(row)
     escalated = Paginator(data["escalated"], ESCALATED_PAGE).get_page(
         request.GET.get("page")
@@ -282,7 +282,6 @@ def bulletin(request, pk):
             "round": round_,
             **data,
             "by_kind": by_kind,
-            "rankings_page": rankings,
             "escalated_page": escalated,
             "escalated": escalated.object_list,
             "rankings_query": _query_without(request, "rpage"),

@@ -204,3 +204,21 @@ def test_project_list_liaison_scope_reads_steps_by_department(city):
     # steps are found by department (= ANY(ids)), not by a subquery per row
     assert not _seq_scans(plan) & {"workflows_executionproject", "workflows_step"}
     assert _indexes(plan) & _department_indexes("workflows_step")
+
+
+def test_bulletin_flagged_steps_read_off_the_partial_index(city):
+    # given a year's projects, a few of whose steps are flagged for the 通报
+    from evaluation.selectors import _bulletin_lists
+
+    Step.objects.filter(project__year=2010).update(flagged_for_bulletin=True)
+    round_ = factories.EvaluationRoundFactory(
+        office_id=city[0].office_id, year=2010, standards=[]
+    )
+    escalated = _bulletin_lists(round_)["escalated"]
+    # when the page of them is planned
+    plan = _plan(escalated[:100])
+    # then the flagged steps come from the partial index, not every step of
+    # the year's projects
+    assert "workflows_step" not in _seq_scans(plan)
+    assert "step_flagged_project" in _indexes(plan)
+    assert escalated.count() == 3 * len(city)
