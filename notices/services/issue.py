@@ -112,7 +112,8 @@ def notice_create(
     Returns None when the notice already exists for its (step | receipt | source
     notice, kind, level): the database constraint decides, so concurrent scans
     create it once. Side effects: a NoticeCounter increment, a NoticeEvent
-    "create" row, delivery queued on commit.
+    "create" row, delivery queued on commit; a warning raises its step's,
+    receipt's or assignment's warned_level / warned_on.
     """
     issued_on = issued_on or timezone.localdate()
     try:

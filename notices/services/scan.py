@@ -18,6 +18,17 @@ judged by its department's office. Boundary dates are computed once per office
 and run, and each pass is one query for all offices: offices with the same
 boundaries share one branch of its filter (usually all of them: one branch and no
 office filter at all).
+
+The overdue passes select by the level kept on each row (warned_level and
+warned_on, raised by every service that writes a warning, see
+notices.services.warned): a row is read only if it was never warned and is
+past the grace, or was warned below the top level and is past the interval
+since (partial indexes: the settled backlog is in neither range). This is
+state, not a window of days, so a missed day is caught up and a step reopened
+long after its deadline is still warned. The level raised is then decided, as
+before, from the warnings issued about the rows read (joined for those rows
+only); a row whose kept level lags (warnings written around the services) is
+brought level by the scan.
 """
 
 import datetime
