@@ -113,7 +113,9 @@ class Notice(models.Model):
     delivered_at = models.DateTimeField("投递完成", null=True, blank=True)
     # An assignment: the highest level of its follow-up warnings so far and the
     # latest day one was issued (0 / null: none), for the daily scan.
-    warned_level = models.PositiveSmallIntegerField("已警示级别", default=0)
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
     warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:

@@ -211,7 +211,9 @@ class Receipt(models.Model):
     # The highest warning level raised about it so far and the latest day one
     # was issued (0 / null: none); kept by the notices services that write
     # warnings, so the daily scan finds what needs a new one off an index.
-    warned_level = models.PositiveSmallIntegerField("已警示级别", default=0)
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
     warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:
@@ -309,7 +311,9 @@ class Step(models.Model):
     # The highest warning level raised about it so far and the latest day one
     # was issued (0 / null: none); kept by the notices services that write
     # warnings, so the daily scan finds what needs a new one off an index.
-    warned_level = models.PositiveSmallIntegerField("已警示级别", default=0)
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
     warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:

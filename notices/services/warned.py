@@ -4,6 +4,7 @@ daily scan reads only what may need a new warning off an index."""
 
 import datetime
 
+from django.db import connection
 from django.db.models import (
     Case,
     DateField,
@@ -55,3 +56,32 @@ def _raise(model, pks: list[int], level: int, day: datetime.date) -> None:
             output_field=DateField(),
         ),
     )
+
+
+_REBUILD = """
+UPDATE {table} SET
+    warned_level = COALESCE((
+        SELECT MAX(w.level) FROM notices_notice w
+        WHERE w.{fk} = {table}.id AND w.kind = 'warning'
+    ), 0),
+    warned_on = (
+        SELECT MAX(w.issued_on) FROM notices_notice w
+        WHERE w.{fk} = {table}.id AND w.kind = 'warning'
+    )
+WHERE EXISTS (
+    SELECT 1 FROM notices_notice w WHERE w.{fk} = {table}.id AND w.kind = 'warning'
+)
+"""
+
+
+def warned_levels_rebuild() -> None:
+    """Set every subject's warned_level / warned_on from the warnings issued
+    about it, in SQL (one UPDATE per table): for warnings written around the
+    services, e.g. by the scale generator. Side effect: those columns."""
+    with connection.cursor() as cursor:
+        for table, fk in (
+            (Step._meta.db_table, "step_id"),
+            (Receipt._meta.db_table, "receipt_id"),
+            (Notice._meta.db_table, "source_notice_id"),
+        ):
+            cursor.execute(_REBUILD.format(table=table, fk=fk))

@@ -6,11 +6,12 @@ warnings issued call for."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from notices.models import Notice
 from notices.services import scan_due
 from notices.services.scan import _candidates, _Offices, _overdue_steps
-from notices.services.warned import warned_levels_record
+from notices.services.warned import warned_levels_rebuild, warned_levels_record
 from tests import factories
 from tests.notices.conftest import TODAY, make_project, make_receipt
 from workflows.calendar import add_working_days, subtract_working_days
@@ -123,3 +124,26 @@ def test_warned_levels_record_raises_and_never_lowers(dept_a):
     # then the level stays 2, the day moves to today, the step is untouched
     assert _kept(receipt) == (2, TODAY)
     assert _kept(step) == (0, None)
+
+
+@pytest.mark.django_db
+def test_warned_levels_rebuild_sets_each_row_from_its_warnings(dept_a):
+    # given warnings written around the services (kept levels left at 0)
+    step = _late_step(dept_a, due_on=TODAY - datetime.timedelta(days=20))
+    other = _late_step(dept_a, due_on=TODAY - datetime.timedelta(days=20), code="b")
+    receipt = make_receipt(step.project, dept_a, due_on=step.due_on)
+    for level, day in ((1, 3), (2, 10)):
+        factories.NoticeFactory(
+            step=step, level=level, issued_on=TODAY - datetime.timedelta(days=day)
+        )
+    factories.NoticeFactory(
+        step=None, project=step.project, department=dept_a, receipt=receipt
+    )
+    Step.objects.update(warned_level=0, warned_on=None)
+    Receipt.objects.update(warned_level=0, warned_on=None)
+    # when the kept levels are rebuilt
+    warned_levels_rebuild()
+    # then each row has its highest level and its latest warning's day
+    assert _kept(step) == (2, TODAY - datetime.timedelta(days=3))
+    assert _kept(receipt) == (1, timezone.localdate())
+    assert _kept(other) == (0, None)
