@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+# Assignments awaiting an answer (the scan's overdue pass).
+_AWAITED = Q(kind="assignment", status__in=["pending", "sent", "confirmed", "returned"])
+
 
 class Notice(models.Model):
     """One notice of the "三单一表" method. A row is written first (the outbox);
@@ -108,6 +111,12 @@ class Notice(models.Model):
     # delivers; delivered_at is set once every channel was tried to the end.
     delivery_claimed_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField("投递完成", null=True, blank=True)
+    # An assignment: the highest level of its follow-up warnings so far and the
+    # latest day one was issued (0 / null: none), for the daily scan.
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
+    warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知单"
@@ -153,6 +162,18 @@ class Notice(models.Model):
                 fields=["created_at"],
                 condition=Q(delivered_at__isnull=True),
                 name="notice_undelivered",
+            ),
+            # The daily scan: assignments awaiting an answer, never warned by
+            # deadline, warned ones by their last warning.
+            models.Index(
+                fields=["due_on"],
+                condition=_AWAITED & Q(warned_level=0),
+                name="notice_unwarned_due",
+            ),
+            models.Index(
+                fields=["warned_level", "warned_on"],
+                condition=_AWAITED & Q(warned_level__gt=0),
+                name="notice_warned_on",
             ),
         ]
 

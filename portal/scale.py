@@ -47,6 +47,7 @@ from notices.models import (
     NoticeEvent,
 )
 from notices.services.numbering import KIND_MARK
+from notices.services.warned import warned_levels_rebuild
 from org.models import Department, Membership, Office, Role
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
@@ -1614,6 +1615,7 @@ class ScaleSeeder:
         self.lists(districts, leads)
         self.projects(districts, leads, stdout)
         self.counters()
+        warned_levels_rebuild()  # the level each row reached, for the scan
         self.w.reset_sequences()
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from evaluation.models import EvaluationRound
 from evaluation.services.standards import standard_ensure_default
 from notices.models import Notice
+from notices.services.warned import warned_levels_record
 from org.models import Department, Membership, Role
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
@@ -206,6 +207,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Notice
+        skip_postgeneration_save = True
 
     step = None
     project = factory.LazyAttribute(lambda o: o.step.project if o.step else None)
@@ -218,6 +220,12 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda o: o.project.year if o.project else 2026)
     level = 1
     title = factory.LazyAttribute(lambda o: f"{Notice.Kind(o.kind).label}{o.level}")
+    # As notice_create does: a warning raises its subject's kept level.
+    warned = factory.PostGeneration(
+        lambda notice, create, extracted, **kwargs: (
+            warned_levels_record(notices=[notice]) if create else None
+        )
+    )
 
 
 class EvaluationRoundFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 # What a step may ask for as evidence (StepTemplate.evidence_kinds).
@@ -207,6 +208,13 @@ class Receipt(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The highest warning level raised about it so far and the latest day one
+    # was issued (0 / null: none); kept by the notices services that write
+    # warnings, so the daily scan finds what needs a new one off an index.
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
+    warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "回执"
@@ -216,9 +224,28 @@ class Receipt(models.Model):
                 fields=["project", "department"], name="receipt_unique_project_dept"
             )
         ]
+        indexes = [
+            # The daily scan with nothing new: unconfirmed receipts never warned
+            # by deadline, warned ones by their last warning (index ranges that
+            # hold only what may need a warning today, not the whole backlog).
+            models.Index(
+                fields=["due_on"],
+                condition=Q(confirmed_at__isnull=True, warned_level=0),
+                name="receipt_unwarned_due",
+            ),
+            models.Index(
+                fields=["warned_level", "warned_on"],
+                condition=Q(confirmed_at__isnull=True, warned_level__gt=0),
+                name="receipt_warned_on",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} · {self.department} 回执"
+
+
+# Steps a department owes (the scan's overdue pass, notices.services.scan).
+_OWED = Q(status__in=["open", "returned"]) & ~Q(actor="office")
 
 
 class Step(models.Model):
@@ -281,6 +308,13 @@ class Step(models.Model):
     )
     # Set by the notices escalation ladder (third warning): named in the bulletin.
     flagged_for_bulletin = models.BooleanField("列入通报", default=False)
+    # The highest warning level raised about it so far and the latest day one
+    # was issued (0 / null: none); kept by the notices services that write
+    # warnings, so the daily scan finds what needs a new one off an index.
+    warned_level = models.PositiveSmallIntegerField(
+        "已警示级别", default=0, db_default=0
+    )
+    warned_on = models.DateField("最近警示日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "步骤"
@@ -302,6 +336,18 @@ class Step(models.Model):
                 fields=["project"],
                 name="step_flagged_project",
                 condition=models.Q(flagged_for_bulletin=True),
+            ),
+            # The overdue pass: open steps a department owes, never warned by
+            # deadline, warned ones by their last warning (see Receipt).
+            models.Index(
+                fields=["due_on"],
+                condition=_OWED & Q(warned_level=0),
+                name="step_unwarned_due",
+            ),
+            models.Index(
+                fields=["warned_level", "warned_on"],
+                condition=_OWED & Q(warned_level__gt=0),
+                name="step_warned_on",
             ),
         ]
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from notices.models import Notice, NoticeEvent
 from notices.services.issue import notice_create
 from notices.services.numbering import numbers_reserve
+from notices.services.warned import warned_levels_record
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,8 @@ def _office_id(department) -> int | None:
 def _write(drafts: list[dict]) -> list[Notice]:
     """All rows of the batch or none (a savepoint): serials reserved per
     (office, kind, year) in draft order, the notices, their copies and their
-    "create" events, as notice_create writes them one by one."""
+    "create" events, as notice_create writes them one by one, and the
+    warnings' subjects' warned_level / warned_on."""
     with transaction.atomic():
         groups: dict[tuple, list[int]] = {}
         for i, draft in enumerate(drafts):
@@ -104,6 +106,7 @@ def _write(drafts: list[dict]) -> list[Notice]:
                 for notice in notices
             ]
         )
+        warned_levels_record(notices=notices)
     return notices
 
 

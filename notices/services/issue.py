@@ -11,6 +11,7 @@ from config.errors import DomainError, NotAllowed
 from notices.models import Notice, NoticeEvent
 from notices.services.numbering import number_allocate
 from notices.services.rules import rule_current
+from notices.services.warned import warned_levels_record
 from org.selectors import CITY_READ_ONLY, is_city, manages, reads_as_office
 from workflows.calendar import add_working_days
 from workflows.models import Receipt, Step
@@ -56,7 +57,8 @@ def _notice_write(
     *, kind, issued_on, actor, cc_departments, cc_text, title, **fields
 ) -> Notice:
     """The numbered row, its copies and its "create" event, all or nothing (a
-    savepoint, so a duplicate leaves the caller's transaction usable)."""
+    savepoint, so a duplicate leaves the caller's transaction usable); a
+    warning raises its subject's warned_level / warned_on."""
     with transaction.atomic():
         serial, number = None, ""
         if kind != K.REMINDER:
@@ -84,6 +86,7 @@ def _notice_write(
             to_status=notice.status,
             reason=number,
         )
+        warned_levels_record(notices=[notice])
     return notice
 
 
@@ -109,7 +112,8 @@ def notice_create(
     Returns None when the notice already exists for its (step | receipt | source
     notice, kind, level): the database constraint decides, so concurrent scans
     create it once. Side effects: a NoticeCounter increment, a NoticeEvent
-    "create" row, delivery queued on commit.
+    "create" row, delivery queued on commit; a warning raises its step's,
+    receipt's or assignment's warned_level / warned_on.
     """
     issued_on = issued_on or timezone.localdate()
     try:

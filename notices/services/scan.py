@@ -18,6 +18,17 @@ judged by its department's office. Boundary dates are computed once per office
 and run, and each pass is one query for all offices: offices with the same
 boundaries share one branch of its filter (usually all of them: one branch and no
 office filter at all).
+
+The overdue passes select by the level kept on each row (warned_level and
+warned_on, raised by every service that writes a warning, see
+notices.services.warned): a row is read only if it was never warned and is
+past the grace, or was warned below the top level and is past the interval
+since (partial indexes: the settled backlog is in neither range). This is
+state, not a window of days, so a missed day is caught up and a step reopened
+long after its deadline is still warned. The level raised is then decided, as
+before, from the warnings issued about the rows read (joined for those rows
+only); a row whose kept level lags (warnings written around the services) is
+brought level by the scan.
 """
 
 import datetime
@@ -149,18 +160,23 @@ def _per_office(offices: _Offices, condition) -> Q | None:
 
 
 def _needs_warning(office: _OfficeDay) -> Q:
-    """In SQL, the rows `_next_level` would raise a level for today in this
-    office: boundary dates come from its calendar once per run, so rows that
-    need nothing are never loaded (the scan with nothing new reads no rows)."""
+    """In SQL, the rows that may need a warning today in this office, by the
+    level kept on the row (warned_level / warned_on, see
+    notices.services.warned): never warned and past the grace, or warned below
+    the top level and past the interval. Boundary dates come from the office's
+    calendar once per run, and each branch is a range of a partial index
+    (step_unwarned_due / step_warned_on and the receipt's and notice's), so
+    with nothing new the pass reads no rows, however large the overdue backlog.
+    The level itself is decided by `_next_level` from the warnings issued."""
     rule = office.rule
-    first = Q(last_level__isnull=True)
+    first = Q(warned_level=0)
     grace = office.before(rule.warning_grace_days + 1)
     if grace is not None:
         first &= Q(due_on__lt=grace)
-    again = Q(last_level__lt=rule.max_level)
+    again = Q(warned_level__gt=0, warned_level__lt=rule.max_level)
     interval = office.before(rule.escalation_interval_days)
     if interval is not None:
-        again &= Q(last_issued__lt=interval)
+        again &= Q(warned_on__lt=interval)
     return first | again
 
 
@@ -327,10 +343,10 @@ def _add_warning(
     )
 
 
-def _overdue(offices: _Offices, qs, *, switch: str | None = None):
-    """The rows of `qs` (annotated by _warning_levels) that need a warning
-    today, each with its office; None when no office warns of them (`switch`:
-    the rule's field that turns the pass on)."""
+def _candidates(offices: _Offices, qs, *, switch: str | None = None):
+    """The rows of `qs` that may need a warning today (by their kept level,
+    see _needs_warning), in order; None when no office warns of them
+    (`switch`: the rule's field that turns the pass on)."""
 
     def condition(office):
         if switch is not None and not getattr(office.rule, switch):
@@ -339,8 +355,20 @@ def _overdue(offices: _Offices, qs, *, switch: str | None = None):
 
     where = _per_office(offices, condition)
     if where is None:
+        return None
+    return qs.filter(where).order_by("due_on", "id")
+
+
+def _overdue(offices: _Offices, qs, *, switch: str | None = None):
+    """The rows of `qs` (annotated by _warning_levels) that need a warning
+    today, each with its office and level. A row whose kept level lags the
+    warnings issued about it (written around the services) is brought level,
+    so it is not read again."""
+    rows = _candidates(offices, qs, switch=switch)
+    if rows is None:
         return
-    for row in qs.filter(where).order_by("due_on", "id").iterator(chunk_size=500):
+    lagging = []
+    for row in rows.iterator(chunk_size=500):
         office = offices[row.department.office_id]
         level = _next_level(
             office=office,
@@ -350,16 +378,29 @@ def _overdue(offices: _Offices, qs, *, switch: str | None = None):
         )
         if level is not None:
             yield row, office, level
+        elif (row.warned_level, row.warned_on) != (
+            row.last_level or 0,
+            row.last_issued,
+        ):
+            row.warned_level, row.warned_on = row.last_level or 0, row.last_issued
+            lagging.append(row)
+    if lagging:
+        type(lagging[0]).objects.bulk_update(
+            lagging, ["warned_level", "warned_on"], batch_size=BATCH_SIZE
+        )
 
 
-def _scan_overdue_steps(offices: _Offices, today, counts):
-    steps = _warning_levels(
+def _overdue_steps(today):
+    return _warning_levels(
         _department_steps(due_on__lt=today), "notices"
     ).select_related(
         "project__regulation", "department", "department__inspection_group"
     )
+
+
+def _scan_overdue_steps(offices: _Offices, today, counts):
     batch = _Batch(counts)
-    for step, office, level in _overdue(offices, steps):
+    for step, office, level in _overdue(offices, _overdue_steps(today)):
         _add_warning(
             batch=batch,
             office=office,
@@ -378,8 +419,8 @@ def _scan_overdue_steps(offices: _Offices, today, counts):
     batch.flush()
 
 
-def _scan_overdue_receipts(offices: _Offices, today, counts):
-    receipts = _warning_levels(
+def _overdue_receipts(today):
+    return _warning_levels(
         Receipt.objects.filter(
             due_on__lt=today,
             confirmed_at__isnull=True,
@@ -389,8 +430,11 @@ def _scan_overdue_receipts(offices: _Offices, today, counts):
     ).select_related(
         "project__regulation", "department", "department__inspection_group"
     )
+
+
+def _scan_overdue_receipts(offices: _Offices, today, counts):
     batch = _Batch(counts)
-    rows = _overdue(offices, receipts, switch="warn_overdue_receipts")
+    rows = _overdue(offices, _overdue_receipts(today), switch="warn_overdue_receipts")
     for receipt, office, level in rows:
         _add_warning(
             batch=batch,
@@ -409,8 +453,8 @@ def _scan_overdue_receipts(offices: _Offices, today, counts):
     batch.flush()
 
 
-def _scan_overdue_assignments(offices: _Offices, today, counts):
-    assignments = _warning_levels(
+def _overdue_assignments(today):
+    return _warning_levels(
         Notice.objects.filter(
             kind=K.ASSIGNMENT,
             due_on__lt=today,
@@ -418,8 +462,13 @@ def _scan_overdue_assignments(offices: _Offices, today, counts):
         ),
         "follow_ups",
     ).select_related("department", "department__inspection_group", "project")
+
+
+def _scan_overdue_assignments(offices: _Offices, today, counts):
     batch = _Batch(counts)
-    rows = _overdue(offices, assignments, switch="warn_overdue_assignments")
+    rows = _overdue(
+        offices, _overdue_assignments(today), switch="warn_overdue_assignments"
+    )
     for assignment, office, level in rows:
         _add_warning(
             batch=batch,

@@ -14,10 +14,17 @@ from django.db import connection
 
 from notices.models import Notice
 from notices.selectors import notice_list
-from notices.services.scan import _department_steps
+from notices.services.scan import (
+    _candidates,
+    _department_steps,
+    _Offices,
+    _overdue_assignments,
+    _overdue_receipts,
+    _overdue_steps,
+)
 from org.models import Role
 from tests import factories
-from workflows.models import ExecutionProject, Step
+from workflows.models import ExecutionProject, Receipt, Step
 from workflows.selectors import project_list, step_list
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -222,3 +229,58 @@ def test_bulletin_flagged_steps_read_off_the_partial_index(city):
     assert "workflows_step" not in _seq_scans(plan)
     assert "step_flagged_project" in _indexes(plan)
     assert escalated.count() == 3 * len(city)
+
+
+@pytest.mark.parametrize(
+    ("rows", "switch", "table", "indexes"),
+    [
+        (
+            _overdue_steps,
+            None,
+            "workflows_step",
+            {"step_unwarned_due", "step_warned_on"},
+        ),
+        (
+            _overdue_receipts,
+            "warn_overdue_receipts",
+            "workflows_receipt",
+            {"receipt_unwarned_due", "receipt_warned_on"},
+        ),
+        (
+            _overdue_assignments,
+            "warn_overdue_assignments",
+            "notices_notice",
+            {"notice_unwarned_due", "notice_warned_on"},
+        ),
+    ],
+)
+def test_scan_overdue_pass_reads_only_rows_that_may_need_a_warning(
+    city, rows, switch, table, indexes
+):
+    # given a backlog: many steps, receipts and assignments overdue for years
+    # and warned up to the top level (the scan has nothing new to raise)
+    settled = {"warned_level": 3, "warned_on": datetime.date(2020, 6, 1)}
+    old = ExecutionProject.objects.exclude(year=2026)
+    Step.objects.filter(project__in=old, code="plan").update(
+        status=Step.Status.OPEN, **settled
+    )
+    Receipt.objects.bulk_create(
+        Receipt(
+            project=project,
+            department_id=project.lead_department_id,
+            due_on=project.starts_on,
+            **settled,
+        )
+        for project in old
+    )
+    assignments = Notice.objects.filter(kind=Notice.Kind.ASSIGNMENT)
+    assignments.update(
+        due_on=datetime.date(2020, 3, 2), status=Notice.Status.SENT, **settled
+    )
+    # when an overdue pass of the scan is planned
+    plan = _plan(_candidates(_Offices(TODAY), rows(TODAY), switch=switch))
+    # then its rows come off both partial indexes (never warned, by deadline;
+    # warned below the top level, by the last warning), never off a scan of
+    # the table or of an index holding the whole overdue backlog
+    assert table not in _seq_scans(plan)
+    assert indexes <= _indexes(plan), _indexes(plan)
