@@ -19,6 +19,7 @@ import datetime
 import io
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -180,9 +181,7 @@ class Writer:
         with connection.cursor() as cur:
             if self.pg:
                 buffer = io.StringIO()
-                out = csv.writer(buffer, lineterminator="\n")
-                for row in rows:
-                    out.writerow([_pg_value(v) for v in row])
+                csv.writer(buffer, lineterminator="\n").writerows(_pg_rows(rows))
                 buffer.seek(0)
                 options = "FORMAT csv, NULL '\\N'"
                 cur.cursor.copy_expert(
@@ -217,6 +216,24 @@ def _pg_value(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return value
+
+
+# Values the csv module writes as PostgreSQL reads them (str() of an int, a
+# string, a date, a Decimal, an aware datetime, a bool): no per-value work.
+_AS_IS = frozenset({int, str, Decimal, datetime.date, datetime.datetime, bool})
+
+
+def _pg_rows(rows: list) -> list:
+    """`rows` with NULLs and JSON made COPY-ready, converting only the columns
+    that hold them: a column at a time, so the common case stays in C."""
+    columns = list(zip(*rows, strict=True))
+    changed = False
+    for i, column in enumerate(columns):
+        if set(map(type, column)) <= _AS_IS:
+            continue
+        columns[i] = list(map(_pg_value, column))
+        changed = True
+    return list(zip(*columns, strict=True)) if changed else rows
 
 
 def _lite_value(value):
@@ -712,9 +729,8 @@ class ScaleSeeder:
         """Both years of every district, written one district at a time."""
         out = None
         for n, d in enumerate(districts):
-            with transaction.atomic():
-                for year in self.years:
-                    self._district_year(d, leads[d.index], year, out)
+            for year in self.years:
+                self._district_year(d, leads[d.index], year, out)
             if stdout and (n + 1) % 10 == 0:
                 stdout.write(f"  {n + 1}/{len(districts)} 个区已生成")
 
@@ -1612,13 +1628,82 @@ class ScaleSeeder:
         self.users(districts)
         leads = self.plan_leads(districts)
         self.lists(districts, leads)
-        self.projects(districts, leads, stdout)
+        with _bulk_load(BULK_MODELS, stdout):
+            self.projects(districts, leads, stdout)
         self.counters()
         self.w.reset_sequences()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
         return dict(sorted(self.w.counts.items()))
+
+
+# The tables `projects` fills: their foreign keys and plain indexes are dropped
+# for the load and made again after it (one pass each instead of a check and
+# an index entry per row). Primary keys and unique constraints stay.
+BULK_MODELS = (
+    ExecutionProject,
+    ExecutionProject.partner_departments.through,
+    Receipt,
+    Step,
+    Event,
+    Evidence,
+    EvidenceFile,
+    Notice,
+    Notice.cc_departments.through,
+    Delivery,
+    NoticeEvent,
+    ImplementationReport,
+    EvaluationRound,
+    EvaluationRound.standards.through,
+    RoundEvent,
+    Evaluation,
+    StepScore,
+    CreditRecord,
+)
+
+
+@contextmanager
+def _bulk_load(models, stdout=None):
+    """Drop the foreign keys and the plain (not unique) indexes of
+    `models`' tables, run the block, then create them again as they were
+    (`pg_get_indexdef` / `pg_get_constraintdef`): the keys are validated
+    against all rows once. PostgreSQL only, inside the caller's transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [tables],
+        )
+        keys = cur.fetchall()
+        cur.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
+            "AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+            "AND c.contype IN ('p', 'u', 'x')) ORDER BY 1",
+            [tables],
+        )
+        indexes = cur.fetchall()
+        # Run the checks already queued (tables written so far) before the
+        # ALTERs, which refuse tables with pending trigger events.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, name, _ in keys:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cur.execute(f"DROP INDEX {name}")
+    yield
+    if stdout:
+        stdout.write(f"  重建 {len(indexes)} 个索引和 {len(keys)} 个外键")
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cur.execute(definition)
+        for table, name, definition in keys:
+            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 NOTICE_COLUMNS = [
@@ -1702,4 +1787,9 @@ def seed_scale(
         districts=districts, projects=projects_per_district, seed=seed, today=today
     )
     with transaction.atomic():
-        return seeder.run(stdout=stdout)
+        counts = seeder.run(stdout=stdout)
+    if connection.vendor == "postgresql":
+        # After the commit: in the loading transaction it takes minutes.
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    return counts
