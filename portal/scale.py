@@ -1448,16 +1448,7 @@ class ScaleSeeder:
         w.numbered(through, ["id", "evaluationround", "scoringstandard"], stds)
         w.numbered(
             RoundEvent,
-            [
-                "id",
-                "round",
-                "actor",
-                "action",
-                "from_status",
-                "to_status",
-                "reason",
-                "created_at",
-            ],
+            ["id", "round", *NOTICE_EVENT_COLUMNS[2:]],
             round_events,
         )
         w.model_rows(
@@ -1603,38 +1594,15 @@ def _bulk_load(models, stdout=None):
             cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
-EVENT_COLUMNS = [
-    "id",
-    "project",
-    "step",
-    "department",
-    "actor",
-    "action",
-    "from_status",
-    "to_status",
-    "reason",
-    "created_at",
-]
-NOTICE_EVENT_COLUMNS = [
-    "id",
-    "notice",
-    "actor",
-    "action",
-    "from_status",
-    "to_status",
-    "reason",
-    "created_at",
-]
-DELIVERY_COLUMNS = [
-    "id",
-    "notice",
-    "department",
-    "channel",
-    "target",
-    "attempted_at",
-    "result",
-    "error",
-]
+EVENT_COLUMNS = (
+    "id project step department actor action from_status to_status reason created_at"
+).split()
+NOTICE_EVENT_COLUMNS = (
+    "id notice actor action from_status to_status reason created_at".split()
+)
+DELIVERY_COLUMNS = (
+    "id notice department channel target attempted_at result error".split()
+)
 NOTICE_COLUMNS = [
     "id",
     "kind",
