@@ -19,6 +19,7 @@ import datetime
 import io
 import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -181,9 +182,7 @@ class Writer:
         with connection.cursor() as cur:
             if self.pg:
                 buffer = io.StringIO()
-                out = csv.writer(buffer, lineterminator="\n")
-                for row in rows:
-                    out.writerow([_pg_value(v) for v in row])
+                csv.writer(buffer, lineterminator="\n").writerows(_pg_rows(rows))
                 buffer.seek(0)
                 options = "FORMAT csv, NULL '\\N'"
                 cur.cursor.copy_expert(
@@ -200,6 +199,14 @@ class Writer:
     def model_rows(self, model, columns: list[str], rows) -> int:
         fields = [model._meta.get_field(c).column for c in columns]
         return self.write(model._meta.db_table, fields, rows)
+
+    def numbered(self, model, columns: list[str], rows: list) -> int:
+        """`model_rows` for rows made without their id (`columns[0]`): ids
+        are allotted here, in order."""
+        first = self.ids(model, len(rows))
+        return self.model_rows(
+            model, columns, [[first + i, *r] for i, r in enumerate(rows)]
+        )
 
     def reset_sequences(self) -> None:
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.models))
@@ -218,6 +225,24 @@ def _pg_value(value):
     if isinstance(value, datetime.datetime):
         return value.isoformat()
     return value
+
+
+# Values the csv module writes as PostgreSQL reads them (str() of an int, a
+# string, a date, a Decimal, an aware datetime, a bool): no per-value work.
+_AS_IS = frozenset({int, str, Decimal, datetime.date, datetime.datetime, bool})
+
+
+def _pg_rows(rows: list) -> list:
+    """`rows` with NULLs and JSON made COPY-ready, converting only the columns
+    that hold them: a column at a time, so the common case stays in C."""
+    columns = list(zip(*rows, strict=True))
+    changed = False
+    for i, column in enumerate(columns):
+        if set(map(type, column)) <= _AS_IS:
+            continue
+        columns[i] = list(map(_pg_value, column))
+        changed = True
+    return list(zip(*columns, strict=True)) if changed else rows
 
 
 def _lite_value(value):
@@ -257,6 +282,60 @@ class Summary:
     districts: int = 0
     seconds: float = 0.0
     counts: dict = field(default_factory=dict)
+
+
+@dataclass
+class Rows:
+    """The rows one district-year makes, by table, in the order they are made
+    (ids of events and notice events are allotted when they are written)."""
+
+    events: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    ccs: list = field(default_factory=list)
+    deliveries: list = field(default_factory=list)
+    nevents: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+
+    def event(
+        self,
+        project: int,
+        step: int | None,
+        department: int | None,
+        actor: int | None,
+        action: str,
+        from_status: str,
+        to_status: str,
+        at: datetime.datetime,
+        *,
+        reason: str = "",
+    ) -> None:
+        """A `workflows.Event` row (columns of `EVENT_COLUMNS` but the id)."""
+        self.events.append(
+            [
+                project,
+                step,
+                department,
+                actor,
+                action,
+                from_status,
+                to_status,
+                reason,
+                at,
+            ]
+        )
+
+    def notice_event(
+        self,
+        notice: int,
+        action: str,
+        from_status: str,
+        to_status: str,
+        at: datetime.datetime,
+    ) -> None:
+        """A `notices.NoticeEvent` row by the system (no actor, no reason)."""
+        self.nevents.append([notice, None, action, from_status, to_status, "", at])
 
 
 class ScaleSeeder:
@@ -711,11 +790,9 @@ class ScaleSeeder:
 
     def projects(self, districts, leads, stdout) -> None:
         """Both years of every district, written one district at a time."""
-        out = None
         for n, d in enumerate(districts):
-            with transaction.atomic():
-                for year in self.years:
-                    self._district_year(d, leads[d.index], year, out)
+            for year in self.years:
+                self._district_year(d, leads[d.index], year)
             if stdout and (n + 1) % 10 == 0:
                 stdout.write(f"  {n + 1}/{len(districts)} 个区已生成")
 
@@ -730,24 +807,15 @@ class ScaleSeeder:
         day = first + datetime.timedelta(days=self.rng.randint(0, span))
         return add_wd(day - datetime.timedelta(days=1), 1)
 
-    def _district_year(self, d: District, leads: dict, year: int, out) -> None:
+    def _district_year(self, d: District, leads: dict, year: int) -> None:
         rng = self.rng
         today = self.today if year == self.year else datetime.date(year, 12, 31)
-        projects, partners, receipts, steps, events = [], [], [], [], []
-        evidence, files, notices, ccs, deliveries, nevents, reports = (
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-            [],
-        )
+        out = Rows()
+        projects, partners, receipts, steps = [], [], [], []
         p_id = self.w.ids(ExecutionProject, len(leads))
         ptable = ExecutionProject.partner_departments.through
         ncc = Notice.cc_departments.through
         step_rows_for_scores = []
-        self.reports = reports
         for regulation, (lead, flow_code, partner_ids) in leads.items():
             pid = p_id
             p_id += 1
@@ -757,9 +825,7 @@ class ScaleSeeder:
             departments = [lead, *partner_ids]
             withdrawn = rng.random() < 0.01
             launched = _aware(starts, 9)
-            events.append(
-                [pid, None, None, d.office_user, "launch", "", "active", "", launched]
-            )
+            out.event(pid, None, None, d.office_user, "launch", "", "active", launched)
             for partner in partner_ids:
                 partners.append([pid, partner])
             # Receipts and their 告知单 (one per department, numbered).
@@ -790,24 +856,18 @@ class ScaleSeeder:
                     ]
                 )
                 if when:
-                    events.append(
-                        [
-                            pid,
-                            None,
-                            dept,
-                            d.liaison_of.get(dept),
-                            "receipt",
-                            "",
-                            "confirmed",
-                            "",
-                            confirmed,
-                        ]
+                    out.event(
+                        pid,
+                        None,
+                        dept,
+                        d.liaison_of.get(dept),
+                        "receipt",
+                        "",
+                        "confirmed",
+                        confirmed,
                     )
                 self._notice(
-                    notices,
-                    deliveries,
-                    nevents,
-                    ccs,
+                    out,
                     d,
                     kind="notification",
                     level=1,
@@ -823,10 +883,7 @@ class ScaleSeeder:
                 )
                 if when is None and receipt_due < today:
                     self._notice(
-                        notices,
-                        deliveries,
-                        nevents,
-                        ccs,
+                        out,
                         d,
                         kind="warning",
                         level=1,
@@ -890,53 +947,32 @@ class ScaleSeeder:
                     pid,
                     starts,
                     today,
-                    events,
-                    evidence,
-                    files,
-                    notices,
-                    deliveries,
-                    nevents,
-                    ccs,
+                    out,
                 ):
                     all_done = False
             bulletin_done = year < self.year and all_done
             for row in office_rows:
                 if row["order"] == 1:
                     # A row not yet inserted: its first status, not a move.
-                    row["status"], row["approved_at"] = "approved", launched
-                    events.append(
-                        [
-                            pid,
-                            row["id"],
-                            d.office_dept,
-                            d.office_user,
-                            "office_done",
-                            "waiting",
-                            "approved",
-                            "项目发起即完成执行发起",
-                            launched,
-                        ]
-                    )
+                    at, opened, reason = launched, None, "项目发起即完成执行发起"
                 elif bulletin_done:
                     at = _aware(datetime.date(year, 12, 31), 16)
-                    row["status"], row["approved_at"], row["opened_at"] = (
-                        "approved",
-                        at,
-                        at,
-                    )
-                    events.append(
-                        [
-                            pid,
-                            row["id"],
-                            d.office_dept,
-                            d.office_user,
-                            "office_done",
-                            "waiting",
-                            "approved",
-                            f"{year}年度评价通报已印发",
-                            at,
-                        ]
-                    )
+                    opened, reason = at, f"{year}年度评价通报已印发"
+                else:
+                    continue
+                row["status"], row["approved_at"] = "approved", at
+                row["opened_at"] = opened
+                out.event(
+                    pid,
+                    row["id"],
+                    d.office_dept,
+                    d.office_user,
+                    "office_done",
+                    "waiting",
+                    "approved",
+                    at,
+                    reason=reason,
+                )
             status = (
                 "closed" if bulletin_done else "completed" if all_done else "active"
             )
@@ -987,12 +1023,7 @@ class ScaleSeeder:
             ],
             projects,
         )
-        first = w.ids(ptable, len(partners))
-        w.write(
-            ptable._meta.db_table,
-            ["id", "executionproject_id", "department_id"],
-            [[first + i, *r] for i, r in enumerate(partners)],
-        )
+        w.numbered(ptable, ["id", "executionproject", "department"], partners)
         w.model_rows(
             Receipt,
             ["id", "project", "department", "due_on", "confirmed_at", "confirmed_by"],
@@ -1000,68 +1031,21 @@ class ScaleSeeder:
         )
         columns = list(steps[0].keys())
         w.model_rows(Step, columns, [list(r.values()) for r in steps])
-        first = w.ids(Event, len(events))
+        w.numbered(Event, EVENT_COLUMNS, out.events)
         w.model_rows(
-            Event,
-            [
-                "id",
-                "project",
-                "step",
-                "department",
-                "actor",
-                "action",
-                "from_status",
-                "to_status",
-                "reason",
-                "created_at",
-            ],
-            [[first + i, *r] for i, r in enumerate(events)],
-        )
-        w.model_rows(
-            Evidence, ["id", "step", "text", "submitted_by", "submitted_at"], evidence
+            Evidence,
+            ["id", "step", "text", "submitted_by", "submitted_at"],
+            out.evidence,
         )
         w.model_rows(
             EvidenceFile,
             ["id", "evidence", "file", "original_name", "size", "content_type"],
-            files,
+            out.files,
         )
-        w.model_rows(Notice, NOTICE_COLUMNS, notices)
-        first = w.ids(ncc, len(ccs))
-        w.write(
-            ncc._meta.db_table,
-            ["id", "notice_id", "department_id"],
-            [[first + i, *r] for i, r in enumerate(ccs)],
-        )
-        first = w.ids(Delivery, len(deliveries))
-        w.model_rows(
-            Delivery,
-            [
-                "id",
-                "notice",
-                "department",
-                "channel",
-                "target",
-                "attempted_at",
-                "result",
-                "error",
-            ],
-            [[first + i, *r] for i, r in enumerate(deliveries)],
-        )
-        first = w.ids(NoticeEvent, len(nevents))
-        w.model_rows(
-            NoticeEvent,
-            [
-                "id",
-                "notice",
-                "actor",
-                "action",
-                "from_status",
-                "to_status",
-                "reason",
-                "created_at",
-            ],
-            [[first + i, *r] for i, r in enumerate(nevents)],
-        )
+        w.model_rows(Notice, NOTICE_COLUMNS, out.notices)
+        w.numbered(ncc, ["id", "notice", "department"], out.ccs)
+        w.numbered(Delivery, DELIVERY_COLUMNS, out.deliveries)
+        w.numbered(NoticeEvent, NOTICE_EVENT_COLUMNS, out.nevents)
         self._round(d, year, step_rows_for_scores)
         w.model_rows(
             ImplementationReport,
@@ -1079,47 +1063,56 @@ class ScaleSeeder:
                 "reviewed_at",
                 "return_reason",
             ],
-            reports,
+            out.reports,
         )
 
-    def _walk(
-        self,
-        own,
-        dept,
-        d,
-        pid,
-        starts,
-        today,
-        events,
-        evidence,
-        files,
-        notices,
-        deliveries,
-        nevents,
-        ccs,
-    ) -> bool:
+    def _walk(self, own, dept, d, pid, starts, today, out: Rows) -> bool:
         """One department through its own steps as of `today`; True if done."""
         rng = self.rng
         liaison = d.liaison_of.get(dept)
+
+        def move(row, actor, action, from_status, to_status, at, reason=""):
+            out.event(
+                pid,
+                row["id"],
+                dept,
+                actor,
+                action,
+                from_status,
+                to_status,
+                at,
+                reason=reason,
+            )
+
+        def notice(row, kind, level, issued, status, title, **more):
+            self._notice(
+                out,
+                d,
+                kind=kind,
+                level=level,
+                department=dept,
+                project=pid,
+                step=row["id"],
+                receipt=None,
+                issued=issued,
+                status=status,
+                title=f"{row['name']}{title}",
+                **more,
+            )
+
+        def submit(row, on, from_status):
+            row["submitted_at"] = _aware(on, 15)
+            row["status"] = "submitted"
+            self._evidence(row, liaison, out)
+            move(row, liaison, "submit", from_status, "submitted", row["submitted_at"])
+
         ready = starts  # the day its current stage opened
         for stage in stages_of(own):
             stage_end = ready
             for row in stage:
                 row["opened_at"] = _aware(ready, 9)
                 row["status"] = "open"
-                events.append(
-                    [
-                        pid,
-                        row["id"],
-                        dept,
-                        d.office_user,
-                        "open",
-                        "waiting",
-                        "open",
-                        "",
-                        row["opened_at"],
-                    ]
-                )
+                move(row, d.office_user, "open", "waiting", "open", row["opened_at"])
                 due = row["due_on"]
                 pace = rng.random()
                 # Most finish a few days early; some near or past the deadline.
@@ -1130,48 +1123,25 @@ class ScaleSeeder:
                     if pace < 0.97
                     else 40
                 )
-                submit = max(
+                submitted = max(
                     add_wd(due, slip) if slip >= 0 else _back(due, -slip), ready
                 )
                 # Reminders before the deadline, warnings after it (the ladder).
                 reminder_on = _back(due, 3)
-                if reminder_on <= today and (submit > reminder_on):
-                    self._notice(
-                        notices,
-                        deliveries,
-                        nevents,
-                        ccs,
-                        d,
-                        kind="reminder",
-                        level=1,
-                        department=dept,
-                        project=pid,
-                        step=row["id"],
-                        receipt=None,
-                        issued=reminder_on,
-                        status="sent",
-                        title=f"{row['name']}即将到期提醒",
-                    )
+                if reminder_on <= today and (submitted > reminder_on):
+                    notice(row, "reminder", 1, reminder_on, "sent", "即将到期提醒")
                 level = 0
                 warn_on = add_wd(due, 1)
-                while warn_on < submit and warn_on <= today and level < 3:
+                while warn_on < submitted and warn_on <= today and level < 3:
                     level += 1
                     answered = rng.random() < 0.7
-                    self._notice(
-                        notices,
-                        deliveries,
-                        nevents,
-                        ccs,
-                        d,
-                        kind="warning",
-                        level=level,
-                        department=dept,
-                        project=pid,
-                        step=row["id"],
-                        receipt=None,
-                        issued=warn_on,
-                        status="accepted" if answered else "sent",
-                        title=f"{row['name']}逾期警示单（第{level}次）",
+                    notice(
+                        row,
+                        "warning",
+                        level,
+                        warn_on,
+                        "accepted" if answered else "sent",
+                        f"逾期警示单（第{level}次）",
                         due_on=add_wd(warn_on, 5),
                         cc=[d.group_of[dept]]
                         if level == 3 and dept in d.group_of
@@ -1181,83 +1151,40 @@ class ScaleSeeder:
                         row["flagged_for_bulletin"] = True
                     warn_on = add_wd(warn_on, 5)
                 if level == 0 and rng.random() < 0.03 and due <= today:
-                    self._notice(
-                        notices,
-                        deliveries,
-                        nevents,
-                        ccs,
-                        d,
-                        kind="assignment",
-                        level=1,
-                        department=dept,
-                        project=pid,
-                        step=row["id"],
-                        receipt=None,
-                        issued=due,
-                        status="accepted",
-                        title=f"{row['name']}交办单",
+                    notice(
+                        row,
+                        "assignment",
+                        1,
+                        due,
+                        "accepted",
+                        "交办单",
                         due_on=add_wd(due, 10),
                     )
-                if submit > today:
+                if submitted > today:
                     stage_end = None
                     continue
-                row["submitted_at"] = _aware(submit, 15)
-                row["status"] = "submitted"
-                self._evidence(row, liaison, evidence, files)
-                events.append(
-                    [
-                        pid,
-                        row["id"],
-                        dept,
-                        liaison,
-                        "submit",
-                        "open",
-                        "submitted",
-                        "",
-                        row["submitted_at"],
-                    ]
-                )
-                decided = add_wd(submit, rng.randint(1, 3))
+                submit(row, submitted, "open")
+                decided = add_wd(submitted, rng.randint(1, 3))
                 if decided > today:
                     stage_end = None
                     continue
                 if rng.random() < 0.1:
                     row["return_count"] = 1
                     row["status"] = "returned"
-                    back = _aware(decided, 16)
-                    events.append(
-                        [
-                            pid,
-                            row["id"],
-                            dept,
-                            d.office_user,
-                            "return",
-                            "submitted",
-                            "returned",
-                            "材料不完整，请补充",
-                            back,
-                        ]
+                    move(
+                        row,
+                        d.office_user,
+                        "return",
+                        "submitted",
+                        "returned",
+                        _aware(decided, 16),
+                        reason="材料不完整，请补充",
                     )
                     resubmit = add_wd(decided, rng.randint(1, 4))
                     if resubmit > today:
                         stage_end = None
                         continue
-                    row["submitted_at"] = _aware(resubmit, 15)
-                    row["status"] = "submitted"
-                    self._evidence(row, liaison, evidence, files)
-                    events.append(
-                        [
-                            pid,
-                            row["id"],
-                            dept,
-                            liaison,
-                            "submit",
-                            "returned",
-                            "submitted",
-                            "",
-                            row["submitted_at"],
-                        ]
-                    )
+                    submit(row, resubmit, "returned")
                     decided = add_wd(resubmit, rng.randint(1, 2))
                     if decided > today:
                         stage_end = None
@@ -1265,18 +1192,13 @@ class ScaleSeeder:
                 row["approved_at"] = _aware(decided, 16)
                 row["status"] = "approved"
                 row["rating"] = rng.choices(["excellent", "good", "pass"], [3, 5, 2])[0]
-                events.append(
-                    [
-                        pid,
-                        row["id"],
-                        dept,
-                        d.office_user,
-                        "approve",
-                        "submitted",
-                        "approved",
-                        "",
-                        row["approved_at"],
-                    ]
+                move(
+                    row,
+                    d.office_user,
+                    "approve",
+                    "submitted",
+                    "approved",
+                    row["approved_at"],
                 )
                 if stage_end is not None:
                     stage_end = max(stage_end, decided)
@@ -1285,13 +1207,13 @@ class ScaleSeeder:
             ready = stage_end
         return True
 
-    def _evidence(self, row, liaison, evidence, files) -> None:
+    def _evidence(self, row, liaison, out: Rows) -> None:
         eid = self.w.ids(Evidence)
-        evidence.append(
+        out.evidence.append(
             [eid, row["id"], f"{row['name']}工作材料", liaison, row["submitted_at"]]
         )
         fid = self.w.ids(EvidenceFile)
-        files.append(
+        out.files.append(
             [
                 fid,
                 eid,
@@ -1304,10 +1226,7 @@ class ScaleSeeder:
 
     def _notice(
         self,
-        notices,
-        deliveries,
-        nevents,
-        ccs,
+        out: Rows,
         d,
         *,
         kind,
@@ -1331,7 +1250,7 @@ class ScaleSeeder:
             number = f"{d.prefix}{KIND_MARK[kind]}〔{issued.year}〕{serial}号"
         created = _aware(issued, 8, 30)
         sent = _aware(issued, 8, 31)
-        notices.append(
+        out.notices.append(
             [
                 nid,
                 kind,
@@ -1360,11 +1279,11 @@ class ScaleSeeder:
             ]
         )
         for c in cc:
-            ccs.append([nid, c])
-        deliveries.append([nid, department, "in_app", "", sent, "ok", ""])
+            out.ccs.append([nid, c])
+        out.deliveries.append([nid, department, "in_app", "", sent, "ok", ""])
         if status == "accepted" and kind in ("warning", "assignment"):
             answered = _aware(add_wd(issued, 3), 14)
-            self.reports.append(
+            out.reports.append(
                 [
                     self.w.ids(ImplementationReport),
                     nid,
@@ -1380,8 +1299,8 @@ class ScaleSeeder:
                     "",
                 ]
             )
-        nevents.append([nid, None, "create", "", "pending", "", created])
-        nevents.append([nid, None, "deliver", "pending", "sent", "", sent])
+        out.notice_event(nid, "create", "", "pending", created)
+        out.notice_event(nid, "deliver", "pending", "sent", sent)
         return nid
 
     # -- rounds, sheets, credit --------------------------------------------------
@@ -1527,26 +1446,11 @@ class ScaleSeeder:
             ],
             rounds,
         )
-        first = w.ids(through, len(stds))
-        w.write(
-            through._meta.db_table,
-            ["id", "evaluationround_id", "scoringstandard_id"],
-            [[first + i, *r] for i, r in enumerate(stds)],
-        )
-        first = w.ids(RoundEvent, len(round_events))
-        w.model_rows(
+        w.numbered(through, ["id", "evaluationround", "scoringstandard"], stds)
+        w.numbered(
             RoundEvent,
-            [
-                "id",
-                "round",
-                "actor",
-                "action",
-                "from_status",
-                "to_status",
-                "reason",
-                "created_at",
-            ],
-            [[first + i, *r] for i, r in enumerate(round_events)],
+            ["id", "round", *NOTICE_EVENT_COLUMNS[2:]],
+            round_events,
         )
         w.model_rows(
             Evaluation,
@@ -1613,16 +1517,94 @@ class ScaleSeeder:
         self.users(districts)
         leads = self.plan_leads(districts)
         self.lists(districts, leads)
-        self.projects(districts, leads, stdout)
+        with _bulk_load(BULK_MODELS, stdout):
+            self.projects(districts, leads, stdout)
         self.counters()
         warned_levels_rebuild()  # the level each row reached, for the scan
         self.w.reset_sequences()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
         return dict(sorted(self.w.counts.items()))
 
 
+# The tables `projects` fills: their foreign keys and plain indexes are dropped
+# for the load and made again after it (one pass each instead of a check and
+# an index entry per row). Primary keys and unique constraints stay.
+BULK_MODELS = (
+    ExecutionProject,
+    ExecutionProject.partner_departments.through,
+    Receipt,
+    Step,
+    Event,
+    Evidence,
+    EvidenceFile,
+    Notice,
+    Notice.cc_departments.through,
+    Delivery,
+    NoticeEvent,
+    ImplementationReport,
+    EvaluationRound,
+    EvaluationRound.standards.through,
+    RoundEvent,
+    Evaluation,
+    StepScore,
+    CreditRecord,
+)
+
+
+@contextmanager
+def _bulk_load(models, stdout=None):
+    """Drop the foreign keys and the plain (not unique) indexes of
+    `models`' tables, run the block, then create them again as they were
+    (`pg_get_indexdef` / `pg_get_constraintdef`): the keys are validated
+    against all rows once. PostgreSQL only, inside the caller's transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [tables],
+        )
+        keys = cur.fetchall()
+        cur.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
+            "AND NOT i.indisunique AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+            "AND c.contype IN ('p', 'u', 'x')) ORDER BY 1",
+            [tables],
+        )
+        indexes = cur.fetchall()
+        # Run the checks already queued (tables written so far) before the
+        # ALTERs, which refuse tables with pending trigger events.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, name, _ in keys:
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _ in indexes:
+            cur.execute(f"DROP INDEX {name}")
+    yield
+    if stdout:
+        stdout.write(f"  重建 {len(indexes)} 个索引和 {len(keys)} 个外键")
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cur.execute(definition)
+        for table, name, definition in keys:
+            cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+EVENT_COLUMNS = (
+    "id project step department actor action from_status to_status reason created_at"
+).split()
+NOTICE_EVENT_COLUMNS = (
+    "id notice actor action from_status to_status reason created_at".split()
+)
+DELIVERY_COLUMNS = (
+    "id notice department channel target attempted_at result error".split()
+)
 NOTICE_COLUMNS = [
     "id",
     "kind",
@@ -1704,4 +1686,9 @@ def seed_scale(
         districts=districts, projects=projects_per_district, seed=seed, today=today
     )
     with transaction.atomic():
-        return seeder.run(stdout=stdout)
+        counts = seeder.run(stdout=stdout)
+    if connection.vendor == "postgresql":
+        # After the commit: in the loading transaction it takes minutes.
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    return counts

@@ -166,3 +166,84 @@ def test_bench_api_floors_return_the_rows_their_requests_answer():
     for row in rows:
         assert row.error == "", row.name
         assert row.note == f"floor rows {row.rows}", row.name
+
+
+def test_scale_rows_build_event_and_notice_event_rows_in_column_order():
+    from portal.scale import EVENT_COLUMNS, NOTICE_EVENT_COLUMNS, Rows
+
+    # given an empty set of rows and a moment
+    rows = Rows()
+    at = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+
+    # when a step move and a notice's delivery are added
+    rows.event(7, 70, 3, 11, "return", "submitted", "returned", at, reason="补充")
+    rows.event(7, None, None, 11, "launch", "", "active", at)
+    rows.notice_event(9, "deliver", "pending", "sent", at)
+
+    # then each row has every column but the id, in the written order
+    assert [dict(zip(EVENT_COLUMNS[1:], r, strict=True)) for r in rows.events] == [
+        {
+            "project": 7,
+            "step": 70,
+            "department": 3,
+            "actor": 11,
+            "action": "return",
+            "from_status": "submitted",
+            "to_status": "returned",
+            "reason": "补充",
+            "created_at": at,
+        },
+        {
+            "project": 7,
+            "step": None,
+            "department": None,
+            "actor": 11,
+            "action": "launch",
+            "from_status": "",
+            "to_status": "active",
+            "reason": "",
+            "created_at": at,
+        },
+    ]
+    assert dict(zip(NOTICE_EVENT_COLUMNS[1:], rows.nevents[0], strict=True)) == {
+        "notice": 9,
+        "actor": None,
+        "action": "deliver",
+        "from_status": "pending",
+        "to_status": "sent",
+        "reason": "",
+        "created_at": at,
+    }
+
+
+def test_pg_rows_convert_only_nulls_and_json_for_copy():
+    from portal.scale import _pg_rows
+
+    # given rows with NULLs, JSON and values csv writes as they are
+    at = datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC)
+    plain = [[1, "a", at, True], [2, "b", at, False]]
+    mixed = [[1, None, ["pdf"]], [2, "x", []]]
+
+    # when they are made ready for COPY
+    # then untouched rows come back as they were, the others converted
+    assert _pg_rows(plain) is plain
+    assert _pg_rows(mixed) == [(1, "\\N", '["pdf"]'), (2, "x", "[]")]
+
+
+@pytest.mark.parametrize(
+    ("districts", "scale"),
+    [(1, "district"), (14, "district"), (15, "city"), (149, "city"), (150, "province")],
+)
+def test_bench_scale_of_names_the_data_by_its_districts(districts, scale):
+    from portal.management.commands.bench import scale_of
+
+    # given a number of districts present, when named, then the scale reached
+    assert scale_of(districts) == scale
+
+
+def test_bench_scale_of_refuses_a_database_without_districts():
+    from portal.management.commands.bench import scale_of
+
+    # given no districts, when named, then a refusal that says what to do
+    with pytest.raises(CommandError, match="--keep"):
+        scale_of(0)
