@@ -40,6 +40,7 @@ from evaluation.models import (
     StepScore,
 )
 from evaluation.services import grade_thresholds_ensure, standard_ensure_default
+from evaluation.services.rankings import ranking_entries_write
 from notices.models import (
     Delivery,
     ImplementationReport,
@@ -1687,8 +1688,45 @@ def seed_scale(
     )
     with transaction.atomic():
         counts = seeder.run(stdout=stdout)
+        counts.update(seed_finish())
     if connection.vendor == "postgresql":
-        # After the commit: in the loading transaction it takes minutes.
+        # After the commit: in the loading transaction it takes minutes. VACUUM
+        # sets the visibility map, without which an index-only scan still reads
+        # every heap page of a freshly loaded table.
         with connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            # (VACUUM cannot run inside a transaction, e.g. a test's.)
+            cur.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return counts
+
+
+def seed_finish() -> dict:
+    """What publication and set-up leave behind, for data written around the
+    services: the city office's own user (the comparison page) and the stored
+    ranking of every published round that has none. Safe to run again."""
+    city = Office.objects.filter(kind=Office.Kind.CITY).order_by("pk").first()
+    added = {"city users": 0, "ranking entries": 0}
+    if (
+        city is not None
+        and not Membership.objects.filter(
+            role=Role.OFFICE, department__office=city
+        ).exists()
+    ):
+        unit, _ = Department.objects.get_or_create(
+            code=f"{city.code}-SWB",
+            defaults={
+                "name": city.name,
+                "kind": Department.Kind.OFFICE,
+                "office": city,
+            },
+        )
+        user = get_user_model().objects.create_user(
+            username=f"{city.code}_office", password=PASSWORD
+        )
+        Membership.objects.create(user=user, department=unit, role=Role.OFFICE)
+        added["city users"] = 1
+    rounds = EvaluationRound.objects.filter(
+        status=EvaluationRound.Status.PUBLISHED, ranking_entries__isnull=True
+    ).order_by("pk")
+    for round_ in rounds:
+        added["ranking entries"] += ranking_entries_write(round=round_)
+    return added

@@ -54,6 +54,10 @@ def test_seed_scale_builds_districts_with_the_shapes_the_pages_read():
         assert published.filter(quarter=0).exists()
         assert Evaluation.objects.filter(round__office=office).exists()
         assert CreditRecord.objects.filter(department__office=office).exists()
+        # each published round keeps its ranking, as publication stores it
+        assert not published.filter(ranking_entries__isnull=True).exists()
+    # the city office has a user of its own (the comparison page)
+    assert Membership.objects.filter(role=Role.OFFICE, department__office=city).exists()
     # every project belongs to its lead department's office
     assert not ExecutionProject.objects.exclude(
         office=F("lead_department__office")
