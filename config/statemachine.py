@@ -147,15 +147,7 @@ class StateMachine:
             if computed:
                 obj.refresh_from_db(fields=computed)
             self.record(obj, action, current, move.target, actor, reason)
-            callbacks = (
-                []
-                if on_commit is None
-                else [on_commit]
-                if callable(on_commit)
-                else list(on_commit)
-            )
-            for callback in callbacks:
-                transaction.on_commit(callback)
+            _schedule(on_commit)
         return obj
 
     def apply_many(
@@ -224,15 +216,7 @@ class StateMachine:
                 else:
                     for obj, status in moved:
                         self.record(obj, action, status, move.target, actor, reason)
-                callbacks = (
-                    []
-                    if on_commit is None
-                    else [on_commit]
-                    if callable(on_commit)
-                    else list(on_commit)
-                )
-                for callback in callbacks:
-                    transaction.on_commit(callback)
+                _schedule(on_commit)
         return [obj for obj, _ in moved]
 
     def refusal_for(self, action: str, current: str) -> str:
@@ -275,3 +259,11 @@ def autodiscover() -> None:
     machines are declared, so REGISTRY lists them all. By name, like the admin's
     autodiscover: `config` still imports no app."""
     autodiscover_modules("services")
+
+
+def _schedule(on_commit) -> None:
+    """Run the move's side effects (one callable or several) after commit."""
+    if on_commit is None:
+        return
+    for callback in [on_commit] if callable(on_commit) else list(on_commit):
+        transaction.on_commit(callback)

@@ -93,8 +93,8 @@ ACTION_LABELS = {
 }
 
 
-def _record_step(step, action, from_status, to_status, actor, reason):
-    Event.objects.create(
+def _step_event(step, action, from_status, to_status, actor, reason) -> Event:
+    return Event(
         project_id=step.project_id,
         step_id=step.pk,
         department_id=step.department_id,
@@ -106,8 +106,14 @@ def _record_step(step, action, from_status, to_status, actor, reason):
     )
 
 
-def _record_project(project, action, from_status, to_status, actor, reason):
-    Event.objects.create(
+def _record_step(step, action, from_status, to_status, actor, reason):
+    _step_event(step, action, from_status, to_status, actor, reason).save(
+        force_insert=True
+    )
+
+
+def _project_event(project, action, from_status, to_status, actor, reason) -> Event:
+    return Event(
         project_id=project.pk,
         actor=actor,
         action=action,
@@ -117,20 +123,17 @@ def _record_project(project, action, from_status, to_status, actor, reason):
     )
 
 
+def _record_project(project, action, from_status, to_status, actor, reason):
+    _project_event(project, action, from_status, to_status, actor, reason).save(
+        force_insert=True
+    )
+
+
 def _record_steps(moved, action, to_status, actor, reason):
     """The Event rows of a bulk move of steps (one INSERT)."""
     Event.objects.bulk_create(
         [
-            Event(
-                project_id=step.project_id,
-                step_id=step.pk,
-                department_id=step.department_id,
-                actor=actor,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                reason=reason,
-            )
+            _step_event(step, action, from_status, to_status, actor, reason)
             for step, from_status in moved
         ]
     )
@@ -140,14 +143,7 @@ def _record_projects(moved, action, to_status, actor, reason):
     """The Event rows of a bulk move of projects (one INSERT)."""
     Event.objects.bulk_create(
         [
-            Event(
-                project_id=project.pk,
-                actor=actor,
-                action=action,
-                from_status=from_status,
-                to_status=to_status,
-                reason=reason,
-            )
+            _project_event(project, action, from_status, to_status, actor, reason)
             for project, from_status in moved
         ]
     )
