@@ -159,13 +159,25 @@ def supervision_rates(
     if not targets:
         return []
     counts = _counts(start, end, today)
-    paths = dict(Department.objects.values_list("pk", "path"))
+    # A town counts its subtree: each counted department adds to itself and
+    # to every town target on its path ("/1/5/12/"), so the walk is one pass
+    # over the counted departments, not one over all departments per town.
+    towns = {t.pk for t in targets if t.kind == Department.Kind.TOWN}
+    counted = set().union(*(counts[name] for name in RATES))
+    sums = {t.pk: {name: [0, 0] for name in RATES} for t in targets}
+    for pk, path in Department.objects.values_list("pk", "path"):
+        if pk not in counted:
+            continue
+        owners = {int(p) for p in path.strip("/").split("/") if p} & towns
+        if pk in sums:
+            owners.add(pk)
+        for owner in owners:
+            for name in RATES:
+                due, on_time = counts[name].get(pk, (0, 0))
+                sums[owner][name][0] += due
+                sums[owner][name][1] += on_time
     rows = []
     for target in targets:
-        if target.kind == Department.Kind.TOWN:
-            members = {pk for pk, path in paths.items() if path.startswith(target.path)}
-        else:
-            members = {target.pk}
         row = {
             "department": target.pk,
             "department_name": target.name,
@@ -174,8 +186,7 @@ def supervision_rates(
             "quarter": quarter,
         }
         for name in RATES:
-            due = sum(counts[name].get(pk, (0, 0))[0] for pk in members)
-            on_time = sum(counts[name].get(pk, (0, 0))[1] for pk in members)
+            due, on_time = sums[target.pk][name]
             row[f"{name}_on_time_rate"] = _rate(due, on_time)
             plural = PLURALS.get(name, f"{name}s")
             row[f"{plural}_due"] = due
