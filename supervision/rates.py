@@ -68,16 +68,23 @@ def _due(qs, start, end, today):
     return qs.filter(due_on__gte=start, due_on__lte=end, due_on__lt=today)
 
 
-def _grouped(qs, department_field: str, on_time: Q) -> dict[int, tuple[int, int]]:
-    rows = (
+def _grouped(qs, department_field: str, on_time: Q):
+    return (
         qs.values(dept=F(department_field))
         .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
         .order_by()
     )
-    return {r["dept"]: (r["due"], r["on_time"]) for r in rows}
 
 
 def _counts(start, end, today) -> dict[str, dict[int, tuple[int, int]]]:
+    return {
+        name: {r["dept"]: (r["due"], r["on_time"]) for r in rows}
+        for name, rows in count_queries(start, end, today).items()
+    }
+
+
+def count_queries(start, end, today) -> dict:
+    """Per rate, the query of (dept, due, on_time) rows over the departments."""
     problems = _due(Problem.objects.all(), start, end, today)
     receipts = _due(Receipt.objects.all(), start, end, today).annotate(
         day=TruncDate("confirmed_at")
