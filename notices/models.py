@@ -175,6 +175,13 @@ class Notice(models.Model):
                 condition=_AWAITED & Q(warned_level__gt=0),
                 name="notice_warned_on",
             ),
+            # The on-time rates count the assignments due in a period: a few
+            # per cent of all notices, found without reading the table.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(kind="assignment"),
+                name="notice_assignment_due",
+            ),
         ]
 
     def __str__(self):

@@ -68,16 +68,23 @@ def _due(qs, start, end, today):
     return qs.filter(due_on__gte=start, due_on__lte=end, due_on__lt=today)
 
 
-def _grouped(qs, department_field: str, on_time: Q) -> dict[int, tuple[int, int]]:
-    rows = (
+def _grouped(qs, department_field: str, on_time: Q):
+    return (
         qs.values(dept=F(department_field))
         .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
         .order_by()
     )
-    return {r["dept"]: (r["due"], r["on_time"]) for r in rows}
 
 
 def _counts(start, end, today) -> dict[str, dict[int, tuple[int, int]]]:
+    return {
+        name: {r["dept"]: (r["due"], r["on_time"]) for r in rows}
+        for name, rows in count_queries(start, end, today).items()
+    }
+
+
+def count_queries(start, end, today) -> dict:
+    """Per rate, the query of (dept, due, on_time) rows over the departments."""
     problems = _due(Problem.objects.all(), start, end, today)
     receipts = _due(Receipt.objects.all(), start, end, today).annotate(
         day=TruncDate("confirmed_at")
@@ -159,13 +166,25 @@ def supervision_rates(
     if not targets:
         return []
     counts = _counts(start, end, today)
-    paths = dict(Department.objects.values_list("pk", "path"))
+    # A town counts its subtree: each counted department adds to itself and
+    # to every town target on its path ("/1/5/12/"), so the walk is one pass
+    # over the counted departments, not one over all departments per town.
+    towns = {t.pk for t in targets if t.kind == Department.Kind.TOWN}
+    counted = set().union(*(counts[name] for name in RATES))
+    sums = {t.pk: {name: [0, 0] for name in RATES} for t in targets}
+    for pk, path in Department.objects.values_list("pk", "path"):
+        if pk not in counted:
+            continue
+        owners = {int(p) for p in path.strip("/").split("/") if p} & towns
+        if pk in sums:
+            owners.add(pk)
+        for owner in owners:
+            for name in RATES:
+                due, on_time = counts[name].get(pk, (0, 0))
+                sums[owner][name][0] += due
+                sums[owner][name][1] += on_time
     rows = []
     for target in targets:
-        if target.kind == Department.Kind.TOWN:
-            members = {pk for pk, path in paths.items() if path.startswith(target.path)}
-        else:
-            members = {target.pk}
         row = {
             "department": target.pk,
             "department_name": target.name,
@@ -174,8 +193,7 @@ def supervision_rates(
             "quarter": quarter,
         }
         for name in RATES:
-            due = sum(counts[name].get(pk, (0, 0))[0] for pk in members)
-            on_time = sum(counts[name].get(pk, (0, 0))[1] for pk in members)
+            due, on_time = sums[target.pk][name]
             row[f"{name}_on_time_rate"] = _rate(due, on_time)
             plural = PLURALS.get(name, f"{name}s")
             row[f"{plural}_due"] = due

@@ -5,6 +5,9 @@ office (市委办) reads both districts, read-only."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from config.errors import DomainError, NotAllowed
@@ -14,6 +17,8 @@ from notices import services as notice_services
 from notices.models import Notice
 from org.models import Department, Office, Role
 from org.selectors import visible_departments
+from portal import selectors as portal_selectors
+from supervision.rates import DEFINITIONS
 from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
 from workflows import calendar
@@ -412,6 +417,85 @@ def test_city_comparison_page_lists_each_district(
     # a district office may not open it
     client.force_login(xz_office_user)
     assert client.get("/offices/?year=2026").status_code == 403
+
+
+def _steps(department, *on_time):
+    """Steps of `department` due ten days ago, submitted and approved the day
+    before (True) or the day after (False) their deadline."""
+    due = timezone.localdate() - datetime.timedelta(days=10)
+    project = make_project(lead=department, year=due.year)
+    for n, ok in enumerate(on_time):
+        step = factories.StepFactory(
+            project=project,
+            department=department,
+            code=f"s{n}",
+            due_on=due,
+            status=Step.Status.APPROVED,
+        )
+        day = due - datetime.timedelta(days=1 if ok else -1)
+        submitted = timezone.make_aware(
+            datetime.datetime(day.year, day.month, day.day, 12)
+        )
+        Step.objects.filter(pk=step.pk).update(submitted_at=submitted)
+    return due.year
+
+
+def _step_rate(row):
+    label = DEFINITIONS["step"][0]
+    rate = next(r for r in row["rates"] if r["label"] == label)
+    return rate["on_time"], rate["due"]
+
+
+def test_city_comparison_sums_each_districts_rated_departments(
+    client, nanhu, xiuzhou, office_dept, dept_a, xz_dept, city_user
+):
+    # given in 南湖 a district department (1 of 2 on time) and a town (late)
+    # with a village (on time), and the office's own unit (not a rated
+    # department); in 秀洲 one department (late)
+    town = factories.DepartmentFactory(code="T", name="凤桥镇", kind="town")
+    village = factories.DepartmentFactory(
+        code="T-V", name="联丰村", kind="village", parent=town
+    )
+    year = _steps(dept_a, True, False)
+    _steps(town, False)
+    _steps(village, True)
+    _steps(office_dept, True)
+    _steps(xz_dept, False)
+    client.force_login(city_user)
+    client.get(f"/offices/?year={year}")
+    with CaptureQueriesContext(connection) as two:
+        client.get(f"/offices/?year={year}")
+
+    # when
+    rows = {
+        r["office"].code: r
+        for r in portal_selectors.office_comparison(user=city_user, year=year)
+    }
+
+    # then each office sums its department and its town with the village, once
+    assert _step_rate(rows["nanhu"]) == (2, 4)
+    assert rows["nanhu"]["rates"][2]["rate"] == 50
+    assert _step_rate(rows["xiuzhou"]) == (0, 1)
+
+    # and a third district with towns and villages of its own costs no query more
+    third = Office.objects.create(
+        code="haiyan", name="海盐县委办", parent=nanhu.parent, number_prefix="海盐"
+    )
+    for _ in range(3):
+        t = factories.DepartmentFactory(kind="town", office=third)
+        _steps(t, True)
+        _steps(factories.DepartmentFactory(kind="village", parent=t), False)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(f"/offices/?year={year}")
+    assert page.status_code == 200
+    assert len(three) == len(two)
+    reader = type(city_user).objects.get(pk=city_user.pk)  # offices read afresh
+    rows = {
+        r["office"].code: r
+        for r in portal_selectors.office_comparison(user=reader, year=year)
+    }
+    assert _step_rate(rows["haiyan"]) == (3, 6)
+    assert _step_rate(rows["nanhu"]) == (2, 4)
 
 
 # --- per-office overrides with the default's as fallback ---------------------------
