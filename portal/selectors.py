@@ -114,6 +114,13 @@ def office_todo(*, user) -> list[dict]:
     ]
 
 
+def _path_prefix(name: str) -> str:
+    """The path of `name` (a page of one object by pk) less the pk and its
+    slash: a long list links its rows as prefix + pk + "/", one reverse()
+    for the list instead of one per row."""
+    return reverse(name, kwargs={"pk": 0}).removesuffix("0/")
+
+
 # How many items of each kind 我的待办 lists (a page, not an archive).
 INBOX_LIMITS = {"notices": 200, "receipts": 100, "steps": 200}
 
@@ -158,6 +165,11 @@ def liaison_inbox(*, user) -> dict:
         "steps": steps,
         "sign_count": len(notices) + len(receipts),
         "counted": counted,
+        "paths": {
+            "notice": _path_prefix("notices:detail"),
+            "project": _path_prefix("workflows:project"),
+            "step": _path_prefix("workflows:step"),
+        },
     }
 
 
