@@ -257,12 +257,51 @@ class Bench:
             " JOIN responsibilities_department d ON d.id = n.department_id"
             " WHERE d.office_id = %s ORDER BY n.created_at DESC, n.id DESC LIMIT 50"
         )
-        liaison_notices_sql = (
-            "SELECT n.id, n.number, n.title, n.status FROM notices_notice n"
-            " WHERE n.department_id = %s OR n.id IN (SELECT notice_id FROM"
-            " notices_notice_cc_departments WHERE department_id = %s)"
-            " ORDER BY n.created_at DESC, n.id DESC LIMIT 50"
+        # A liaison reads its department's subtree's notices and those copied
+        # to it: as the app does, two index-friendly branches (the subtree's
+        # ids, then the cc rows), each cut at the page, merged and cut again;
+        # never `department_id = X OR id IN (subquery)`, which scans them all.
+        subtree = (
+            Department.objects.filter(pk=dept).values_list("path", flat=True).first()
+            or ""
+        ) + "%"
+        own_notices = (
+            " FROM notices_notice n"
+            " JOIN responsibilities_department d ON d.id = n.department_id"
+            " WHERE n.department_id IN (SELECT o.id FROM responsibilities_department"
+            " o WHERE o.path LIKE %s)"
         )
+        copied_notices = (
+            " FROM notices_notice n"
+            " JOIN responsibilities_department d ON d.id = n.department_id"
+            " JOIN notices_notice_cc_departments c ON c.notice_id = n.id"
+            " WHERE c.department_id = %s"
+        )
+        notice_columns = (
+            "SELECT n.id, n.number, n.title, n.status, n.created_at, d.name"
+        )
+
+        def liaison_notices(limit: int, count: bool) -> str:
+            cut = f" ORDER BY n.created_at DESC, n.id DESC LIMIT {limit}"
+            # the envelope's count: the same two branches, uncut
+            total = (
+                ", (SELECT COUNT(*) FROM (SELECT n.id FROM notices_notice n"
+                " WHERE n.department_id IN (SELECT o.id FROM"
+                " responsibilities_department o WHERE o.path LIKE %s)"
+                " UNION SELECT c.notice_id FROM notices_notice_cc_departments c"
+                " WHERE c.department_id = %s) t)"
+                if count
+                else ""
+            )
+            return (
+                f"SELECT u.*{total} FROM (SELECT * FROM ({notice_columns}"
+                f"{own_notices}{cut}) a UNION SELECT * FROM ({notice_columns}"
+                f"{copied_notices}{cut}) b) u"
+                f" ORDER BY u.created_at DESC, u.id DESC LIMIT {limit}"
+            )
+
+        liaison_notices_api_sql = liaison_notices(50, count=True)
+        liaison_notices_page_sql = liaison_notices(30, count=False)
         projects_sql = (
             "WITH page AS (SELECT p.id, p.regulation_id, r.title, p.year, p.flow,"
             " p.lead_department_id, p.starts_on, p.status, p.due_on, p.completed_at"
@@ -306,10 +345,45 @@ class Bench:
             )
             + ' ORDER BY s.due_on, s.project_id, s."order", s.id LIMIT 100'
         )
-        liaison_steps_sql = (
-            "SELECT s.id, s.code, s.status, s.due_on FROM workflows_step s"
-            " WHERE s.department_id = %s AND s.status IN ('open', 'returned',"
-            " 'submitted') ORDER BY s.due_on, s.id LIMIT 50"
+        # 我的待办: the notices to sign (with their project's and step's
+        # names), the receipts no 告知单 asks for, the steps to work on (with
+        # their light and last return reason), each in the page's order and
+        # cut at its limit, one block after the other.
+        liaison_inbox_sql = (
+            "SELECT * FROM (SELECT 1 AS block, ROW_NUMBER() OVER (ORDER BY"
+            " n.due_on, n.created_at, n.id) AS rn, n.id, n.kind, n.title,"
+            " n.number, n.issued_on, n.due_on, n.receipt_id, g.title AS project,"
+            " s.name AS detail FROM notices_notice n"
+            " LEFT JOIN workflows_executionproject p ON p.id = n.project_id"
+            " LEFT JOIN regulations_regulation g ON g.id = p.regulation_id"
+            " LEFT JOIN workflows_step s ON s.id = n.step_id"
+            " WHERE n.department_id = %s AND n.status IN ('pending', 'sent')"
+            " ORDER BY n.due_on, n.created_at, n.id LIMIT 200) a"
+            " UNION ALL SELECT * FROM (SELECT 2, ROW_NUMBER() OVER (ORDER BY"
+            " c.due_on, c.id), c.id, 'receipt', g.title, NULL,"
+            " CAST(NULL AS DATE), c.due_on,"
+            " c.id, g.title, CAST(p.year AS TEXT) FROM workflows_receipt c"
+            " JOIN workflows_executionproject p ON p.id = c.project_id"
+            " JOIN regulations_regulation g ON g.id = p.regulation_id"
+            " WHERE c.department_id = %s AND c.confirmed_at IS NULL"
+            " AND p.status <> 'withdrawn' AND NOT EXISTS (SELECT 1"
+            " FROM notices_notice x WHERE x.receipt_id = c.id"
+            " AND x.kind = 'notification')"
+            " ORDER BY c.due_on, c.id LIMIT 100) b"
+            " UNION ALL SELECT * FROM (SELECT 3, ROW_NUMBER() OVER (ORDER BY"
+            " CASE s.status WHEN 'returned' THEN 0 WHEN 'open' THEN 1 ELSE 2 END,"
+            " s.due_on, s.id), s.id, s.status, s.name,"
+            " CASE WHEN s.due_on < CURRENT_DATE THEN 'red'"
+            " WHEN s.due_on <= %s THEN 'yellow' ELSE 'green' END,"
+            " CAST(NULL AS DATE), s.due_on, CAST(NULL AS INTEGER), g.title,"
+            " (SELECT e.reason FROM workflows_event e"
+            " WHERE e.step_id = s.id AND e.action = 'return'"
+            " ORDER BY e.created_at DESC, e.id DESC LIMIT 1) FROM workflows_step s"
+            " JOIN workflows_executionproject p ON p.id = s.project_id"
+            " JOIN regulations_regulation g ON g.id = p.regulation_id"
+            " WHERE s.department_id = %s"
+            " AND s.status IN ('open', 'returned', 'submitted')"
+            " ORDER BY 2 LIMIT 200) c ORDER BY block, rn"
         )
         project_sql = (
             "SELECT s.id, s.code, s.status, s.due_on, d.name FROM workflows_step s"
@@ -361,7 +435,8 @@ class Bench:
             Target("API notices/", f"{api}notices/",
                    floor_sql=notices_sql, floor_params=(office_id,)),
             Target("API notices/ (L)", f"{api}notices/", user="liaison",
-                   floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
+                   floor_sql=liaison_notices_api_sql,
+                   floor_params=(subtree, dept) * 2),
             Target("API projects/", f"{api}projects/",
                    floor_sql=projects_sql, floor_params=(office_id,) * 2),
             Target("API steps/?page_size=100", f"{api}steps/?page_size=100",
@@ -375,9 +450,11 @@ class Bench:
             Target("page notices register", "/notices/register/",
                    floor_sql=notices_sql, floor_params=(office_id,)),
             Target("page inbox (L)", "/inbox/", user="liaison",
-                   floor_sql=liaison_steps_sql, floor_params=(dept,)),
+                   floor_sql=liaison_inbox_sql,
+                   floor_params=(dept, dept, yellow, dept)),
             Target("page notices inbox (L)", "/notices/", user="liaison",
-                   floor_sql=liaison_notices_sql, floor_params=(dept, dept)),
+                   floor_sql=liaison_notices_page_sql,
+                   floor_params=(subtree, dept)),
             Target("page project (L)", f"/workflows/projects/{project}/",
                    user="liaison", floor_sql=project_sql, floor_params=(project,)),
             Target("page home", "/",

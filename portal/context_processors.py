@@ -40,6 +40,8 @@ def navigation(request):
         return {}
     role = role_of(user)
     items = []
+    # Badges a view already counted (我的待办 lists the very rows).
+    known = getattr(request, "nav_badges", {})
     for label, name, roles in NAV_ITEMS:
         if role not in roles:
             continue
@@ -49,7 +51,7 @@ def navigation(request):
             continue  # that app has no such page (yet)
         item = {"label": label, "url": url, "active": request.path.startswith(url)}
         if name in NAV_BADGES:
-            item["badge"] = NAV_BADGES[name](user)
+            item["badge"] = known[name] if name in known else NAV_BADGES[name](user)
         items.append(item)
     if is_city(user):
         # The city office's own page: its districts compared (read-only).

@@ -114,6 +114,65 @@ def office_todo(*, user) -> list[dict]:
     ]
 
 
+def _path_prefix(name: str) -> str:
+    """The path of `name` (a page of one object by pk) less the pk and its
+    slash: a long list links its rows as prefix + pk + "/", one reverse()
+    for the list instead of one per row."""
+    return reverse(name, kwargs={"pk": 0}).removesuffix("0/")
+
+
+# How many items of each kind 我的待办 lists (a page, not an archive).
+INBOX_LIMITS = {"notices": 200, "receipts": 100, "steps": 200}
+
+
+def liaison_inbox(*, user) -> dict:
+    """我的待办's rows: the notices and bare receipts to sign (sign_inbox) and
+    the steps to work on (inbox_for), each read with only the columns the page
+    shows, and how many there are to sign. Three queries, whatever the rows.
+
+    `sign_count` is exact while no list is cut at its limit; `counted` says so
+    (then the navigation badges need no COUNT of their own)."""
+    sign = notices_selectors.sign_inbox(user=user)
+    notices = list(
+        sign["notices"]
+        .select_related(None)
+        .select_related("project__regulation", "step")
+        .only(
+            "kind", "number", "title", "issued_on", "due_on", "receipt_id",
+            "project__regulation__title", "step__name",
+        )[: INBOX_LIMITS["notices"]]
+    )  # fmt: skip
+    receipts = list(
+        sign["receipts"].only("due_on", "project__year", "project__regulation__title")[
+            : INBOX_LIMITS["receipts"]
+        ]
+    )
+    steps = list(
+        workflows_selectors.inbox_for(user=user)["steps"]
+        .select_related(None)
+        .select_related("project__regulation")
+        .only("name", "status", "due_on", "project__regulation__title")[
+            : INBOX_LIMITS["steps"]
+        ]
+    )
+    counted = (
+        len(notices) < INBOX_LIMITS["notices"]
+        and len(receipts) < INBOX_LIMITS["receipts"]
+    )
+    return {
+        "notices": notices,
+        "receipts": receipts,
+        "steps": steps,
+        "sign_count": len(notices) + len(receipts),
+        "counted": counted,
+        "paths": {
+            "notice": _path_prefix("notices:detail"),
+            "project": _path_prefix("workflows:project"),
+            "step": _path_prefix("workflows:step"),
+        },
+    }
+
+
 def liaison_todo(*, user) -> list[dict]:
     """A liaison's to-do (big tiles on a phone); one or two queries each."""
     duties = {"due_soon": "1"}

@@ -15,7 +15,6 @@ from org.models import Role
 from org.permissions import role_required
 from org.selectors import is_city, role_of, sees_everything
 from portal import selectors
-from workflows import selectors as workflows_selectors
 
 TODO_BY_ROLE = {
     Role.OFFICE: selectors.office_todo,
@@ -41,19 +40,14 @@ def home(request):
 def inbox(request):
     """我的待办: what to sign, each item once (a 告知单 with its 回执), then the
     steps to work on."""
-    sign = notices_selectors.sign_inbox(user=request.user)
-    steps = workflows_selectors.inbox_for(user=request.user)["steps"]
-    notices, receipts = list(sign["notices"][:200]), list(sign["receipts"][:100])
-    return render(
-        request,
-        "portal/inbox.html",
-        {
-            "notices": notices,
-            "receipts": receipts,
-            "sign_count": len(notices) + len(receipts),
-            "steps": list(steps[:200]),
-        },
-    )
+    inbox = selectors.liaison_inbox(user=request.user)
+    if inbox["counted"]:
+        # The navigation's badges count these very rows: no COUNT again.
+        request.nav_badges = {
+            "liaison_inbox": inbox["sign_count"],
+            "notices:inbox": len(inbox["notices"]),
+        }
+    return render(request, "portal/inbox.html", inbox)
 
 
 @require_POST

@@ -4,11 +4,13 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notices.models import Notice
 from tests import factories
-from workflows.models import Receipt
+from workflows.models import Receipt, Step
 from workflows.services import receipt_confirm
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +162,44 @@ def test_inbox_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         page = client.get("/inbox/").content.decode()
     assert len(_items(page)) == 16
+
+
+def _inbox_items(department, n: int) -> None:
+    """`n` of each thing 我的待办 shows: a 告知单 with its 回执, a warning on a
+    returned step, a bare 回执, an open step."""
+    for _ in range(n):
+        _notified_project(department)
+        returned = factories.StepFactory(
+            project=factories.ExecutionProjectFactory(lead_department=department),
+            status=Step.Status.RETURNED,
+            return_count=1,
+        )
+        factories.NoticeFactory(step=returned, status=Notice.Status.SENT)
+        factories.ReceiptFactory(
+            project=factories.ExecutionProjectFactory(lead_department=department)
+        )
+        factories.StepFactory(
+            project=factories.ExecutionProjectFactory(lead_department=department)
+        )
+
+
+def test_inbox_reads_the_same_queries_for_one_row_or_many(client, liaison, dept_a):
+    # given one item of each kind
+    _inbox_items(dept_a, 1)
+    client.force_login(liaison)
+    client.get("/inbox/")  # the calendar and other per-process reads
+
+    # when the page is read, then again with six of each
+    with CaptureQueriesContext(connection) as one:
+        client.get("/inbox/")
+    _inbox_items(dept_a, 5)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/inbox/").content.decode()
+
+    # then as many queries (no row reads its own), and no COUNT for the
+    # navigation's badges: the page counted its rows
+    assert len(_items(page)) == 18
+    assert page.count("退回原因：材料不全") == 6
+    assert page.count("/workflows/steps/") >= 18
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert not [q for q in many.captured_queries if "COUNT(" in q["sql"]]

@@ -172,6 +172,38 @@ def test_bench_api_floors_return_the_rows_their_requests_answer():
         assert row.note == f"floor rows {row.rows}", row.name
 
 
+@pytest.mark.django_db
+def test_bench_liaison_floors_return_the_rows_their_requests_answer():
+    # given one generated district of six projects a year (its liaison has
+    # notices and receipts to sign and steps to work on: an empty list would
+    # show one placeholder row)
+    _seed(1, 6)
+    runner = bench.Bench(runs=1, warmups=1)
+    ctx = runner.context()
+    client = bench.Client()
+    client.force_login(ctx["liaison_user"])
+    lists = [
+        t
+        for t in runner.targets(ctx)
+        if t.user == "liaison" and "notices" in t.name or t.url == "/inbox/"
+    ]
+
+    # when the liaison's notices (API and page) and its inbox are measured
+    rows = [runner.measure(target, client) for target in lists]
+
+    # then every floor runs and returns as many rows as the request answers
+    # (the inbox: its notices, receipts and steps together)
+    assert [row.name for row in rows] == [
+        "API notices/ (L)",
+        "page inbox (L)",
+        "page notices inbox (L)",
+    ]
+    for row in rows:
+        assert row.error == "", row.name
+        assert row.rows, row.name
+        assert row.note == f"floor rows {row.rows}", row.name
+
+
 def test_scale_rows_build_event_and_notice_event_rows_in_column_order():
     from portal.scale import EVENT_COLUMNS, NOTICE_EVENT_COLUMNS, Rows
 
