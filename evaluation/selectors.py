@@ -383,9 +383,7 @@ def ranking_top(
     )
     if not rounds:
         return []
-    name = F("department__name")
-    if connection.vendor == "postgresql":
-        name = Collate(name, "C")
+    name = _name_order()
     entries = (
         RankingEntry.objects.filter(round__in=rounds)
         .select_related("department")
