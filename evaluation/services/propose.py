@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from collections import defaultdict
 from decimal import Decimal
 from types import SimpleNamespace
@@ -555,16 +556,40 @@ def _bulk_update(model, objs, fields, *, rows_per_query=2000) -> None:
     )
 
 
-def _insert_rows(model, fields, rows, *, rows_per_query=2000) -> list | None:
+def _copy_text(value) -> str:
+    """One value in COPY's text format (the types proposal writes)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):  # dates and aware datetimes
+        return value.isoformat()
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    raise TypeError(f"no COPY text for {type(value).__name__}")
+
+
+def _insert_rows(model, fields, rows) -> list | None:
     """INSERT rows given as plain tuples (values in `fields` order, attnames)
     without a model instance per row; returns their primary keys in order
-    (None where the backend cannot return them). On PostgreSQL a plain
-    multi-row INSERT ... RETURNING: Django prepares every value through its
-    field (seconds of Python per ten thousand rows) where the values here are
-    already what the columns take (ids, Decimals to the cent, text, booleans,
-    aware datetimes); auto_now(_add) fields left out get one `now`. Elsewhere
-    bulk_create. Every other concrete field must be given: a field's Python
-    default is not a column default."""
+    (None where the backend cannot return them). Every other concrete field
+    must be given (a field's Python default is not a column default), except
+    auto_now(_add) fields, which get one `now`.
+
+    On PostgreSQL the keys are drawn from the table's sequence in one query
+    and the rows go in by one COPY: a third of the time of a multi-row
+    INSERT ... RETURNING, whose thousands of parameters the server parses.
+    The values are already what the columns take (ids, Decimals to the cent,
+    text, booleans, aware datetimes), so no field prepares them (Django's
+    bulk_create costs seconds of Python per ten thousand rows). Elsewhere
+    bulk_create."""
     if not rows:
         return []
     meta = model._meta
@@ -583,30 +608,36 @@ def _insert_rows(model, fields, rows, *, rows_per_query=2000) -> list | None:
         model.objects.bulk_create(objs)
         pks = [obj.pk for obj in objs]
         return None if None in pks else pks
-    now = [timezone.now()] * len(auto)
     qn = connection.ops.quote_name
-    names = ", ".join(qn(meta.get_field(f).column) for f in fields)
-    names += "".join(f", {qn(f.column)}" for f in auto)
-    row = "(" + ", ".join(["%s"] * (len(fields) + len(auto))) + ")"
-    pks = []
+    names = [meta.pk.column] + [meta.get_field(f).column for f in fields]
+    names += [f.column for f in auto]
+    now = "\t" + _copy_text(timezone.now())
+    now = now * len(auto)
+    text = io.StringIO()
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), rows_per_query):
-            chunk = rows[start : start + rows_per_query]
-            params = []
-            for values in chunk:
-                params.extend(values)
-                params.extend(now)
-            cursor.execute(
-                f"INSERT INTO {qn(meta.db_table)} ({names}) "
-                f"VALUES {', '.join([row] * len(chunk))} "
-                f"RETURNING {qn(meta.pk.column)}",
-                params,
-            )
-            pks.extend(pk for (pk,) in cursor.fetchall())
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))"
+            " FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        # ascending in the rows' order, as an INSERT would number them
+        pks = sorted(pk for (pk,) in cursor.fetchall())
+        for pk, values in zip(pks, rows, strict=True):
+            text.write(str(pk))
+            for value in values:
+                text.write("\t")
+                text.write(_copy_text(value))
+            text.write(now)
+            text.write("\n")
+        text.seek(0)
+        cursor.copy_expert(
+            f"COPY {qn(meta.db_table)} ({', '.join(qn(n) for n in names)}) FROM STDIN",
+            text,
+        )
     return pks
 
 
-def _bulk_insert(model, objs, *, rows_per_query=2000) -> None:
+def _bulk_insert(model, objs) -> None:
     """Model.objects.bulk_create (primary keys set), through _insert_rows on
     PostgreSQL; auto_now(_add) fields get one `now` for the batch."""
     objs = list(objs)
@@ -624,10 +655,7 @@ def _bulk_insert(model, objs, *, rows_per_query=2000) -> None:
                 setattr(obj, f.attname, now)
     attnames = [f.attname for f in fields]
     pks = _insert_rows(
-        model,
-        attnames,
-        [[getattr(obj, a) for a in attnames] for obj in objs],
-        rows_per_query=rows_per_query,
+        model, attnames, [[getattr(obj, a) for a in attnames] for obj in objs]
     )
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
