@@ -147,3 +147,31 @@ def test_insert_rows_refuses_a_row_without_every_column():
     # when / then a column left out is an error, not a silent default
     with pytest.raises(ValueError, match="explanation"):
         _insert_rows(StepScore, fields, [tuple(range(len(fields)))])
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_kept(office_user, dept_a):
+    # given a step with a 警示单 whose title holds a tab, a newline and a
+    # backslash (COPY's text format escapes them)
+    project = make_project(lead=dept_a)
+    step = approved_on_time(project, dept_a, "launch", order=1)
+    title = "警示\t单\\甲\n乙\r"
+    Notice.objects.create(
+        kind=Notice.Kind.WARNING,
+        year=2026,
+        level=1,
+        department=dept_a,
+        project=project,
+        step=step,
+        title=title,
+        issued_on=datetime.date(2026, 3, 2),
+    )
+    round_ = services.round_create(year=2026, actor=office_user)
+
+    # when the round is proposed
+    services.round_propose_all(round=round_, actor=office_user, today=AS_OF)
+
+    # then the deduction's reason and the line's explanation carry it as is
+    deduction = Deduction.objects.get(evaluation__round=round_, kind="warning")
+    assert f"警示单 {title}(" in deduction.reason
+    line = StepScore.objects.get(evaluation__round=round_)
+    assert f"警示单 {title}(" in line.explanation
