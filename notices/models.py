@@ -399,6 +399,15 @@ class ImplementationReport(models.Model):
         verbose_name = "落实表"
         verbose_name_plural = "落实表"
         ordering = ["notice", "-submitted_at", "-id"]
+        indexes = [
+            # A round's proposal reads the returned reports of a batch of
+            # projects: a few rows among all, found without reading the table.
+            models.Index(
+                fields=["notice"],
+                condition=models.Q(status="returned"),
+                name="report_returned_notice",
+            )
+        ]
 
     def __str__(self):
         return f"{self.notice} 落实表"

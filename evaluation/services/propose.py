@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import io
 from collections import defaultdict
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef
@@ -102,8 +104,10 @@ class WorkingDays:
         return self._total(end) - self._total(start)
 
 
-def _local_date(value) -> datetime.date:
-    return timezone.localtime(value).date()
+def _local_date(value, tz=None) -> datetime.date:
+    """The local date of an aware datetime; `tz` is the current time zone,
+    looked up once by a caller converting many."""
+    return value.astimezone(tz or timezone.get_current_timezone()).date()
 
 
 def _day_after(day: datetime.date) -> datetime.datetime:
@@ -139,6 +143,7 @@ def _records(project_ids, steps_by_project, as_of) -> dict:
     """Everything the rules read for each project, as it stood on `as_of`
     (a fixed number of queries for the whole batch of projects)."""
     records = {pk: _empty_record() for pk in project_ids}
+    tz = timezone.get_current_timezone()
     for notice in Notice.objects.filter(
         kind=Notice.Kind.WARNING, project_id__in=project_ids, issued_on__lte=as_of
     ).order_by("created_at", "id"):
@@ -168,8 +173,13 @@ def _records(project_ids, steps_by_project, as_of) -> dict:
             record["approvals"][step_id] = pk
         elif action == "receipt":
             record["receipt_events"][department_id] = pk
-    for receipt in Receipt.objects.filter(project_id__in=project_ids):
-        records[receipt.project_id]["receipts"][receipt.department_id] = receipt
+    for project_id, department_id, due_on, confirmed_at in Receipt.objects.filter(
+        project_id__in=project_ids
+    ).values_list("project_id", "department_id", "due_on", "confirmed_at"):
+        records[project_id]["receipts"][department_id] = SimpleNamespace(
+            due_on=due_on,
+            confirmed_on=confirmed_at and _local_date(confirmed_at, tz),
+        )
     for notice in (
         Notice.objects.filter(
             kind=Notice.Kind.ASSIGNMENT, project_id__in=project_ids, due_on__lte=as_of
@@ -177,13 +187,16 @@ def _records(project_ids, steps_by_project, as_of) -> dict:
         .annotate(first_report=Min("reports__submitted_at"))
         .order_by("id")
     ):
+        notice.answered_on = notice.first_report and _local_date(
+            notice.first_report, tz
+        )
         records[notice.project_id]["assignments"][notice.department_id].append(notice)
     for report in ImplementationReport.objects.filter(
         notice__project_id__in=project_ids,
         status=ImplementationReport.Status.RETURNED,
         reviewed_at__isnull=False,
     ).select_related("notice"):
-        if _local_date(report.reviewed_at) <= as_of:
+        if _local_date(report.reviewed_at, tz) <= as_of:
             record = records[report.notice.project_id]
             record["returned_reports"][report.notice.department_id].append(report)
     return records
@@ -195,7 +208,7 @@ def _receipt_extras(department_id, record, rules, as_of, days_between) -> list:
     receipt = record["receipts"].get(department_id)
     if rule is None or receipt is None or receipt.due_on >= as_of:
         return []
-    confirmed = receipt.confirmed_at and _local_date(receipt.confirmed_at)
+    confirmed = receipt.confirmed_on
     end = confirmed if confirmed and confirmed <= as_of else as_of
     days = days_between(receipt.due_on, end)
     if days <= 0:
@@ -233,7 +246,7 @@ def _department_extras(department_id, record, rules, as_of, days_between) -> lis
             )
     rule = rules.get("assignment")
     for notice in record["assignments"].get(department_id, []):
-        answered = notice.first_report and _local_date(notice.first_report)
+        answered = notice.answered_on
         if answered and answered <= notice.due_on:
             continue
         if rule is None:
@@ -286,16 +299,43 @@ def _carried_adjustments(round_, project_ids) -> dict:
     return carried
 
 
+class StepRow:
+    """The fields of a Step that scoring reads, loaded as plain values: a
+    proposal reads some ten thousand steps and needs no model instance (nor
+    their JSON columns) for any of them."""
+
+    FIELDS = (
+        "id",
+        "project_id",
+        "department_id",
+        "code",
+        "name",
+        "order",
+        "base_points",
+        "high_points",
+        "due_on",
+        "status",
+        "rating",
+        "approved_at",
+    )
+
+    def __init__(self, values):
+        self.__dict__.update(zip(self.FIELDS, values, strict=True))
+        self.pk = self.id
+
+
 def _counted_steps(project_ids, as_of) -> dict:
-    """Project id -> its counted steps, by department and order. Each step
-    carries its approval date (`approved_date`, local), worked out once."""
+    """Project id -> its counted steps (StepRow), by department and order. Each
+    step carries its approval date (`approved_date`, local), worked out once."""
     tz = timezone.get_current_timezone()
-    steps = list(
-        Step.objects.filter(project_id__in=project_ids)
+    steps = [
+        StepRow(values)
+        for values in Step.objects.filter(project_id__in=project_ids)
         .exclude(actor=Actor.OFFICE)
         .exclude(status=Step.Status.CANCELLED)
         .order_by("project_id", "department_id", "order")
-    )
+        .values_list(*StepRow.FIELDS)
+    ]
     for step in steps:
         step.approved_date = (
             step.approved_at.astimezone(tz).date()
@@ -306,17 +346,19 @@ def _counted_steps(project_ids, as_of) -> dict:
 
 
 def _old_lines(sheets: list) -> tuple[dict, set]:
-    """The sheets' current lines and the keys of those the office adjusted
-    (whose final mark is kept)."""
+    """The sheets' current lines, (sheet id, step id) -> (line id, final mark),
+    and the keys of those the office adjusted (whose final mark is kept)."""
     if not sheets:
         return {}, set()
-    old_lines = {
-        (line.evaluation_id, line.step_id): line
-        for line in StepScore.objects.filter(evaluation__in=sheets)
+    old_lines, adjusted = {}, set()
+    for pk, sheet_id, step_id, final, was_adjusted in (
+        StepScore.objects.filter(evaluation__in=sheets)
         .annotate(adjusted=Exists(Adjustment.objects.filter(step_score=OuterRef("pk"))))
-        .only("id", "evaluation_id", "step_id", "final")
-    }
-    adjusted = {key for key, line in old_lines.items() if line.adjusted}
+        .values_list("id", "evaluation_id", "step_id", "final", "adjusted")
+    ):
+        old_lines[(sheet_id, step_id)] = (pk, final)
+        if was_adjusted:
+            adjusted.add((sheet_id, step_id))
     return old_lines, adjusted
 
 
@@ -333,11 +375,17 @@ def _sheets_for(round_, projects, existing: dict, departments: dict) -> dict:
     ones, and new unsaved ones for the rest (_write_sheets inserts those with
     their totals). `existing` maps (project id, department id) to a sheet;
     `departments` maps a project id to (its standard, its departments with
-    counted steps)."""
+    counted steps). New sheets get ids, not related instances: setting a
+    relation through its descriptor costs more than the rest of the sheet."""
     return {
         p.pk: [
             existing.get((p.pk, d))
-            or Evaluation(round=round_, project=p, department_id=d, standard=standard)
+            or Evaluation(
+                round_id=round_.pk,
+                project_id=p.pk,
+                department_id=d,
+                standard_id=standard.pk,
+            )
             for d in ds
         ]
         for p in projects
@@ -357,6 +405,32 @@ def _insert_sheets(round_, sheets: list) -> None:
         }
         for sheet in sheets:
             sheet.pk = ids[(sheet.project_id, sheet.department_id)]
+
+
+# A line of a sheet while it is proposed: a plain list (no model instance),
+# [line id (None until inserted), sheet, step id] + LINE_FIELDS[2:].
+LINE_FIELDS = (
+    "evaluation_id",
+    "step_id",
+    "code",
+    "name",
+    "order",
+    "base_points",
+    "high_points",
+    "proposed",
+    "final",
+    "explanation",
+)
+FINAL = LINE_FIELDS.index("final") + 1  # index of the final mark in a line
+DEDUCTION_FIELDS = (
+    "evaluation_id",
+    "step_score_id",
+    "kind",
+    "reason",
+    "points",
+    "source_event_id",
+    "source_notice_id",
+)
 
 
 def _score_sheet(sheet, steps, *, ctx, out) -> None:
@@ -387,31 +461,39 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             days_between=days_between,
         )
         key = (sheet.pk, step.pk)
-        line = ctx["old_lines"].get(key)
-        final = line.final if key in ctx["adjusted"] else result.proposed
+        old = ctx["old_lines"].get(key)  # (line id, final mark)
+        final = old[1] if key in ctx["adjusted"] else result.proposed
         carry = None
-        if line is None:
-            # the sheet may be new: its pk is set on the line once it is saved
-            line = StepScore(evaluation_id=sheet.pk, step_id=step.pk)
-            out["owner"].append(sheet)
+        if old is None:
             carry = ctx["carried"].get((department_id, step.pk))
             if carry is not None:
                 final = min(carry.new_points, result.high)
+        # the sheet may be new: its pk is read once it is saved
+        line = [
+            None if old is None else old[0],
+            sheet,
+            step.pk,
+            step.code,
+            step.name,
+            step.order,
+            result.base,
+            result.high,
+            result.proposed,
+            final,
+            result.explanation,
+        ]
+        if old is None:
             out["create"].append(line)
         else:
-            out["kept"].add(line.pk)
+            out["kept"].add(old[0])
             out["update"].append(line)
-        line.code, line.name, line.order = step.code, step.name, step.order
-        line.base_points, line.high_points = result.base, result.high
-        line.proposed, line.final = result.proposed, final
-        line.explanation = result.explanation
         out["pending"].append((line, step, result, carry))
         totals["proposed"] += result.proposed
         totals["final"] += final
         totals["max"] += result.high
         warning_count += result.warnings
         overdue_days += result.overdue_days
-    sheet.standard = ctx["standard"]
+    sheet.standard_id = ctx["standard"].pk
     sheet.is_lead = department_id == ctx["project"].lead_department_id
     sheet.proposed_total = q(totals["proposed"])
     sheet.total = q(totals["final"])
@@ -421,30 +503,34 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
     sheet.updated_at = timezone.now()
 
 
-def _bulk_update(model, objs, fields, *, rows_per_query=2000) -> None:
-    """Model.objects.bulk_update, as one UPDATE ... FROM (VALUES ...) per
-    `rows_per_query` rows on PostgreSQL: Django's CASE WHEN form costs seconds
-    of Python per thousand rows."""
-    objs = list(objs)
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_update(objs, fields)
+def _update_rows(model, fields, rows, *, rows_per_query=2000) -> None:
+    """UPDATE rows given as plain tuples (pk, *values in `fields` order): one
+    UPDATE ... FROM (VALUES ...) per `rows_per_query` rows on PostgreSQL
+    (Django's bulk_update builds CASE WHEN, seconds of Python per thousand
+    rows); bulk_update elsewhere. `fields` are names of concrete fields."""
+    if not rows:
         return
     meta = model._meta
     cols = [meta.pk] + [meta.get_field(f) for f in fields]
+    if connection.vendor != "postgresql":
+        objs = [
+            model(**{c.attname: value for c, value in zip(cols, row, strict=True)})
+            for row in rows
+        ]
+        model.objects.bulk_update(objs, fields)
+        return
     qn = connection.ops.quote_name
     row = "(" + ", ".join(f"%s::{c.db_type(connection)}" for c in cols) + ")"
     sets = ", ".join(f"{qn(c.column)} = v.{qn(c.column)}" for c in cols[1:])
     names = ", ".join(qn(c.column) for c in cols)
     pk = qn(meta.pk.column)
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), rows_per_query):
-            chunk = objs[start : start + rows_per_query]
+        for start in range(0, len(rows), rows_per_query):
+            chunk = rows[start : start + rows_per_query]
             params = [
-                c.get_db_prep_save(getattr(obj, c.attname), connection)
-                for obj in chunk
-                for c in cols
+                c.get_db_prep_save(value, connection)
+                for values in chunk
+                for c, value in zip(cols, values, strict=True)
             ]
             cursor.execute(
                 f"UPDATE {qn(meta.db_table)} AS t SET {sets} "
@@ -454,12 +540,103 @@ def _bulk_update(model, objs, fields, *, rows_per_query=2000) -> None:
             )
 
 
-def _bulk_insert(model, objs, *, rows_per_query=2000) -> None:
-    """Model.objects.bulk_create (primary keys set), as plain multi-row
-    INSERT ... RETURNING on PostgreSQL: Django prepares every value through its
-    field (seconds of Python per ten thousand rows) where the values here are
-    already what the columns take (ids, Decimals to the cent, text, booleans,
-    aware datetimes). auto_now(_add) fields get one `now` for the batch."""
+def _bulk_update(model, objs, fields, *, rows_per_query=2000) -> None:
+    """Model.objects.bulk_update, through _update_rows on PostgreSQL."""
+    objs = list(objs)
+    if connection.vendor != "postgresql":
+        if objs:
+            model.objects.bulk_update(objs, fields)
+        return
+    attnames = [model._meta.get_field(f).attname for f in fields]
+    _update_rows(
+        model,
+        fields,
+        [(obj.pk, *[getattr(obj, a) for a in attnames]) for obj in objs],
+        rows_per_query=rows_per_query,
+    )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# COPY's text format of each type proposal writes (looked up by exact type:
+# one dict lookup per value, where an isinstance chain costs several calls)
+_COPY_TEXT = {
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    Decimal: str,
+    str: lambda value: value.translate(_COPY_ESCAPES),
+    datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,  # aware: with its offset
+}
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    try:
+        return _COPY_TEXT[type(value)](value)
+    except KeyError:
+        raise TypeError(f"no COPY text for {type(value).__name__}") from None
+
+
+def _insert_rows(model, fields, rows) -> list | None:
+    """INSERT rows given as plain tuples (values in `fields` order, attnames)
+    without a model instance per row; returns their primary keys in order
+    (None where the backend cannot return them). Every other concrete field
+    must be given (a field's Python default is not a column default), except
+    auto_now(_add) fields, which get one `now`.
+
+    On PostgreSQL the keys are drawn from the table's sequence in one query
+    and the rows go in by one COPY: a third of the time of a multi-row
+    INSERT ... RETURNING, whose thousands of parameters the server parses.
+    The values are already what the columns take (ids, Decimals to the cent,
+    text, booleans, aware datetimes), so no field prepares them (Django's
+    bulk_create costs seconds of Python per ten thousand rows). Elsewhere
+    bulk_create."""
+    if not rows:
+        return []
+    meta = model._meta
+    concrete = [f for f in meta.concrete_fields if not f.primary_key]
+    auto = [
+        f
+        for f in concrete
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        and f.attname not in fields
+    ]
+    missing = {f.attname for f in concrete} - set(fields) - {f.attname for f in auto}
+    if missing:
+        raise ValueError(f"{meta.label}: no values for {sorted(missing)}")
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs)
+        pks = [obj.pk for obj in objs]
+        return None if None in pks else pks
+    qn = connection.ops.quote_name
+    names = [meta.pk.column] + [meta.get_field(f).column for f in fields]
+    names += [f.column for f in auto]
+    now = "\t" + _copy_text(timezone.now())
+    now = now * len(auto)
+    text = io.StringIO()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))"
+            " FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        # ascending in the rows' order, as an INSERT would number them
+        pks = sorted(pk for (pk,) in cursor.fetchall())
+        for pk, values in zip(pks, rows, strict=True):
+            text.write("\t".join([str(pk), *map(_copy_text, values)]) + now + "\n")
+        text.seek(0)
+        cursor.copy_expert(
+            f"COPY {qn(meta.db_table)} ({', '.join(qn(n) for n in names)}) FROM STDIN",
+            text,
+        )
+    return pks
+
+
+def _bulk_insert(model, objs) -> None:
+    """Model.objects.bulk_create (primary keys set), through _insert_rows on
+    PostgreSQL; auto_now(_add) fields get one `now` for the batch."""
     objs = list(objs)
     if not objs:
         return
@@ -473,23 +650,14 @@ def _bulk_insert(model, objs, *, rows_per_query=2000) -> None:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             for obj in objs:
                 setattr(obj, f.attname, now)
-    qn = connection.ops.quote_name
-    names = ", ".join(qn(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     attnames = [f.attname for f in fields]
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), rows_per_query):
-            chunk = objs[start : start + rows_per_query]
-            cursor.execute(
-                f"INSERT INTO {qn(meta.db_table)} ({names}) "
-                f"VALUES {', '.join([row] * len(chunk))} "
-                f"RETURNING {qn(meta.pk.column)}",
-                [getattr(obj, a) for obj in chunk for a in attnames],
-            )
-            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
+    pks = _insert_rows(
+        model, attnames, [[getattr(obj, a) for a in attnames] for obj in objs]
+    )
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def _save_lines(sheets, old_sheets, out) -> None:
@@ -499,21 +667,21 @@ def _save_lines(sheets, old_sheets, out) -> None:
             pk__in=out["kept"]
         ).delete()
     to_create = out["create"]
-    for line, sheet in zip(to_create, out["owner"], strict=True):
-        line.evaluation_id = sheet.pk
-    _bulk_insert(StepScore, to_create)
-    if any(line.pk is None for line in to_create):
-        ids = {
-            (ln.evaluation_id, ln.step_id): ln.pk
-            for ln in StepScore.objects.filter(evaluation__in=sheets)
+    ids = _insert_rows(
+        StepScore, LINE_FIELDS, [(line[1].pk, *line[2:]) for line in to_create]
+    )
+    if ids is None:  # backends without RETURNING
+        by_key = {
+            (sheet_id, step_id): pk
+            for sheet_id, step_id, pk in StepScore.objects.filter(
+                evaluation__in=sheets
+            ).values_list("evaluation_id", "step_id", "id")
         }
-        for line in to_create:
-            line.pk = line.id = ids[(line.evaluation_id, line.step_id)]
-    _bulk_update(
-        StepScore,
-        out["update"],
-        ["code", "name", "order", "base_points", "high_points", "proposed", "final"]
-        + ["explanation"],
+        ids = [by_key[(line[1].pk, line[2])] for line in to_create]
+    for line, pk in zip(to_create, ids, strict=True):
+        line[0] = pk
+    _update_rows(
+        StepScore, LINE_FIELDS[2:], [(line[0], *line[3:]) for line in out["update"]]
     )
 
 
@@ -522,29 +690,30 @@ def _save_deductions(pending, actor) -> None:
     the lines are saved, since both point at them."""
     deductions, adjustments = [], []
     for line, step, result, carry in pending:
+        line_id, sheet_id = line[0], line[1].pk
         deductions.extend(
-            Deduction(
-                evaluation_id=line.evaluation_id,
-                step_score_id=line.pk,
-                kind=ln.kind,
-                reason=f"{step.name}：{ln.reason}"[:300],
-                points=ln.points,
-                source_event_id=ln.event_id,
-                source_notice_id=ln.notice_id,
+            (
+                sheet_id,
+                line_id,
+                ln.kind,
+                f"{step.name}：{ln.reason}"[:300],
+                ln.points,
+                ln.event_id,
+                ln.notice_id,
             )
             for ln in result.lines
         )
         if carry is not None:
             adjustments.append(
                 Adjustment(
-                    step_score=line,
+                    step_score_id=line_id,
                     actor=actor,
                     old_points=result.proposed,
-                    new_points=line.final,
+                    new_points=line[FINAL],
                     reason=f"沿用被更正轮次的调整：{carry.reason}",
                 )
             )
-    _bulk_insert(Deduction, deductions)
+    _insert_rows(Deduction, DEDUCTION_FIELDS, deductions)
     Adjustment.objects.bulk_create(adjustments)
 
 
@@ -563,7 +732,7 @@ def _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, *, actor) -> N
     old_sheets = [s for s in sheets if s.pk is not None]
     if old_sheets:
         Deduction.objects.filter(evaluation__in=old_sheets).delete()
-    out = {"kept": set(), "create": [], "owner": [], "update": [], "pending": []}
+    out = {"kept": set(), "create": [], "update": [], "pending": []}
     for sheet in sheets:
         _score_sheet(
             sheet,
