@@ -95,10 +95,18 @@ def _count_rows(response) -> int | None:
             return len(data["results"])
         return len(data) if isinstance(data, list) else 1
     body = response.content.decode("utf-8", "replace")
-    # Table rows, or the list-group items of card-style lists (inboxes).
-    return len(re.findall(r"<tr[\s>]", body)) + len(
-        re.findall(r'class="list-group-item[ "]', body)
+    # Body rows of tables, or the list-group items of card-style lists
+    # (inboxes); an empty list's muted placeholder ("暂无…") is no row.
+    rows = sum(
+        len(re.findall(r"<tr[\s>]", tbody)) - len(_PLACEHOLDER_ROW.findall(tbody))
+        for tbody in re.findall(r"<tbody[\s>].*?</tbody>", body, flags=re.DOTALL)
     )
+    items = len(re.findall(r'class="list-group-item[ "]', body))
+    return rows + items - len(_PLACEHOLDER_ITEM.findall(body))
+
+
+_PLACEHOLDER_ROW = re.compile(r'<tr><td colspan="[^"]*" class="[^"]*text-muted')
+_PLACEHOLDER_ITEM = re.compile(r'class="list-group-item text-muted"')
 
 
 def _time_sql(sql: str, params, runs: int) -> tuple[float, int]:

@@ -14,7 +14,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
-from org.models import Department, Role
+from org.models import Department, Office, Role
 from tests import factories
 from workflows.flows import seed_default_flows
 from workflows.models import FlowTemplate, StepTemplate
@@ -83,6 +83,33 @@ def dept_a_child(db, dept_a):
 @pytest.fixture
 def dept_b(db):
     return factories.DepartmentFactory(code="B", name="区司法局")
+
+
+@pytest.fixture
+def city(db):
+    """The city office (市委办); the default office stays outside it unless a
+    test asks for `nanhu`."""
+    return factories.make_city_office()
+
+
+@pytest.fixture
+def nanhu(office_dept, city):
+    """The default office (the departments above are its), under the city."""
+    office = Office.default()
+    office.parent = city
+    office.save()
+    return office
+
+
+@pytest.fixture
+def xiuzhou(city):
+    """A second district office under the city: its staff are outsiders to 南湖."""
+    return factories.make_district_office("xiuzhou", "秀洲", parent=city)
+
+
+@pytest.fixture
+def city_user(city):
+    return factories.make_office_staff(city, code="SWB", username="city_office")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from evaluation.models import EvaluationRound
 from evaluation.services.standards import standard_ensure_default
 from notices.models import Notice
 from notices.services.warned import warned_levels_record
-from org.models import Department, Membership, Role
+from org.models import Department, Membership, Office, Role
 from regulations.models import Regulation
 from responsibilities.models import ResponsibilityList
 from workflows.flows import DEFAULT_FLOWS
@@ -52,6 +52,36 @@ def make_user(role: str, department: Department | None = None, **kwargs):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     return user
+
+
+def make_city_office() -> Office:
+    """嘉兴市委办, the city office above the districts (reads them, writes none)."""
+    return Office.objects.create(
+        code="jiaxing", name="嘉兴市委办", kind=Office.Kind.CITY, number_prefix="嘉"
+    )
+
+
+def make_district_office(
+    code: str, name: str, *, parent: Office | None = None, prefix=None, sort_order=2
+) -> Office:
+    """A second district office, e.g. ("xiuzhou", "秀洲") → 秀洲区委办 numbering
+    its notices 秀洲执规…"""
+    return Office.objects.create(
+        code=code,
+        name=f"{name}区委办",
+        kind=Office.Kind.DISTRICT,
+        parent=parent,
+        number_prefix=prefix or f"{name}执规",
+        sort_order=sort_order,
+    )
+
+
+def make_office_staff(office: Office, *, code: str, username: str):
+    """The office's own 区委办 unit and one staff user of it."""
+    unit = DepartmentFactory(
+        code=code, name=office.name, kind=Department.Kind.OFFICE, office=office
+    )
+    return make_user(Role.OFFICE, unit, username=username)
 
 
 class RegulationFactory(factory.django.DjangoModelFactory):

@@ -24,16 +24,10 @@ TODAY = D(2026, 3, 25)
 
 def _district(code, name):
     """A second district office with its office staff and one department."""
-    office = Office.objects.create(
-        code=code, name=f"{name}区委办", number_prefix=name, sort_order=10
+    office = factories.make_district_office(code, name, prefix=name, sort_order=10)
+    staff = factories.make_office_staff(
+        office, code=f"{code}-QWB", username=f"office_{code}"
     )
-    qwb = factories.DepartmentFactory(
-        code=f"{code}-QWB",
-        name=f"{name}区委办",
-        kind=Department.Kind.OFFICE,
-        office=office,
-    )
-    staff = factories.make_user(Role.OFFICE, qwb, username=f"office_{code}")
     department = factories.DepartmentFactory(
         code=f"{code}-D", name=f"{name}区部门", kind="district", office=office
     )

@@ -32,34 +32,6 @@ START = datetime.date(2026, 9, 1)
 
 
 @pytest.fixture
-def city(db):
-    return Office.objects.create(
-        code="jiaxing", name="嘉兴市委办", kind=Office.Kind.CITY, number_prefix="嘉"
-    )
-
-
-@pytest.fixture
-def nanhu(office_dept, city):
-    """The default office (the conftest departments are its), under the city."""
-    office = Office.default()
-    office.parent = city
-    office.save()
-    return office
-
-
-@pytest.fixture
-def xiuzhou(city):
-    return Office.objects.create(
-        code="xiuzhou",
-        name="秀洲区委办",
-        kind=Office.Kind.DISTRICT,
-        parent=city,
-        number_prefix="秀洲执规",
-        sort_order=2,
-    )
-
-
-@pytest.fixture
 def xz_office_dept(xiuzhou):
     return factories.DepartmentFactory(
         code="XZQWB", name="秀洲区委办", kind=Department.Kind.OFFICE, office=xiuzhou
@@ -81,14 +53,6 @@ def xz_office_user(xz_office_dept):
 @pytest.fixture
 def xz_liaison(xz_dept):
     return factories.make_user(Role.LIAISON, xz_dept, username="xz_liaison")
-
-
-@pytest.fixture
-def city_user(city):
-    city_dept = factories.DepartmentFactory(
-        code="SWB", name="嘉兴市委办", kind=Department.Kind.OFFICE, office=city
-    )
-    return factories.make_user(Role.OFFICE, city_dept, username="city_office")
 
 
 @pytest.fixture

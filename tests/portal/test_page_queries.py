@@ -10,39 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from evaluation.models import EvaluationRound, RankingEntry
-from org.models import Department, Office, Role
+from org.models import Department, Office
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city(office_dept):
-    city = Office.objects.create(
-        code="jiaxing", name="嘉兴市委办", kind=Office.Kind.CITY, number_prefix="嘉"
-    )
-    Office.objects.filter(pk=Office.default().pk).update(parent=city)
-    return city
-
-
-@pytest.fixture
-def xiuzhou(city):
-    return Office.objects.create(
-        code="xiuzhou",
-        name="秀洲区委办",
-        kind=Office.Kind.DISTRICT,
-        parent=city,
-        number_prefix="秀洲执规",
-        sort_order=2,
-    )
-
-
-@pytest.fixture
-def city_user(city):
-    department = factories.DepartmentFactory(
-        code="SWB", name="嘉兴市委办", kind=Department.Kind.OFFICE, office=city
-    )
-    return factories.make_user(Role.OFFICE, department, username="city_office")
 
 
 def _round(office) -> EvaluationRound:
@@ -112,7 +83,7 @@ def test_home_leader_ranking_ends_take_fixed_queries(client, leader):
 
 
 def test_city_comparison_takes_fixed_queries_and_names_each_districts_ends(
-    client, city_user, xiuzhou
+    client, nanhu, city_user, xiuzhou
 ):
     # given both districts' published rounds, four departments each
     nanhu_round, xz_round = _round(Office.default()), _round(xiuzhou)
