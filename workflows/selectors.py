@@ -14,7 +14,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -193,14 +192,18 @@ def project_list(*, user, filters=None, strict: bool = True, today=None):
         ),
         steps_red=Coalesce(_step_count(steps, red), zero),
         steps_yellow=Coalesce(_step_count(steps, yellow), zero),
+    )
+    # The light from the counts, not EXISTS: PostgreSQL may run an EXISTS in
+    # the select list as one hashed pass over every overdue step of the
+    # deployment (it prices it for all rows, not the page's LIMIT); a scalar
+    # subquery is always probed per shown row on the steps' project index.
+    qs = qs.annotate(
         light=Case(
-            When(Exists(steps.filter(red)), then=Value(RED)),
-            When(Exists(steps.filter(yellow)), then=Value(YELLOW)),
+            When(steps_red__gt=0, then=Value(RED)),
+            When(steps_yellow__gt=0, then=Value(YELLOW)),
             default=Value(GREEN),
             output_field=CharField(),
         ),
-    )
-    qs = qs.annotate(
         progress=Case(
             When(steps_total=0, then=Value(0)),
             default=100 * F("steps_approved") / F("steps_total"),

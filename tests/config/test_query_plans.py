@@ -296,3 +296,18 @@ def test_assignment_rate_reads_assignments_due_off_the_partial_index(city):
     # every notice (at province, 40 thousand assignments among 3.7 million)
     assert "notices_notice" not in _seq_scans(plan)
     assert "notice_assignment_due" in _indexes(plan)
+
+
+def test_project_list_lights_are_probed_per_shown_row(city, office_user):
+    # given many projects, their steps and a page of the newest fifty
+    page = project_list(user=office_user)[:50].values("id", "light")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    # when the page is planned as the planner likes (no method priced out)
+    plan = json.loads(page.explain(format="json"))[0]["Plan"]
+    # then every step subquery is a per-row probe of the project's steps:
+    # none is a hashed pass over all the deployment's steps
+    assert not [
+        node for node in _nodes(plan) if "hashed" in node.get("Subplan Name", "")
+    ]
+    assert "workflows_step" not in _seq_scans(plan)
