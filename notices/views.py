@@ -51,6 +51,17 @@ def inbox(request):
         return redirect("liaison_inbox")
     own = department_of(request.user)
     qs = selectors.notice_list(user=request.user, filters=INBOX_TABS[tab][1])
+    if liaison:
+        # One query for this page's count and both navigation badges.
+        counts = selectors.sign_inbox_counts(user=request.user)
+        unconfirmed = counts["notices"]
+        request.nav_badges = {
+            "notices:inbox": unconfirmed,
+            "liaison_inbox": counts["notices"] + counts["receipts"],
+        }
+    else:
+        unconfirmed = selectors.notice_unconfirmed_count(request.user)
+        request.nav_badges = {"notices:inbox": unconfirmed}
     return render(
         request,
         "notices/inbox.html",
@@ -59,7 +70,7 @@ def inbox(request):
             "tab": tab,
             "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
             "own": own,
-            "unconfirmed": selectors.notice_unconfirmed_count(request.user),
+            "unconfirmed": unconfirmed,
             "may_sign": own is not None and liaison,
             "unsigned": [Notice.Status.PENDING, Notice.Status.SENT],
         },
