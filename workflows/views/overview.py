@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -58,6 +59,10 @@ def overview_page(request):
             else None
         ),
         "query": request.GET.copy(),
+        # The rows link to prefix + pk + "/": one reverse() for the page.
+        "project_path": reverse("workflows:project", kwargs={"pk": 0}).removesuffix(
+            "0/"
+        ),
         "light_counts": (
             selectors.step_light_counts(user=request.user, year=year) if year else None
         ),
