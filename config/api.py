@@ -1,13 +1,13 @@
 """Shared REST plumbing: pagination and error shapes from shared/API.md."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.paging import first_page_rows
 
 
 class Pagination(PageNumberPagination):
@@ -22,27 +22,9 @@ class Pagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         first = request.query_params.get(self.page_query_param, "1") == "1"
         if page_size and first and not isinstance(queryset, list | tuple):
-            head = list(queryset[:page_size])
-            rows = head if len(head) < page_size else FirstPageRead(queryset, head)
+            rows = first_page_rows(queryset, page_size)
             return super().paginate_queryset(rows, request, view)
         return super().paginate_queryset(queryset, request, view)
-
-
-class FirstPageRead:
-    """Rows whose first page was read already: the paginator's slice of it is
-    answered from memory; the count still comes from the rows."""
-
-    def __init__(self, rows, head: list):
-        self.rows = rows
-        self.head = head
-
-    def count(self) -> int:
-        return Paginator(self.rows, 1).count  # however Django counts them
-
-    def __getitem__(self, index):
-        if index == slice(0, len(self.head)):
-            return self.head
-        return self.rows[index]
 
 
 class CountedRows:

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.pages import page_errors
+from config.paging import page_of
 from config.tabular import xlsx_response
 from notices import hooks, selectors, services
 from notices.forms import (
@@ -35,7 +35,7 @@ INBOX_TABS = {
 
 
 def _page(request, qs, size=30):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return page_of(qs, size, request.GET.get("page"))
 
 
 @role_required(READERS)
