@@ -7,12 +7,24 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.paging import first_page_rows
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """The first page is read before the count: when it is not full, it
+        is the whole list and its length the count (one query, not two: a
+        district's short lists). A full first page is counted as usual."""
+        page_size = self.get_page_size(request)
+        first = request.query_params.get(self.page_query_param, "1") == "1"
+        if page_size and first and not isinstance(queryset, list | tuple):
+            rows = first_page_rows(queryset, page_size)
+            return super().paginate_queryset(rows, request, view)
+        return super().paginate_queryset(queryset, request, view)
 
 
 class CountedRows:

@@ -181,6 +181,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # address: a stranger guessing cannot lock a colleague out from another desk.
 AUTHENTICATION_BACKENDS = [
     "config.auth.LockoutBackend",
+    # ModelBackend whose session user comes with its membership (one query).
+    "config.auth.MembershipBackend",
+    # Only to load sessions logged in before MembershipBackend (they name this
+    # path); it authenticates nothing MembershipBackend did not refuse first.
+    # Remove once such sessions have expired (SESSION_COOKIE_AGE).
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=30)

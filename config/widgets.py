@@ -46,8 +46,20 @@ class _TypeaheadMixin:
 
     def optgroups(self, name, value, attrs=None):
         queryset = getattr(self.choices, "queryset", None)
-        if queryset is None or queryset.count() <= self.short_list:
+        if queryset is None:
             return super().optgroups(name, value, attrs)
+        # One query: up to one more than the short list (not a COUNT, then an
+        # iterator's server-side cursor for the options).
+        rows = list(queryset[: self.short_list + 1])
+        if len(rows) <= self.short_list:
+            full = self.choices
+            label = getattr(getattr(full, "field", None), "empty_label", None)
+            empty = [("", label)] if label is not None else []
+            self.choices = empty + [full.choice(obj) for obj in rows]
+            try:
+                return super().optgroups(name, value, attrs)
+            finally:
+                self.choices = full
         from django.urls import reverse
 
         self.attrs["data-typeahead"] = reverse(self.search_url)

@@ -315,28 +315,30 @@ def _ranking_api_row(row: dict) -> dict:
 def ranking_api_rows(
     *, year: int, quarter: int = 0, kind: str | None = None, office=None
 ) -> list[dict]:
-    """rankings() as the rankings/ API shows them: the stored entries read as
-    plain values (two queries), in the same order; computed when not stored."""
+    """rankings() as the rankings/ API shows them: the stored entries of the
+    period's one published round (round_one_published_per_period) read as plain
+    values in one query, in the same order; computed when not stored."""
     office = office or Office.default()
-    published = list(
-        EvaluationRound.objects.filter(
-            office=office, year=year, quarter=quarter or 0, status=S.PUBLISHED
-        ).order_by("office_id")
+    period = {
+        "office": office,
+        "year": year,
+        "quarter": quarter or 0,
+        "status": S.PUBLISHED,
+    }
+    entries = RankingEntry.objects.filter(
+        **{f"round__{key}": value for key, value in period.items()}
     )
-    if not published:
-        return []
-    rounds = [r.pk for r in published]
-    entries = RankingEntry.objects.filter(round__in=rounds)
     if kind:
         entries = entries.filter(kind=kind)
     entries = entries.order_by().values_list(
-        "round_id", "kind", "rank", "department__name", "department_id", "total",
+        "kind", "rank", "department__name", "department_id", "total",
         "projects", "warnings", "grade",
     )  # fmt: skip
-    position = {pk: i for i, pk in enumerate(rounds)}
     order = {k: i for i, k in enumerate(RANKED_KINDS)}
-    stored = sorted(entries, key=lambda e: (position[e[0]], order[e[1]], e[2], e[3]))
-    if not stored:  # published before rankings were stored: computed
+    stored = sorted(entries, key=lambda e: (order[e[0]], e[1], e[2]))
+    if not stored:
+        published = list(EvaluationRound.objects.filter(**period))
+        # published before rankings were stored (or none): computed
         return [
             _ranking_api_row(row)
             for round_ in published
@@ -355,7 +357,7 @@ def ranking_api_rows(
             "warnings": warnings,
             "grade": grade,
         }
-        for _, kind_, rank, name, department, total, projects, warnings, grade in stored
+        for kind_, rank, name, department, total, projects, warnings, grade in stored
     ]
 
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.pages import page_errors
+from config.paging import page_of
 from config.tabular import xlsx_response
 from notices import hooks, selectors, services
 from notices.forms import (
@@ -35,7 +35,7 @@ INBOX_TABS = {
 
 
 def _page(request, qs, size=30):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return page_of(qs, size, request.GET.get("page"))
 
 
 @role_required(READERS)
@@ -51,6 +51,17 @@ def inbox(request):
         return redirect("liaison_inbox")
     own = department_of(request.user)
     qs = selectors.notice_list(user=request.user, filters=INBOX_TABS[tab][1])
+    if liaison:
+        # One query for this page's count and both navigation badges.
+        counts = selectors.sign_inbox_counts(user=request.user)
+        unconfirmed = counts["notices"]
+        request.nav_badges = {
+            "notices:inbox": unconfirmed,
+            "liaison_inbox": counts["notices"] + counts["receipts"],
+        }
+    else:
+        unconfirmed = selectors.notice_unconfirmed_count(request.user)
+        request.nav_badges = {"notices:inbox": unconfirmed}
     return render(
         request,
         "notices/inbox.html",
@@ -59,7 +70,7 @@ def inbox(request):
             "tab": tab,
             "tabs": [(key, label) for key, (label, _f) in INBOX_TABS.items()],
             "own": own,
-            "unconfirmed": selectors.notice_unconfirmed_count(request.user),
+            "unconfirmed": unconfirmed,
             "may_sign": own is not None and liaison,
             "unsigned": [Notice.Status.PENDING, Notice.Status.SENT],
         },

@@ -173,15 +173,17 @@ def liaison_inbox(*, user) -> dict:
     }
 
 
-def liaison_todo(*, user) -> list[dict]:
-    """A liaison's to-do (big tiles on a phone); one or two queries each."""
+def liaison_todo(*, user, sign: dict | None = None) -> list[dict]:
+    """A liaison's to-do (big tiles on a phone); one or two queries each.
+    `sign`: sign_inbox_counts() when the caller read them already."""
     duties = {"due_soon": "1"}
+    sign = sign or notices_selectors.sign_inbox_counts(user=user)
     return [
         # One inbox: a 告知单 and its project's 回执 are one item.
         _tile(
             "sign",
             "待签收（含回执）",
-            notices_selectors.sign_inbox_count(user=user),
+            sign["notices"] + sign["receipts"],
             reverse("liaison_inbox"),
             "warning",
         ),

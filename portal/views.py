@@ -30,7 +30,16 @@ def home(request):
     # A city office reads only: its home leads to the districts' comparison.
     city = is_city(request.user)
     todo_for = None if city else TODO_BY_ROLE.get(role)
-    context = {"todo": todo_for(user=request.user) if todo_for else []}
+    kwargs = {"user": request.user}
+    if todo_for is selectors.liaison_todo:
+        # One query for the 待签收 tile and both navigation badges.
+        sign = notices_selectors.sign_inbox_counts(user=request.user)
+        kwargs["sign"] = sign
+        request.nav_badges = {
+            "notices:inbox": sign["notices"],
+            "liaison_inbox": sign["notices"] + sign["receipts"],
+        }
+    context = {"todo": todo_for(**kwargs) if todo_for else []}
     if role == Role.LEADER and not city:
         context.update(selectors.leader_overview(user=request.user))
     return render(request, "home.html", context)

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from config.filters import filter_invalid, query_int
 from config.pages import page_errors
+from config.paging import page_of
 from config.widgets import department_filter
 from org.permissions import office_required, reader_required
 from org.selectors import is_office, sees_office, visible_departments
@@ -27,7 +29,7 @@ def overview_page(request):
     ignored = filter_invalid(ProjectFilter, filters)
     error = "部分筛选条件无效，已忽略。" if ignored else ""
     year = None if "year" in ignored else query_int(filters["year"], high=9999)
-    page = Paginator(projects, 50).get_page(request.GET.get("page"))
+    page = page_of(projects, 50, request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,
@@ -58,6 +60,10 @@ def overview_page(request):
             else None
         ),
         "query": request.GET.copy(),
+        # The rows link to prefix + pk + "/": one reverse() for the page.
+        "project_path": reverse("workflows:project", kwargs={"pk": 0}).removesuffix(
+            "0/"
+        ),
         "light_counts": (
             selectors.step_light_counts(user=request.user, year=year) if year else None
         ),
