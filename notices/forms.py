@@ -4,6 +4,7 @@ from django.utils import timezone
 from config.widgets import DateInput, DepartmentSelect
 from notices.models import Notice, NoticeRule
 from org.models import Department
+from org.selectors import visible_departments
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,6 +62,14 @@ class AssignmentForm(forms.Form):
         widget=DateInput(),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # an office assigns to its own units only
+            field = self.fields["department"]
+            field.queryset = field.queryset.filter(
+                pk__in=visible_departments(user).values("pk")
+            )
+
     def clean_due_on(self):
         value = self.cleaned_data.get("due_on")
         if value and value < timezone.localdate():
@@ -115,3 +124,11 @@ class RegisterFilterForm(forms.Form):
     unconfirmed = forms.BooleanField(label="未签收", required=False)
     receipt_late = forms.BooleanField(label="回执逾期", required=False)
     q = forms.CharField(label="关键词", required=False, max_length=100)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # the units the register may show
+            field = self.fields["department"]
+            field.queryset = field.queryset.filter(
+                pk__in=visible_departments(user).values("pk")
+            )

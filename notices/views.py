@@ -96,7 +96,8 @@ def register(request):
 
 def _register_list(request):
     """The register's filter form and the notices it selects (page and export)."""
-    form = RegisterFilterForm(request.GET or None)  # shows the chosen filters
+    # The form shows the chosen filters.
+    form = RegisterFilterForm(request.GET or None, user=request.user)
     qs = selectors.notice_list(user=request.user, filters=request.GET, strict=False)
     return form, qs
 
@@ -265,7 +266,7 @@ def return_report(request, pk):
 
 @office_required
 def assignment_new(request):
-    form = AssignmentForm(request.POST or None)
+    form = AssignmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         with page_errors(request, form=form):
             notice = services.assignment_issue(actor=request.user, **form.cleaned_data)

@@ -210,9 +210,10 @@ class DepartmentForm(BootstrapMixin, forms.Form):
     sort_order = forms.IntegerField(label="排序", min_value=0, initial=0)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.order_by("path")
+        # An office places units in its own tree only.
+        departments = visible_departments(user).order_by("path")
         self.fields["parent"].queryset = departments
         self.fields["inspection_group"].queryset = departments.filter(
             kind=Department.Kind.INSPECTION_GROUP

@@ -172,7 +172,12 @@ class CircularEditForm(BootstrapStyle, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if user is not None:  # an office circulates to its own units only
+            field = self.fields["departments"]
+            field.queryset = field.queryset.filter(
+                pk__in=visible_departments(user).values("pk")
+            )
         self._style()
         self.fields["to_all"].widget.attrs["class"] = "form-check-input"

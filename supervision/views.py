@@ -315,6 +315,7 @@ def circular_detail(request, pk):
     if editable:
         form = CircularEditForm(
             request.POST or None,
+            user=request.user,
             initial={
                 "title": circular.title,
                 "body": circular.body,

@@ -77,7 +77,7 @@ def department_search(request):
 
 @office_required
 def department_create_page(request):
-    form = DepartmentForm(request.POST or None)
+    form = DepartmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):
@@ -91,6 +91,7 @@ def department_create_page(request):
                 email=data["email"],
                 sort_order=data["sort_order"],
                 is_active=data["is_active"],
+                office=selectors.office_of(request.user),
             )
             messages.success(request, f"已新增单位“{department.name}”。")
             return redirect("responsibilities:departments")
@@ -101,7 +102,8 @@ def department_create_page(request):
 
 @office_required
 def department_edit_page(request, pk):
-    department = get_object_or_404(Department, pk=pk)
+    # Another office's unit is not found (404), as if it did not exist.
+    department = get_object_or_404(selectors.visible_departments(request.user), pk=pk)
     initial = {
         name: getattr(department, name)
         for name in [
@@ -116,7 +118,9 @@ def department_edit_page(request, pk):
     }
     initial["parent"] = department.parent_id
     initial["inspection_group"] = department.inspection_group_id
-    form = DepartmentForm(request.POST or None, initial=initial, editing=True)
+    form = DepartmentForm(
+        request.POST or None, initial=initial, editing=True, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with page_errors(request, form=form):

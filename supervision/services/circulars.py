@@ -213,6 +213,8 @@ def circular_update(
     departments = list(departments)
     if not to_all and not departments:
         raise DomainError("请选择发送单位，或选择发至全部单位。")
+    if any(d.office_id != circular.office_id for d in departments):
+        raise DomainError("通报只能发送给本办公室的单位。")
     circular.title = title.strip()[:200]
     circular.body = body or ""
     circular.to_all = to_all

@@ -172,6 +172,77 @@ def test_second_office_cannot_write_for_first_office_departments(
     assert not Notice.objects.filter(kind="assignment").exists()
 
 
+def test_second_office_cannot_edit_or_pick_the_first_offices_units(
+    client, nanhu, dept_a, xz_office_dept, xz_office_user
+):
+    client.force_login(xz_office_user)
+    edit = f"/responsibilities/departments/{dept_a.pk}/edit/"
+
+    # when 秀洲's office opens or posts 南湖's unit's edit page
+    page = client.get(edit)
+    posted = client.post(
+        edit, {"code": dept_a.code, "name": "改名", "kind": "district"}
+    )
+
+    # then as if the unit did not exist, and nothing changed
+    assert (page.status_code, posted.status_code) == (404, 404)
+    dept_a.refresh_from_db()
+    assert (dept_a.name, dept_a.office_id) == ("区委组织部", nanhu.pk)
+
+    # when it opens its own pickers: a new unit, the register, a 交办单
+    pickers = [
+        client.get(url).content.decode()
+        for url in (
+            "/responsibilities/departments/new/",
+            "/notices/register/",
+            "/notices/new/",
+        )
+    ]
+    # then 南湖's units are not offered anywhere
+    for html in pickers:
+        assert f'value="{dept_a.pk}"' not in html
+    assert f'value="{xz_office_dept.pk}"' in pickers[0]
+
+    # when it posts a new unit under 南湖's unit
+    client.post(
+        "/responsibilities/departments/new/",
+        {"code": "XZ-NEW", "name": "新单位", "kind": "district", "parent": dept_a.pk}
+        | {"sort_order": 0, "is_active": "on"},
+    )
+    # then the form refuses the parent; nothing is created
+    assert not Department.objects.filter(code="XZ-NEW").exists()
+
+    # when it creates a top-level unit, the unit is 秀洲's, not the default office's
+    client.post(
+        "/responsibilities/departments/new/",
+        {"code": "XZ-TOP", "name": "秀洲新单位", "kind": "district"}
+        | {"sort_order": 0, "is_active": "on"},
+    )
+    assert Department.objects.get(code="XZ-TOP").office_id == xz_office_dept.office_id
+
+
+def test_circular_goes_only_to_its_own_offices_units(
+    nanhu, dept_a, xiuzhou, xz_office_user
+):
+    from supervision import services as supervision_services
+    from supervision.models import Circular
+
+    draft = Circular.objects.create(
+        office=xiuzhou, kind="inspection", year=2026, title="督查通报"
+    )
+    with pytest.raises(DomainError, match="本办公室的单位"):
+        supervision_services.circular_update(
+            actor=xz_office_user,
+            circular=draft,
+            title="通报",
+            body="",
+            to_all=False,
+            departments=[dept_a],
+        )
+    draft.refresh_from_db()
+    assert not draft.departments.exists()
+
+
 def test_second_office_sees_no_scores_or_rankings_of_the_first(
     api, client, nanhu, office_user, dept_a, xz_office_user, xz_liaison
 ):
