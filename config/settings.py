@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -371,6 +372,13 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-scan": {
         "task": "supervision.tasks.scan_supervision",
         "schedule": 3600.0,
+    },
+    # The city comparison page's stored on-time figures: once a day, after
+    # midnight (when yesterday's due rows start to count; the hourly scan has
+    # run by then), and on demand with `manage.py refresh_office_rates`.
+    "office-rates-refresh": {
+        "task": "supervision.tasks.refresh_office_rates",
+        "schedule": crontab(hour=1, minute=10),
     },
 }
 # A broker that is down must not hold a request for long: the notice stays in

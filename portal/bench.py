@@ -416,10 +416,14 @@ class Bench:
             " COUNT(*) FILTER (WHERE s.status = 'returned')"
             " FROM workflows_step s WHERE s.department_id = %s"
         )
-        # The city comparison: per district the year's credit grades and the
-        # three best and worst stored ranking entries.
+        # The city comparison: per district the year's stored on-time figures
+        # (the daily refresh's), credit grades and the three best and worst
+        # stored ranking entries.
         offices_sql = (
-            "SELECT d.office_id, c.grade, COUNT(*) FROM evaluation_creditrecord c"
+            "SELECT t.office_id, t.rate, t.on_time FROM supervision_officeratetally t"
+            " WHERE t.year = %s AND t.quarter = 0"
+            " UNION ALL SELECT d.office_id, c.grade, COUNT(*)"
+            " FROM evaluation_creditrecord c"
             " JOIN responsibilities_department d ON d.id = c.department_id"
             " WHERE c.year = %s GROUP BY d.office_id, c.grade"
             " UNION ALL SELECT r.office_id, e.kind, e.rank FROM ("
@@ -470,7 +474,8 @@ class Bench:
             Target("page home (L)", "/", user="liaison",
                    floor_sql=liaison_home_sql, floor_params=(dept, dept)),
             Target(f"page offices ?year={year} (city)", f"/offices/?year={year}",
-                   user="city", floor_sql=offices_sql, floor_params=(year, year)),
+                   user="city", floor_sql=offices_sql,
+                   floor_params=(year, year, year)),
         ]  # fmt: skip
 
     # -- measuring -------------------------------------------------------------

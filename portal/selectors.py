@@ -21,6 +21,7 @@ from org.models import Department, Office
 from org.selectors import office_list, office_of
 from supervision import rates as supervision_rates
 from supervision import selectors as supervision_selectors
+from supervision.models import OfficeRateTally
 from supervision.rates import DEFINITIONS, PLURALS, RATES
 from workflows import selectors as workflows_selectors
 from workflows.models import ExecutionProject
@@ -304,16 +305,25 @@ def leader_overview(*, user) -> dict:
     }
 
 
-def office_comparison(*, user, year: int, quarter: int | None = None) -> list[dict]:
-    """The city office's comparison of its districts (read-only): per district
-    office the four on-time rates over its departments, the spread of A/B/C/D
-    credit grades of `year`, and the top and bottom three of its ranking.
+def _stored_rates(offices, year: int, quarter: int | None):
+    """The stored figures of `offices` for the period, {office id: {rate:
+    [due, on_time]}}, and when they were computed (the oldest row); (None,
+    None) unless every office has all its rates stored. One query."""
+    rows = list(
+        OfficeRateTally.objects.filter(
+            office__in=offices, year=year, quarter=quarter or 0, rate__in=RATES
+        ).values_list("office_id", "rate", "due", "on_time", "computed_at")
+    )
+    if len(rows) < len(offices) * len(RATES):
+        return None, None
+    sums: dict[int, dict[str, list[int]]] = {o.pk: {} for o in offices}
+    for office_id, rate, due, on_time, _ in rows:
+        sums[office_id][rate] = [due, on_time]
+    return sums, min(row[4] for row in rows)
 
-    Rates and grades take a fixed number of queries; rankings a few per office.
-    """
-    offices = list(office_list(user=user))
-    if not offices:
-        return []
+
+def _live_rates(*, user, offices, year: int, quarter: int | None):
+    """The figures counted now (`supervision_rates` summed per office)."""
     office_of_department = dict(
         Department.objects.filter(office__in=offices).values_list("pk", "office_id")
     )
@@ -330,6 +340,27 @@ def office_comparison(*, user, year: int, quarter: int | None = None) -> list[di
             plural = PLURALS.get(name, f"{name}s")
             sums[office_id][name][0] += row[f"{plural}_due"]
             sums[office_id][name][1] += row[f"{plural}_on_time"]
+    return sums
+
+
+def office_comparison(
+    *, user, year: int, quarter: int | None = None, live: bool = False
+) -> list[dict]:
+    """The city office's comparison of its districts (read-only): per district
+    office the five on-time rates over its departments, the spread of A/B/C/D
+    credit grades of `year`, and the top and bottom three of its ranking.
+
+    The rates are the stored figures of the daily refresh (OfficeRateTally,
+    one query); when the period has none (or `live`), they are counted now.
+    Each row's `computed_at` is when its figures were computed (None: now).
+    Rates and grades take a fixed number of queries; rankings a few per office.
+    """
+    offices = list(office_list(user=user))
+    if not offices:
+        return []
+    sums, computed_at = (None, None) if live else _stored_rates(offices, year, quarter)
+    if sums is None:
+        sums = _live_rates(user=user, offices=offices, year=year, quarter=quarter)
     grades: dict[int, dict[str, int]] = {o.pk: {} for o in offices}
     for row in (
         CreditRecord.objects.filter(year=year, department__office__in=offices)
@@ -390,6 +421,7 @@ def office_comparison(*, user, year: int, quarter: int | None = None) -> list[di
                     for due, on_time in [sums[office.pk][name]]
                 ],
                 "grades": [(g, grades[office.pk].get(g, 0)) for g in grade_names],
+                "computed_at": computed_at,
                 "ranked": ranked,
                 "top": top,
                 "bottom": bottom if ranked > 3 else [],

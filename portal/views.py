@@ -114,5 +114,10 @@ def offices(request):
     return render(
         request,
         "portal/offices.html",
-        {"rows": rows, "year": year, "quarter": quarter},
+        {
+            "rows": rows,
+            "year": year,
+            "quarter": quarter,
+            "computed_at": rows[0]["computed_at"] if rows else None,
+        },
     )

@@ -17,7 +17,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractQuarter, TruncDate
 from django.utils import timezone
 
 from notices.models import ImplementationReport, Notice
@@ -68,55 +68,79 @@ def _due(qs, start, end, today):
     return qs.filter(due_on__gte=start, due_on__lte=end, due_on__lt=today)
 
 
-def _grouped(qs, department_field: str, on_time: Q):
+def _grouped(qs, department_field: str, on_time: Q, by_quarter: bool = False):
+    keys = {"dept": F(department_field)}
+    if by_quarter:
+        keys["quarter"] = ExtractQuarter("due_on")
     return (
-        qs.values(dept=F(department_field))
+        qs.values(**keys)
         .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
         .order_by()
     )
 
 
-def _counts(start, end, today) -> dict[str, dict[int, tuple[int, int]]]:
+def _counts(
+    start, end, today, office_ids=None
+) -> dict[str, dict[int, tuple[int, int]]]:
     return {
         name: {r["dept"]: (r["due"], r["on_time"]) for r in rows}
-        for name, rows in count_queries(start, end, today).items()
+        for name, rows in count_queries(
+            start, end, today, office_ids=office_ids
+        ).items()
     }
 
 
-def count_queries(start, end, today) -> dict:
-    """Per rate, the query of (dept, due, on_time) rows over the departments."""
-    problems = _due(Problem.objects.all(), start, end, today)
-    receipts = _due(Receipt.objects.all(), start, end, today).annotate(
+def count_queries(
+    start, end, today, *, office_ids=None, by_quarter: bool = False
+) -> dict:
+    """Per rate, the query of (dept, due, on_time) rows over the departments
+    (only those of `office_ids` when given; with `by_quarter` also grouped by
+    the quarter of the due date: (dept, quarter, due, on_time))."""
+
+    def scoped(qs, department_field):
+        qs = _due(qs, start, end, today)
+        if office_ids is None:
+            return qs
+        return qs.filter(**{f"{department_field}__office_id__in": list(office_ids)})
+
+    problems = scoped(Problem.objects.all(), "inspection__department")
+    receipts = scoped(Receipt.objects.all(), "department").annotate(
         day=TruncDate("confirmed_at")
     )
-    steps = _due(Step.objects.all(), start, end, today).annotate(
+    steps = scoped(Step.objects.all(), "department").annotate(
         day=TruncDate("submitted_at")
     )
     accepted = ImplementationReport.objects.filter(
         notice=OuterRef("pk"), status=ImplementationReport.Status.ACCEPTED
     ).order_by("-reviewed_at")
-    assignments = _due(
-        Notice.objects.filter(kind=Notice.Kind.ASSIGNMENT), start, end, today
+    assignments = scoped(
+        Notice.objects.filter(kind=Notice.Kind.ASSIGNMENT), "department"
     ).annotate(day=TruncDate(Subquery(accepted.values("reviewed_at")[:1])))
-    duties = _due(Duty.objects.all(), start, end, today)
+    duties = scoped(Duty.objects.all(), "department")
     return {
         "duty": _grouped(
             duties,
             "department_id",
             Q(done_on__isnull=False, done_on__lte=F("due_on")),
+            by_quarter,
         ),
         "problem": _grouped(
             problems,
             "inspection__department_id",
             Q(rectified_on__isnull=False, rectified_on__lte=F("due_on")),
+            by_quarter,
         ),
         "receipt": _grouped(
-            receipts, "department_id", Q(day__isnull=False, day__lte=F("due_on"))
+            receipts,
+            "department_id",
+            Q(day__isnull=False, day__lte=F("due_on")),
+            by_quarter,
         ),
         "step": _grouped(
             steps,
             "department_id",
             Q(status=Step.Status.APPROVED, day__isnull=False, day__lte=F("due_on")),
+            by_quarter,
         ),
         "assignment": _grouped(
             assignments,
@@ -126,6 +150,7 @@ def count_queries(start, end, today) -> dict:
                 day__isnull=False,
                 day__lte=F("due_on"),
             ),
+            by_quarter,
         ),
     }
 
@@ -165,14 +190,24 @@ def supervision_rates(
     targets = list(targets.order_by("kind", "sort_order", "code"))
     if not targets:
         return []
-    counts = _counts(start, end, today)
+    # Only the targets' offices are counted: a town's subtree is of its office
+    # (a department moved under another office takes its subtree along).
+    office_ids = (
+        None
+        if sees_everything(user) and office is None and not department
+        else sorted({t.office_id for t in targets})
+    )
+    counts = _counts(start, end, today, office_ids=office_ids)
     # A town counts its subtree: each counted department adds to itself and
     # to every town target on its path ("/1/5/12/"), so the walk is one pass
     # over the counted departments, not one over all departments per town.
     towns = {t.pk for t in targets if t.kind == Department.Kind.TOWN}
     counted = set().union(*(counts[name] for name in RATES))
     sums = {t.pk: {name: [0, 0] for name in RATES} for t in targets}
-    for pk, path in Department.objects.values_list("pk", "path"):
+    walked = Department.objects.all()
+    if office_ids is not None:
+        walked = walked.filter(office_id__in=office_ids)
+    for pk, path in walked.values_list("pk", "path"):
         if pk not in counted:
             continue
         owners = {int(p) for p in path.strip("/").split("/") if p} & towns

@@ -20,6 +20,7 @@ from supervision.models.records import (
     SupervisionEvent,
     SupervisionRule,
 )
+from supervision.models.tallies import OfficeRateTally
 from supervision.models.units import SupervisingUnit
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "duty_evidence_upload_to",
     "Duty",
     "DutyEvent",
+    "OfficeRateTally",
 ]

@@ -41,3 +41,9 @@ from supervision.services.rectification import (  # noqa: F401
     problems_expire,
 )
 from supervision.services.scan import supervision_scan  # noqa: F401
+from supervision.services.tallies import (  # noqa: F401
+    office_rates_compute,
+    office_rates_refresh,
+    office_rates_refresh_all,
+    office_rates_refresh_current,
+)

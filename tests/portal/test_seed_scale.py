@@ -7,11 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F
+from django.utils import timezone
 
 from evaluation.models import CreditRecord, Evaluation, EvaluationRound, StepScore
 from notices.models import Delivery, Notice
 from org.models import Department, Membership, Office, Role
 from portal import bench
+from portal import selectors as portal_selectors
+from supervision.models import OfficeRateTally
 from workflows import calendar
 from workflows.models import Event, Evidence, ExecutionProject, Receipt, Step
 
@@ -58,6 +61,16 @@ def test_seed_scale_builds_districts_with_the_shapes_the_pages_read():
         assert not published.filter(ranking_entries__isnull=True).exists()
     # the city office has a user of its own (the comparison page)
     assert Membership.objects.filter(role=Role.OFFICE, department__office=city).exists()
+    # and the page's stored on-time figures of every seeded year, as counted live
+    city_user = Membership.objects.get(role=Role.OFFICE, department__office=city).user
+    year = timezone.localdate().year
+    for seeded in {2025, 2026, year}:
+        assert OfficeRateTally.objects.filter(year=seeded).count() == 2 * 5 * 5
+    stored = portal_selectors.office_comparison(user=city_user, year=year)
+    live = portal_selectors.office_comparison(user=city_user, year=year, live=True)
+    assert stored[0]["computed_at"] is not None
+    assert [r["rates"] for r in stored] == [r["rates"] for r in live]
+    assert any(rate["due"] for r in stored for rate in r["rates"])
     # every project belongs to its lead department's office
     assert not ExecutionProject.objects.exclude(
         office=F("lead_department__office")

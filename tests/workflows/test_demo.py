@@ -100,6 +100,8 @@ def test_demo_second_district_and_city_each_see_their_own(
     assert response.status_code == 200
     rows = {row["office"].code: row for row in response.context["rows"]}
     assert set(rows) == {nanhu.code, "xiuzhou"}
+    # with the stored on-time figures, as the daily refresh leaves them
+    assert "执规率统计于" in response.content.decode()
     assert rows["xiuzhou"]["ranked"] > 0
     assert sum(n for _, n in rows["xiuzhou"]["grades"]) > 0
 
