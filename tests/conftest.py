@@ -113,6 +113,30 @@ def city_user(city):
 
 
 @pytest.fixture
+def xz_office_dept(xiuzhou):
+    return factories.DepartmentFactory(
+        code="XZQWB", name="秀洲区委办", kind=Department.Kind.OFFICE, office=xiuzhou
+    )
+
+
+@pytest.fixture
+def xz_dept(xz_office_dept):
+    return factories.DepartmentFactory(
+        code="XZ1", name="秀洲区司法局", office=xz_office_dept.office
+    )
+
+
+@pytest.fixture
+def xz_office_user(xz_office_dept):
+    return factories.make_user(Role.OFFICE, xz_office_dept, username="xz_office")
+
+
+@pytest.fixture
+def xz_liaison(xz_dept):
+    return factories.make_user(Role.LIAISON, xz_dept, username="xz_liaison")
+
+
+@pytest.fixture
 def office_user(db, office_dept):
     return factories.make_user(Role.OFFICE, office_dept, username="office")
 

@@ -32,30 +32,6 @@ START = datetime.date(2026, 9, 1)
 
 
 @pytest.fixture
-def xz_office_dept(xiuzhou):
-    return factories.DepartmentFactory(
-        code="XZQWB", name="秀洲区委办", kind=Department.Kind.OFFICE, office=xiuzhou
-    )
-
-
-@pytest.fixture
-def xz_dept(xz_office_dept):
-    return factories.DepartmentFactory(
-        code="XZ1", name="秀洲区司法局", office=xz_office_dept.office
-    )
-
-
-@pytest.fixture
-def xz_office_user(xz_office_dept):
-    return factories.make_user(Role.OFFICE, xz_office_dept, username="xz_office")
-
-
-@pytest.fixture
-def xz_liaison(xz_dept):
-    return factories.make_user(Role.LIAISON, xz_dept, username="xz_liaison")
-
-
-@pytest.fixture
 def flows(db):
     seed_default_flows(FlowTemplate, StepTemplate)
 

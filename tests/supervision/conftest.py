@@ -12,16 +12,6 @@ import pytest
 from org.models import Department, Role
 from supervision.models import SupervisingUnit
 from tests import factories
-from tests.org.test_offices import (  # noqa: F401 - the city and 秀洲 fixtures
-    city,
-    city_user,
-    nanhu,
-    xiuzhou,
-    xz_dept,
-    xz_liaison,
-    xz_office_dept,
-    xz_office_user,
-)
 
 K = Department.Kind
 U = SupervisingUnit.Kind
