@@ -208,15 +208,17 @@ class Bench:
             year=year, status="published", published_sheets=None
         ).exists()
         if counted:
+            # The open rounds' sheets by their rounds' ids, as the app asks
+            # (nothing to count when the year has no open round).
             scores_count = (
                 "(SELECT COALESCE(SUM(r.published_sheets), 0)"
                 " FROM evaluation_evaluationround r WHERE r.office_id = %s"
                 " AND r.year = %s AND r.status = 'published')"
-                " + (SELECT COUNT(*)"
-                + scores_where
-                + " AND r.status IN ('draft', 'reviewed')"
-                + not_withdrawn
-                + ")"
+                " + (SELECT COUNT(*) FROM evaluation_evaluation e"
+                " JOIN responsibilities_department d ON d.id = e.department_id"
+                " WHERE d.office_id = %s AND e.round_id IN (SELECT r.id"
+                " FROM evaluation_evaluationround r WHERE r.year = %s"
+                " AND r.status IN ('draft', 'reviewed'))" + not_withdrawn + ")"
             )
         else:
             scores_count = "(SELECT COUNT(*)" + scores_where + not_withdrawn + ")"
