@@ -29,14 +29,17 @@ class Pagination(PageNumberPagination):
 
 class CountedRows:
     """Rows to paginate (a values() queryset) whose `count` comes from another
-    queryset with the same rows: the paginator's COUNT then leaves out the
-    joins that values() adds only to show names."""
+    queryset with the same rows (the paginator's COUNT then leaves out the
+    joins that values() adds only to show names), or from a function that
+    returns their number another way."""
 
     def __init__(self, rows, *, count):
         self.rows = rows
         self.counted = count
 
     def count(self) -> int:
+        if callable(self.counted):
+            return self.counted()
         return self.counted.count()
 
     def __getitem__(self, index):

@@ -60,6 +60,7 @@ from org.selectors import (
     office_filter,
     role_of,
     scope_to_user,
+    sees_office,
 )
 from workflows.models import ExecutionProject, Step
 from workflows.selectors import light_case
@@ -127,10 +128,79 @@ def evaluation_list(
     return qs.order_by("-round__year", "round_id", "project_id", "department_id")
 
 
+# The filters the rounds decide on their own (ScoreFilter); any other filter
+# (department, project, a search) cuts into rounds: the envelope counts live.
+ROUND_FILTERS = {"year", "quarter", "status"}
+
+
+def score_count(*, user, filters, sheets: QuerySet[Evaluation]):
+    """The number of `sheets` (score_rows, filtered by `filters`), as a
+    function the paginator calls.
+
+    For an office-wide reader (office staff, leader, API client, city office)
+    whose filters are only those the rounds decide (year, quarter, status):
+    the published rounds' stored counts (`published_sheets`, frozen at
+    publication) summed, plus a live COUNT of the sheets of the rounds still
+    open (the office's staff see drafts): one small query on rounds, and the
+    sheets table counted only for open rounds. It holds because a round with a
+    stored count has every sheet of its own office's departments (see
+    round_sheets_counted), so scoping sheets by their department's office and
+    rounds by their office select the same sheets. A published round of the
+    period without a stored count anywhere (not counted, or with sheets of
+    departments moved to another office) makes the count live, as does any
+    other reader (a liaison, an inspector: their departments) or filter."""
+    live = sheets.count
+    if not sees_office(user):
+        return live
+    form = ScoreFilter(data=filters or {}, queryset=sheets).form
+    if not form.is_valid():
+        return live
+    values = {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "") and str(value).strip()
+    }
+    if set(values) - ROUND_FILTERS:
+        return live
+
+    def count() -> int:
+        period = EvaluationRound.objects.all()
+        if "year" in values:
+            period = period.filter(year=values["year"])
+        if "quarter" in values:
+            period = period.filter(quarter=values["quarter"])
+        listed = {S.PUBLISHED} | ({S.DRAFT, S.REVIEWED} if is_office(user) else set())
+        if values.get("status") == "published":
+            listed &= {S.PUBLISHED}
+        elif values.get("status") == "draft":
+            listed &= {S.DRAFT, S.REVIEWED}
+        # Open rounds of any office: their sheets are counted live, scoped by
+        # their department's office like the list.
+        rounds = period.filter(
+            Q(office_filter(user), status=S.PUBLISHED)
+            | Q(status__in=listed - {S.PUBLISHED})
+            | Q(status=S.PUBLISHED, published_sheets=None)
+        ).values_list("pk", "status", "published_sheets")
+        stored, open_ = 0, []
+        for pk, status, n in rounds:
+            if status != S.PUBLISHED:
+                open_.append(pk)
+            elif n is None:
+                return live()  # some published sheets are not counted
+            elif S.PUBLISHED in listed:
+                stored += n
+        if open_:
+            stored += sheets.filter(round_id__in=open_).count()
+        return stored
+
+    return count
+
+
 def score_rows(*, user, filters=None) -> CountedRows:
     """The API's score sheets (evaluation_list) as plain values, one query per
     page: score_sheets() adds their lines. Counted without the joins that
-    only show names and titles."""
+    only show names and titles, and from the rounds' stored counts where they
+    answer (score_count)."""
     sheets = evaluation_list(user=user, filters=filters).prefetch_related(None)
     return CountedRows(
         sheets.values(
@@ -147,7 +217,7 @@ def score_rows(*, user, filters=None) -> CountedRows:
             "max_total",
             "round__status",
         ),
-        count=sheets,
+        count=score_count(user=user, filters=filters, sheets=sheets),
     )
 
 

@@ -41,6 +41,7 @@ from evaluation.models import (
 )
 from evaluation.services import grade_thresholds_ensure, standard_ensure_default
 from evaluation.services.rankings import ranking_entries_write
+from evaluation.services.rounds import round_sheets_count_missing
 from notices.models import (
     Delivery,
     ImplementationReport,
@@ -1702,11 +1703,12 @@ def seed_scale(
 
 def seed_finish() -> dict:
     """What publication and set-up leave behind, for data written around the
-    services: the city office's own user (the comparison page) and the stored
-    ranking of every published round that has none, the stored on-time
-    figures of the city's comparison page. Safe to run again."""
+    services: the city office's own user (the comparison page), the stored
+    ranking of every published round that has none and its stored sheet count
+    (the scores API's envelope), the stored on-time figures of the city's
+    comparison page. Safe to run again."""
     city = Office.objects.filter(kind=Office.Kind.CITY).order_by("pk").first()
-    added = {"city users": 0, "ranking entries": 0}
+    added = {"city users": 0, "ranking entries": 0, "sheet counts": 0}
     if (
         city is not None
         and not Membership.objects.filter(
@@ -1731,6 +1733,7 @@ def seed_finish() -> dict:
     ).order_by("pk")
     for round_ in rounds:
         added["ranking entries"] += ranking_entries_write(round=round_)
+    added["sheet counts"] = round_sheets_count_missing()
     if connection.vendor == "postgresql":
         # The refresh's grouped counts are planned on fresh statistics (the
         # loading transaction has none yet; ANALYZE may run inside it).

@@ -81,6 +81,13 @@ class EvaluationRound(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    # The sheets the scores list shows of a published (frozen) round, counted
+    # once at publication (round_sheets_count): the API's envelope sums them
+    # instead of counting the sheets table. NULL: not counted, or some sheet's
+    # department is no longer of the round's office; readers count live.
+    published_sheets = models.PositiveIntegerField(
+        "发布时评分表数", null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "评价轮次"

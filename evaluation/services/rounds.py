@@ -5,7 +5,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 
 from config.errors import DomainError, InvalidTransition, NotAllowed
@@ -443,6 +443,73 @@ def _write_credit_records(round_: EvaluationRound) -> int:
     return len(rows)
 
 
+def round_sheets_counted(round_ids) -> dict[int, int | None]:
+    """Round id -> the number of its sheets the scores list shows (those of
+    projects not withdrawn), or None when a sheet's department is no longer
+    of the round's office (the list scopes sheets by their department's
+    office, so the round's own count would not match any reader): one query."""
+    counted = {pk: 0 for pk in round_ids}
+    rows = (
+        Evaluation.objects.filter(round_id__in=counted)
+        .values("round_id")
+        .annotate(
+            n=Count("pk", filter=~Q(project__status=ExecutionProject.Status.WITHDRAWN)),
+            elsewhere=Count(
+                "pk", filter=~Q(department__office_id=F("round__office_id"))
+            ),
+        )
+        .order_by()
+    )
+    for row in rows:
+        counted[row["round_id"]] = None if row["elsewhere"] else row["n"]
+    return counted
+
+
+def round_sheets_recount(*, round_ids) -> int:
+    """Count again the stored sheets of these rounds that are published, after
+    something changed what their lists show (a project withdrawn, departments
+    moved to another office). Side effects: each round's `published_sheets`
+    and `updated_at` (the score APIs' ETag moves). Returns the rounds counted."""
+    published = list(
+        EvaluationRound.objects.filter(pk__in=list(round_ids), status=S.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    for pk, n in round_sheets_counted(published).items():
+        EvaluationRound.objects.filter(pk=pk).update(published_sheets=n, updated_at=now)
+    return len(published)
+
+
+def round_sheets_recount_for_project(*, project_id: int) -> int:
+    """round_sheets_recount for the published rounds with sheets of a project
+    (workflows.hooks.project_withdrawn)."""
+    return round_sheets_recount(
+        round_ids=Evaluation.objects.filter(project_id=project_id)
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+
+
+def round_sheets_recount_for_departments(*, path: str) -> int:
+    """round_sheets_recount for the published rounds with sheets of a moved
+    subtree of departments (org.hooks.departments_moved)."""
+    return round_sheets_recount(
+        round_ids=Evaluation.objects.filter(department__path__startswith=path)
+        .values_list("round_id", flat=True)
+        .distinct()
+    )
+
+
+def round_sheets_count_missing() -> int:
+    """Count the published rounds written around the services (seed_scale) that
+    have no stored count. Returns the rounds counted."""
+    missing = EvaluationRound.objects.filter(
+        status=S.PUBLISHED, published_sheets=None
+    ).values_list("pk", flat=True)
+    return round_sheets_recount(round_ids=missing)
+
+
 def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa: A002
     """Reviewed → published: the round is frozen from now on.
 
@@ -453,8 +520,9 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
     the grade comes from the GradeThreshold rows. Quarterly rounds do not touch
     credit records (the year's round does).
     Side effects: RoundEvents, CreditRecords, the corrected round superseded;
-    the round's RankingEntry rows; the 通报 step of each covered project whose
-    departments are done, and so the project closed
+    the round's stored sheet count (`published_sheets`); its RankingEntry
+    rows; the 通报 step of each covered project whose departments are done,
+    and so the project closed
     (workflows.bulletin_done_for_projects).
     """
     with transaction.atomic():
@@ -475,6 +543,8 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
             actor=actor,
             action="publish",
             published_at=timezone.now(),
+            # Frozen from now on: what the scores list counts of it, once.
+            published_sheets=round_sheets_counted([round_.pk])[round_.pk],
         )
         if round_.quarter == 0:
             _write_credit_records(round_)
@@ -492,4 +562,5 @@ def round_publish(*, round: EvaluationRound, actor) -> EvaluationRound:  # noqa:
         )
     round.status = round_.status
     round.published_at = round_.published_at
+    round.published_sheets = round_.published_sheets
     return round

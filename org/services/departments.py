@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from org import hooks
 from org.models import Department, Office
 
 
@@ -162,7 +163,7 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
         parent.refresh_from_db()
         if parent.path.startswith(department.path):
             raise ValidationError({"parent": ["不能把单位移到它自己或下级单位之下。"]})
-    old_path = department.path
+    old_path, old_office = department.path, department.office_id
     new_path = f"{parent.path if parent else '/'}{department.pk}/"
     department.parent = parent
     # Under a parent of another office, the subtree moves to that office.
@@ -175,4 +176,6 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
             office_id=office_id,
         )
     department.refresh_from_db()
+    if department.office_id != old_office:
+        hooks.departments_moved(path=department.path)
     return department

@@ -3,10 +3,15 @@
 import pytest
 
 from config.hooks import Hook
+from evaluation.services.rounds import (
+    round_sheets_recount_for_departments,
+    round_sheets_recount_for_project,
+)
 from notices.services import (
     notification_confirm_for_receipt,
     notification_send_for_launch,
 )
+from org import hooks as org_hooks
 from regulations import hooks as regulation_hooks
 from responsibilities.selectors import (
     regulation_deletion_refusal as responsibilities_refusal,
@@ -67,6 +72,12 @@ def test_hooks_are_filled_in_by_the_apps_above():
     assert workflow_hooks.project_launched._functions == [notification_send_for_launch]
     assert workflow_hooks.receipt_confirmed._functions == [
         notification_confirm_for_receipt
+    ]
+    assert workflow_hooks.project_withdrawn._functions == [
+        round_sheets_recount_for_project
+    ]
+    assert org_hooks.departments_moved._functions == [
+        round_sheets_recount_for_departments
     ]
     assert regulation_hooks.regulation_responsibilities._functions == [
         regulation_responsibilities

@@ -296,3 +296,27 @@ def test_bench_scale_of_refuses_a_database_without_districts():
     # given no districts, when named, then a refusal that says what to do
     with pytest.raises(CommandError, match="--keep"):
         scale_of(0)
+
+
+@pytest.mark.django_db
+def test_bench_scores_floor_counts_as_the_app_does():
+    # given one generated district, its rounds counted (seed_finish), then not
+    _seed(1, 4)
+    runner = bench.Bench(runs=1, warmups=1)
+    ctx = runner.context()
+    client = bench.Client()
+    client.force_login(ctx["office_user"])
+
+    def floor_and_api() -> tuple[int, int]:
+        targets = runner.targets(ctx)
+        target = next(t for t in targets if t.name.startswith("API scores/"))
+        with connection.cursor() as cursor:
+            cursor.execute(target.floor_sql, target.floor_params)
+            count = cursor.fetchone()[12]  # after the page's twelve fields
+        return count, client.get(target.url).json()["count"]
+
+    # when / then: the floor's count is the envelope's, stored or live
+    stored = floor_and_api()
+    EvaluationRound.objects.update(published_sheets=None)
+    live = floor_and_api()
+    assert stored[0] == stored[1] == live[0] == live[1] > 0

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from config.errors import DomainError, NotAllowed
 from org.selectors import is_office
+from workflows import hooks
 from workflows.models import Actor, ExecutionProject, Step
 from workflows.services.transitions import PROJECT_MACHINE, STEP_MACHINE, _transition
 
@@ -142,7 +143,8 @@ def project_withdraw(*, project: ExecutionProject, actor, reason: str):
 
     Side effects: the project 已撤销 with an Event row; every step not yet
     approved cancelled (an Event row each); from now on the scan raises no
-    notices for it and it leaves rounds, rankings and scores.
+    notices for it and it leaves rounds, rankings and scores (the published
+    rounds holding its sheets count them again: workflows.hooks.project_withdrawn).
     Raises InvalidTransition when it is already closed or withdrawn.
     """
     if not is_office(actor):
@@ -165,4 +167,5 @@ def project_withdraw(*, project: ExecutionProject, actor, reason: str):
             status__in=FINISHED
         ):
             _transition(step, action="cancel", actor=actor, reason=reason)
+        hooks.project_withdrawn(project_id=project.pk)
     return project
