@@ -28,7 +28,10 @@ state, not a window of days, so a missed day is caught up and a step reopened
 long after its deadline is still warned. The level raised is then decided, as
 before, from the warnings issued about the rows read (joined for those rows
 only); a row whose kept level lags (warnings written around the services) is
-brought level by the scan.
+brought level by the scan. Receipts are warned of only while their project
+is active, by the marker kept on the receipt (project_active, in the same
+partial indexes), so the unconfirmed receipts of projects that ended are not
+read either; a receipt whose marker lags its project is skipped and set.
 """
 
 import datetime
@@ -47,7 +50,7 @@ from workflows.calendar import (
     working_days_between,
 )
 from workflows.models import Actor, ExecutionProject, Receipt, Step
-from workflows.services import step_flag_for_bulletin
+from workflows.services import receipts_follow_projects, step_flag_for_bulletin
 
 K = Notice.Kind
 S = Notice.Status
@@ -420,11 +423,12 @@ def _scan_overdue_steps(offices: _Offices, today, counts):
 
 
 def _overdue_receipts(today):
+    """Unconfirmed receipts of active projects by the marker kept on the row
+    (project_active, in the partial indexes), so the receipts of projects that
+    ended are not read; the project is joined only for the rows read."""
     return _warning_levels(
         Receipt.objects.filter(
-            due_on__lt=today,
-            confirmed_at__isnull=True,
-            project__status=ExecutionProject.Status.ACTIVE,
+            due_on__lt=today, confirmed_at__isnull=True, project_active=True
         ),
         "notices",
     ).select_related(
@@ -435,7 +439,11 @@ def _overdue_receipts(today):
 def _scan_overdue_receipts(offices: _Offices, today, counts):
     batch = _Batch(counts)
     rows = _overdue(offices, _overdue_receipts(today), switch="warn_overdue_receipts")
+    ended = []  # a marker that lags its project (written around the machine)
     for receipt, office, level in rows:
+        if receipt.project.status != ExecutionProject.Status.ACTIVE:
+            ended.append(receipt.project_id)
+            continue
         _add_warning(
             batch=batch,
             office=office,
@@ -451,6 +459,8 @@ def _scan_overdue_receipts(offices: _Offices, today, counts):
             receipt=receipt,
         )
     batch.flush()
+    if ended:
+        receipts_follow_projects(sorted(set(ended)), active=False)
 
 
 def _overdue_assignments(today):

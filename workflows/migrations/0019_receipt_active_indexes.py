@@ -1,0 +1,45 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    """The scan's partial indexes of unconfirmed receipts hold only those of
+    active projects (project_active, set by 0018)."""
+
+    dependencies = [
+        ("workflows", "0018_receipt_project_active_backfill"),
+    ]
+
+    operations = [
+        migrations.RemoveIndex(
+            model_name="receipt",
+            name="receipt_unwarned_due",
+        ),
+        migrations.RemoveIndex(
+            model_name="receipt",
+            name="receipt_warned_on",
+        ),
+        migrations.AddIndex(
+            model_name="receipt",
+            index=models.Index(
+                condition=models.Q(
+                    ("confirmed_at__isnull", True),
+                    ("project_active", True),
+                    ("warned_level", 0),
+                ),
+                fields=["due_on"],
+                name="receipt_unwarned_active_due",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="receipt",
+            index=models.Index(
+                condition=models.Q(
+                    ("confirmed_at__isnull", True),
+                    ("project_active", True),
+                    ("warned_level__gt", 0),
+                ),
+                fields=["warned_level", "warned_on"],
+                name="receipt_warned_active_on",
+            ),
+        ),
+    ]
