@@ -3,8 +3,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """Receipt.project_active: whether the receipt's project is 执行中. Every
-    existing row starts True (the column's default); 0018 sets it from the
-    projects and 0019 moves the scan's partial indexes onto it."""
+    existing row starts True (the column's default); 0018 moves the scan's
+    partial indexes onto it and 0019 sets it from the projects."""
 
     dependencies = [
         ("workflows", "0016_warned_level"),

@@ -12,9 +12,9 @@ def _backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     # The data update in its own migration (its own transaction on
-    # PostgreSQL), apart from the ALTERs before and after it.
+    # PostgreSQL), after the ALTERs of 0017 and 0018.
     dependencies = [
-        ("workflows", "0017_receipt_project_active"),
+        ("workflows", "0018_receipt_active_indexes"),
     ]
 
     operations = [migrations.RunPython(_backfill, migrations.RunPython.noop)]

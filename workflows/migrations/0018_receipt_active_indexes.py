@@ -3,10 +3,16 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """The scan's partial indexes of unconfirmed receipts hold only those of
-    active projects (project_active, set by 0018)."""
+    active projects (project_active, set by 0019).
+
+    Made before the backfill on purpose: the backfill's UPDATE then changes a
+    column of these indexes' predicates, so PostgreSQL writes index entries
+    (no HOT update). Made after it, over rows the backfill updated HOT, the
+    index would be marked indcheckxmin and left unused by the planner until
+    every transaction older than it has ended (hours, with a long one open)."""
 
     dependencies = [
-        ("workflows", "0018_receipt_project_active_backfill"),
+        ("workflows", "0017_receipt_project_active"),
     ]
 
     operations = [
