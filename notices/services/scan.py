@@ -97,23 +97,40 @@ def _before_working_days(
 
 
 class _OfficeDay:
-    """One office's rule and working-day calendar on the scan day."""
+    """One office's rule and working-day calendar on the scan day. Each date
+    is worked out once per run (the passes ask for the same boundaries, and
+    the rows for the same days, office after office)."""
 
     def __init__(self, office_id: int, rule: NoticeRule, today: datetime.date):
         self.office_id = office_id
         self.rule = rule
         self.today = today
+        self._dates: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, work):
+        if key not in self._dates:
+            self._dates[key] = work()
+        return self._dates[key]
 
     def after(self, n: int) -> datetime.date:
         """The nth working day after today."""
-        return add_working_days(self.today, n, office_id=self.office_id)
+        return self._once(
+            ("after", n),
+            lambda: add_working_days(self.today, n, office_id=self.office_id),
+        )
 
     def before(self, n: int) -> datetime.date | None:
-        return _before_working_days(self.today, n, office_id=self.office_id)
+        return self._once(
+            ("before", n),
+            lambda: _before_working_days(self.today, n, office_id=self.office_id),
+        )
 
     def since(self, day: datetime.date) -> int:
         """Working days in (day, today]."""
-        return working_days_between(day, self.today, office_id=self.office_id)
+        return self._once(
+            ("since", day),
+            lambda: working_days_between(day, self.today, office_id=self.office_id),
+        )
 
 
 class _Offices(dict):
