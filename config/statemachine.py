@@ -10,7 +10,9 @@ the only code that writes a status field:
 2. it changes the row with a conditional UPDATE (`status = <what we read>`), so
    when two people act at once exactly one wins and the other is refused;
 3. it writes one event row (who, when, from, to, why) through `record`;
-4. it schedules the side effects with `transaction.on_commit`.
+4. it runs `after_move` (rows kept in step with the status, e.g. a project's
+   receipts) in the same transaction;
+5. it schedules the side effects with `transaction.on_commit`.
 
 `StateMachine.apply_many` is the bulk path (a round's publication closing its
 projects): the same conditional UPDATE for many rows at once, skipping those no
@@ -75,6 +77,10 @@ class StateMachine:
     # record_many([(obj, from_status), ...], action, to_status, actor, reason)
     # writes the event rows of a bulk move at once (apply_many); optional
     record_many: Callable[[list, str, str, Any, str], None] | None = None
+    # after_move([obj, ...], to_status): what must change with the status in
+    # the same transaction (denormalised copies of it); called once per apply
+    # and once per apply_many with every moved row; optional
+    after_move: Callable[[list, str], None] | None = None
 
     # -- questions ---------------------------------------------------------
     def allowed(self, obj_or_status, action: str) -> bool:
@@ -116,10 +122,11 @@ class StateMachine:
     ) -> models.Model:
         """Move `obj` by `action` and update it in place; return it.
 
-        Side effects: one conditional UPDATE, one event row via `record`, the
-        `on_commit` callables scheduled after the surrounding transaction
-        commits. Raises InvalidTransition when the move is not allowed from the
-        status read (`expected`, else `obj`'s) or someone else moved it first.
+        Side effects: one conditional UPDATE, one event row via `record`,
+        `after_move` (same transaction), the `on_commit` callables scheduled
+        after the surrounding transaction commits. Raises InvalidTransition
+        when the move is not allowed from the status read (`expected`, else
+        `obj`'s) or someone else moved it first.
         """
         if not isinstance(obj, self.model):
             raise TypeError(f"{action} applies to {self.model.__name__}")
@@ -147,6 +154,8 @@ class StateMachine:
             if computed:
                 obj.refresh_from_db(fields=computed)
             self.record(obj, action, current, move.target, actor, reason)
+            if self.after_move is not None:
+                self.after_move([obj], move.target)
             _schedule(on_commit)
         return obj
 
@@ -170,7 +179,8 @@ class StateMachine:
         conditional UPDATE (`status = <what we read>`) per distinct status
         read, and the event rows through `record_many` (one bulk INSERT; one
         row per moved object, as `apply` writes), falling back to `record`
-        per row. Side effects: those, and `on_commit` after commit.
+        per row, then `after_move` once with every moved row. Side effects:
+        those, and `on_commit` after commit.
         """
         move = self.moves.get(action)
         if move is None:
@@ -216,6 +226,8 @@ class StateMachine:
                 else:
                     for obj, status in moved:
                         self.record(obj, action, status, move.target, actor, reason)
+                if self.after_move is not None:
+                    self.after_move([obj for obj, _ in moved], move.target)
                 _schedule(on_commit)
         return [obj for obj, _ in moved]
 

@@ -834,6 +834,7 @@ class ScaleSeeder:
             # Receipts and their 告知单 (one per department, numbered).
             receipt_due = add_wd(starts, settings.RECEIPT_DUE_WORKING_DAYS)
             receipt_ids = {}
+            own_receipts = len(receipts)
             for dept in departments:
                 rid = self.w.ids(Receipt)
                 receipt_ids[dept] = rid
@@ -986,6 +987,8 @@ class ScaleSeeder:
                         if row["status"] not in ("approved",):
                             row["status"] = "cancelled"
             completed = _aware(due, 17) if status in ("closed", "completed") else None
+            for receipt in receipts[own_receipts:]:  # Receipt.project_active
+                receipt.append(status == "active")
             projects.append(
                 [
                     pid,
@@ -1029,7 +1032,15 @@ class ScaleSeeder:
         w.numbered(ptable, ["id", "executionproject", "department"], partners)
         w.model_rows(
             Receipt,
-            ["id", "project", "department", "due_on", "confirmed_at", "confirmed_by"],
+            [
+                "id",
+                "project",
+                "department",
+                "due_on",
+                "confirmed_at",
+                "confirmed_by",
+                "project_active",
+            ],
             receipts,
         )
         columns = list(steps[0].keys())

@@ -227,6 +227,10 @@ class ReceiptFactory(factory.django.DjangoModelFactory):
     department = factory.LazyAttribute(lambda o: o.project.lead_department)
     due_on = factory.LazyAttribute(lambda o: o.project.starts_on)
     confirmed_at = None
+    # as the project machine keeps it (a factory may make a project ended)
+    project_active = factory.LazyAttribute(
+        lambda o: o.project.status == ExecutionProject.Status.ACTIVE
+    )
 
 
 class NoticeFactory(factory.django.DjangoModelFactory):

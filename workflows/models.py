@@ -215,6 +215,12 @@ class Receipt(models.Model):
         "已警示级别", default=0, db_default=0
     )
     warned_on = models.DateField("最近警示日期", null=True, blank=True)
+    # Whether its project is 执行中 (ExecutionProject.Status.ACTIVE), kept by
+    # the project machine (workflows.services.transitions) in the transaction
+    # of every project move, one UPDATE per move: the scan warns only of
+    # receipts of active projects, and this lets the partial indexes below
+    # leave out the unconfirmed receipts of projects that ended.
+    project_active = models.BooleanField("项目执行中", default=True, db_default=True)
 
     class Meta:
         verbose_name = "回执"
@@ -225,18 +231,23 @@ class Receipt(models.Model):
             )
         ]
         indexes = [
-            # The daily scan with nothing new: unconfirmed receipts never warned
-            # by deadline, warned ones by their last warning (index ranges that
-            # hold only what may need a warning today, not the whole backlog).
+            # The daily scan with nothing new: unconfirmed receipts of active
+            # projects never warned by deadline, warned ones by their last
+            # warning (index ranges that hold only what may need a warning
+            # today, not the whole backlog nor the receipts of ended projects).
             models.Index(
                 fields=["due_on"],
-                condition=Q(confirmed_at__isnull=True, warned_level=0),
-                name="receipt_unwarned_due",
+                condition=Q(
+                    confirmed_at__isnull=True, project_active=True, warned_level=0
+                ),
+                name="receipt_unwarned_active_due",
             ),
             models.Index(
                 fields=["warned_level", "warned_on"],
-                condition=Q(confirmed_at__isnull=True, warned_level__gt=0),
-                name="receipt_warned_on",
+                condition=Q(
+                    confirmed_at__isnull=True, project_active=True, warned_level__gt=0
+                ),
+                name="receipt_warned_active_on",
             ),
         ]
 

@@ -28,7 +28,10 @@ state, not a window of days, so a missed day is caught up and a step reopened
 long after its deadline is still warned. The level raised is then decided, as
 before, from the warnings issued about the rows read (joined for those rows
 only); a row whose kept level lags (warnings written around the services) is
-brought level by the scan.
+brought level by the scan. Receipts are warned of only while their project
+is active, by the marker kept on the receipt (project_active, in the same
+partial indexes), so the unconfirmed receipts of projects that ended are not
+read either; a receipt whose marker lags its project is skipped and set.
 """
 
 import datetime
@@ -47,7 +50,7 @@ from workflows.calendar import (
     working_days_between,
 )
 from workflows.models import Actor, ExecutionProject, Receipt, Step
-from workflows.services import step_flag_for_bulletin
+from workflows.services import receipts_follow_projects, step_flag_for_bulletin
 
 K = Notice.Kind
 S = Notice.Status
@@ -94,23 +97,40 @@ def _before_working_days(
 
 
 class _OfficeDay:
-    """One office's rule and working-day calendar on the scan day."""
+    """One office's rule and working-day calendar on the scan day. Each date
+    is worked out once per run (the passes ask for the same boundaries, and
+    the rows for the same days, office after office)."""
 
     def __init__(self, office_id: int, rule: NoticeRule, today: datetime.date):
         self.office_id = office_id
         self.rule = rule
         self.today = today
+        self._dates: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, work):
+        if key not in self._dates:
+            self._dates[key] = work()
+        return self._dates[key]
 
     def after(self, n: int) -> datetime.date:
         """The nth working day after today."""
-        return add_working_days(self.today, n, office_id=self.office_id)
+        return self._once(
+            ("after", n),
+            lambda: add_working_days(self.today, n, office_id=self.office_id),
+        )
 
     def before(self, n: int) -> datetime.date | None:
-        return _before_working_days(self.today, n, office_id=self.office_id)
+        return self._once(
+            ("before", n),
+            lambda: _before_working_days(self.today, n, office_id=self.office_id),
+        )
 
     def since(self, day: datetime.date) -> int:
         """Working days in (day, today]."""
-        return working_days_between(day, self.today, office_id=self.office_id)
+        return self._once(
+            ("since", day),
+            lambda: working_days_between(day, self.today, office_id=self.office_id),
+        )
 
 
 class _Offices(dict):
@@ -420,11 +440,12 @@ def _scan_overdue_steps(offices: _Offices, today, counts):
 
 
 def _overdue_receipts(today):
+    """Unconfirmed receipts of active projects by the marker kept on the row
+    (project_active, in the partial indexes), so the receipts of projects that
+    ended are not read; the project is joined only for the rows read."""
     return _warning_levels(
         Receipt.objects.filter(
-            due_on__lt=today,
-            confirmed_at__isnull=True,
-            project__status=ExecutionProject.Status.ACTIVE,
+            due_on__lt=today, confirmed_at__isnull=True, project_active=True
         ),
         "notices",
     ).select_related(
@@ -435,7 +456,11 @@ def _overdue_receipts(today):
 def _scan_overdue_receipts(offices: _Offices, today, counts):
     batch = _Batch(counts)
     rows = _overdue(offices, _overdue_receipts(today), switch="warn_overdue_receipts")
+    ended = []  # a marker that lags its project (written around the machine)
     for receipt, office, level in rows:
+        if receipt.project.status != ExecutionProject.Status.ACTIVE:
+            ended.append(receipt.project_id)
+            continue
         _add_warning(
             batch=batch,
             office=office,
@@ -451,6 +476,8 @@ def _scan_overdue_receipts(offices: _Offices, today, counts):
             receipt=receipt,
         )
     batch.flush()
+    if ended:
+        receipts_follow_projects(sorted(set(ended)), active=False)
 
 
 def _overdue_assignments(today):

@@ -245,7 +245,7 @@ def test_bulletin_flagged_steps_read_off_the_partial_index(city):
             _overdue_receipts,
             "warn_overdue_receipts",
             "workflows_receipt",
-            {"receipt_unwarned_due", "receipt_warned_on"},
+            {"receipt_unwarned_active_due", "receipt_warned_active_on"},
         ),
         (
             _overdue_assignments,
@@ -285,6 +285,56 @@ def test_scan_overdue_pass_reads_only_rows_that_may_need_a_warning(
     # the table or of an index holding the whole overdue backlog
     assert table not in _seq_scans(plan)
     assert indexes <= _indexes(plan), _indexes(plan)
+
+
+def test_scan_receipt_pass_reads_no_receipt_of_an_ended_project(city):
+    # given the backlog a year leaves: an unconfirmed receipt of every ended
+    # (已完成) project, overdue for years and warned once, never again (the
+    # scan warns only while the project is active), marked as the project
+    # machine and the migration leave it; and the active projects' receipts
+    # settled at the top level
+    ended = ExecutionProject.objects.exclude(status=ExecutionProject.Status.ACTIVE)
+    Receipt.objects.bulk_create(
+        Receipt(
+            project=project,
+            department_id=project.lead_department_id,
+            due_on=project.starts_on,
+            warned_level=1,
+            warned_on=project.starts_on,
+            project_active=False,
+        )
+        for project in ended
+    )
+    Receipt.objects.bulk_create(
+        Receipt(
+            project=project,
+            department_id=project.lead_department_id,
+            due_on=datetime.date(2026, 3, 2),
+            warned_level=3,
+            warned_on=datetime.date(2026, 3, 5),
+        )
+        for project in ExecutionProject.objects.filter(
+            status=ExecutionProject.Status.ACTIVE
+        )
+    )
+    # when the scan's receipt pass with nothing new is run under EXPLAIN ANALYZE
+    rows = _candidates(
+        _Offices(TODAY), _overdue_receipts(TODAY), switch="warn_overdue_receipts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("ANALYZE")
+    plan = json.loads(rows.explain(format="json", analyze=True))[0]["Plan"]
+    # then the receipts come off the partial indexes of active projects'
+    # receipts, and not one receipt row is read (the old index returned every
+    # ended project's receipt, each day, for the join to drop)
+    table = "workflows_receipt"
+    receipts = [node for node in _nodes(plan) if node.get("Relation Name") == table]
+    assert receipts, plan
+    assert table not in _seq_scans(plan)
+    assert {"receipt_unwarned_active_due", "receipt_warned_active_on"} <= _indexes(plan)
+    assert [node["Actual Rows"] for node in receipts] == [0] * len(receipts)
+    assert list(rows) == []
 
 
 def test_assignment_rate_reads_assignments_due_off_the_partial_index(city):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from evaluation.models import CreditRecord, Evaluation, EvaluationRound, StepScore
@@ -82,6 +82,14 @@ def test_seed_scale_builds_districts_with_the_shapes_the_pages_read():
     assert Event.objects.filter(action="approve").exists()
     assert Evidence.objects.exists()
     assert Receipt.objects.filter(confirmed_at__isnull=False).exists()
+    # each receipt's project_active as the project machine keeps it, with
+    # unconfirmed receipts of ended projects among them (the scan skips those)
+    assert not Receipt.objects.exclude(
+        project_active=Q(project__status=ExecutionProject.Status.ACTIVE)
+    ).exists()
+    assert Receipt.objects.filter(
+        project_active=False, confirmed_at__isnull=True
+    ).exists()
     assert StepScore.objects.exists()
     # notices of several kinds and levels, each delivered once in the app
     assert {"reminder", "notification", "warning"} <= set(

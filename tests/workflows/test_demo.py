@@ -48,6 +48,12 @@ def test_demo_seed_is_alive_and_idempotent(office_user, settings, tmp_path):
     assert {"approved", "open", "waiting"} <= statuses
     assert statuses & {"submitted", "returned"}
     assert Event.objects.filter(action="return").exclude(reason="").exists()
+    # and each receipt's project_active follows its project, ended ones too
+    ended = Receipt.objects.exclude(project__status=ExecutionProject.Status.ACTIVE)
+    assert ended.exists() and not ended.filter(project_active=True).exists()
+    assert not Receipt.objects.filter(
+        project__status=ExecutionProject.Status.ACTIVE, project_active=False
+    ).exists()
 
 
 def _rows_of(page_context) -> list:

@@ -47,6 +47,7 @@ from workflows.services.transitions import (
     ACTION_LABELS,
     PROJECT_MACHINE,
     STEP_MACHINE,
+    receipts_follow_projects,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "bulletin_done_for_projects",
     "project_settle",
     "project_withdraw",
+    "receipts_follow_projects",
     "step_office_done",
     "office_department_for",
     "plan_steps",

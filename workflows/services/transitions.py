@@ -3,13 +3,15 @@
 Allowed moves are data (`STEP_MOVES`, `PROJECT_MOVES`). `StateMachine.apply`
 changes a row only if it is still in the status the caller saw, so when two
 people act on the same step at once exactly one wins and the other gets
-InvalidTransition. Each move writes an Event row.
+InvalidTransition. Each move writes an Event row; a project's move also sets
+its receipts' `project_active` (receipts_follow_projects) in the same
+transaction.
 """
 
 from __future__ import annotations
 
 from config.statemachine import Move, StateMachine, register
-from workflows.models import Event, ExecutionProject, Step
+from workflows.models import Event, ExecutionProject, Receipt, Step
 
 S = Step.Status
 P = ExecutionProject.Status
@@ -149,6 +151,23 @@ def _record_projects(moved, action, to_status, actor, reason):
     )
 
 
+def receipts_follow_projects(project_ids, *, active: bool) -> int:
+    """Set Receipt.project_active of these projects' receipts to `active`
+    (whether the projects are now 执行中): one UPDATE for them all, of the
+    rows that differ. Called by the project machine inside every move's
+    transaction (apply: one project; apply_many: every moved one); for rows
+    written around the machine, call it with their ids. Returns the rows changed."""
+    return (
+        Receipt.objects.filter(project_id__in=list(project_ids))
+        .exclude(project_active=active)
+        .update(project_active=active)
+    )
+
+
+def _project_moved(projects, status: str) -> None:
+    receipts_follow_projects([p.pk for p in projects], active=status == P.ACTIVE)
+
+
 STEP_MACHINE = register(
     StateMachine(
         model=Step,
@@ -164,6 +183,7 @@ PROJECT_MACHINE = register(
         moves=PROJECT_MOVES,
         record=_record_project,
         record_many=_record_projects,
+        after_move=_project_moved,
         noun="该项目",
     )
 )
