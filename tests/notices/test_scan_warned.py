@@ -6,6 +6,8 @@ warnings issued call for."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notices.models import Notice
@@ -78,6 +80,28 @@ def test_scan_overdue_candidates_leave_out_the_settled_backlog(dept_a):
     fresh = _late_step(dept_a, due_on=TODAY, code="fresh")
     rows = _candidates(_Offices(tomorrow), _overdue_steps(tomorrow))
     assert [row.pk for row in rows] == [fresh.pk]
+
+
+@pytest.mark.django_db
+def test_scan_with_nothing_new_reads_only_the_candidates_keys(dept_a):
+    # given a step, a receipt and an assignment warned today
+    due = TODAY - datetime.timedelta(days=10)
+    step = _late_step(dept_a, due_on=due)
+    make_receipt(step.project, dept_a, due_on=due)
+    factories.NoticeFactory(
+        kind=Notice.Kind.ASSIGNMENT, department=dept_a, due_on=due, status="sent"
+    )
+    assert scan_due(today=TODAY)["warnings"] == 3
+    # when the scan runs again the same day
+    with CaptureQueriesContext(connection) as captured:
+        assert scan_due(today=TODAY) == NONE
+    # then each overdue pass read its candidates' ids off their own table,
+    # found none, and joined no project and aggregated no warnings
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert not [q for q in sql if 'MAX("notices_notice"' in q]
+    for table in ("workflows_step", "workflows_receipt", "notices_notice"):
+        keys = [q for q in sql if q.startswith(f'SELECT "{table}"."id" AS "pk"')]
+        assert keys and not any("JOIN" in q for q in keys), table
 
 
 @pytest.mark.django_db
