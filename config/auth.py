@@ -9,7 +9,6 @@ import datetime
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import pre_save
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -58,47 +57,30 @@ def token_for_login(*, user) -> Token:
     return token
 
 
-class MembershipBackend(ModelBackend):
-    """Django's ModelBackend whose session user comes with its membership,
-    department and office in the same query (a LEFT JOIN on the one-to-one
-    membership): every request reads the role, so it costs no query of its
-    own. Logins are checked exactly as by ModelBackend."""
-
-    def get_user(self, user_id):
-        from org.selectors import MEMBERSHIP_JOIN, membership_joined
-
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related(MEMBERSHIP_JOIN).get(
-                pk=user_id
-            )
-        except user_model.DoesNotExist:
-            return None
-        if not self.user_can_authenticate(user):
-            return None
-        membership_joined(user)
-        return user
-
-
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """DRF's token, refused once older than API_TOKEN_TTL_DAYS. The token's
-    user is read with its membership in the same query (MembershipBackend)."""
+    """DRF's token, refused once older than API_TOKEN_TTL_DAYS. `user_related`:
+    what the token's user is read with in the same query; `loaded(user)` is
+    told of each user read (org.auth joins the membership)."""
+
+    user_related: str | None = None
+
+    def loaded(self, user) -> None:
+        """Called with each token's user as it is read."""
 
     def authenticate_credentials(self, key):
-        from org.selectors import MEMBERSHIP_JOIN, membership_joined
-
         model = self.get_model()
-        # DRF's lookup and messages, with the membership joined.
+        tokens = model.objects.select_related(
+            f"user__{self.user_related}" if self.user_related else "user"
+        )
+        # DRF's lookup and messages.
         try:
-            token = model.objects.select_related(f"user__{MEMBERSHIP_JOIN}").get(
-                key=key
-            )
+            token = tokens.get(key=key)
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         user = token.user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        membership_joined(user)
+        self.loaded(user)
         if token_is_expired(token):
             raise exceptions.AuthenticationFailed(EXPIRED_MESSAGE, code="token_expired")
         return user, token

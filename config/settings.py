@@ -183,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "config.auth.LockoutBackend",
     # ModelBackend whose session user comes with its membership (one query).
-    "config.auth.MembershipBackend",
+    "org.auth.MembershipBackend",
     # Only to load sessions logged in before MembershipBackend (they name this
     # path); it authenticates nothing MembershipBackend did not refuse first.
     # Remove once such sessions have expired (SESSION_COOKIE_AGE).
@@ -284,7 +284,7 @@ RECEIPT_DUE_WORKING_DAYS = env.int("RECEIPT_DUE_WORKING_DAYS", default=3)
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes "no credentials" a 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.auth.ExpiringTokenAuthentication",
+        "org.auth.MembershipTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -25,7 +25,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from config.auth import ExpiringTokenAuthentication
+from org.auth import MembershipTokenAuthentication
 from org.models import Role
 from org.selectors import CITY_READ_ONLY, is_city, office_choice, role_of
 
@@ -35,7 +35,7 @@ READER_ROLES = frozenset({Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.LIAISON
 
 # Token first: DRF answers 401 with `WWW-Authenticate: Token` only when the first
 # authenticator names a scheme; with the session first it would answer 403.
-API_AUTHENTICATION = [ExpiringTokenAuthentication, SessionAuthentication]
+API_AUTHENTICATION = [MembershipTokenAuthentication, SessionAuthentication]
 
 
 class OfficeWritesRoleHoldersRead(BasePermission):

@@ -18,7 +18,7 @@ OFFICE_WIDE_ROLES = ALL_SEEING_ROLES | {Role.API_CLIENT}
 CITY_READ_ONLY = "市委办只能查看各区数据，不能在此修改；请由各区委办办理。"
 
 
-# What a user is loaded with (config.auth) so membership_of() needs no query
+# What a user is loaded with (org.auth) so membership_of() needs no query
 # of its own: the membership, its department and office, LEFT JOINed.
 MEMBERSHIP_JOIN = "membership__department__office"
 
