@@ -328,3 +328,27 @@ def test_bench_scores_floor_counts_as_the_app_does():
     EvaluationRound.objects.update(published_sheets=None)
     live = floor_and_api()
     assert stored[0] == stored[1] == live[0] == live[1] > 0
+
+
+@pytest.mark.django_db
+def test_bench_measures_an_api_lists_fixed_cost_first_and_rates_api_rows_by_it():
+    # given one generated district of two projects a year
+    _seed(1, 2)
+    runner = bench.Bench(runs=1, warmups=1, rounds=False)
+
+    # when the whole bench runs
+    rows = runner.run()
+
+    # then its first row is the empty API list (200, nothing listed), and each
+    # API row with a floor is also rated against floor + that fixed cost,
+    # which no page row is
+    fixed = rows[0]
+    assert fixed.name == bench.FIXED_COST
+    assert fixed.error == "" and fixed.rows == 0 and fixed.p50_ms > 0
+    api = [r for r in rows if r.name.startswith("API ") and r.floor_ms]
+    assert api and all(
+        r.ratio_fixed == pytest.approx(r.p50_ms / (r.floor_ms + fixed.p50_ms))
+        for r in api
+    )
+    assert all(r.ratio_fixed is None for r in rows if r.name.startswith("page "))
+    assert "×(fl+fix)" in bench.table("district", rows, bench.sizes())
