@@ -48,10 +48,12 @@ from evaluation.models import (
 )
 from evaluation.services.peer import RATES
 from evaluation.services.rankings import (  # noqa: F401 - competition_rank
+    ENTRY_FIELDS,
     RANKED_KINDS,
     competition_rank,
     entry_row,
     ranking_compute,
+    stored_row,
 )
 from org.models import Department, Office
 from org.selectors import (
@@ -490,12 +492,14 @@ def _name_order():
 
 def ranking_ends(
     *, rounds: list[int], limit: int, per_kind: bool = True
-) -> dict[int, list]:
+) -> dict[int, list[dict]]:
     """The first and last `limit` stored entries of each published round in
     `rounds` (of each kind apart when `per_kind`, else across kinds by score),
-    in one query numbered by the database: {round id: [entry, ...]}, each
-    entry with `first` and `last` (its place from either end) and `size` (the
-    entries so numbered). Rounds without stored entries are left out."""
+    in one query numbered by the database: {round id: [row, ...]}, each row
+    the entry's `stored_row` with `first` and `last` (its place from either
+    end) and `size` (the entries so numbered). Read as values: the city's
+    comparison lists six entries of each of 150 districts. Rounds without
+    stored entries are left out."""
     name = _name_order()
     if per_kind:
         partition = [F("round_id"), F("kind")]
@@ -507,22 +511,24 @@ def ranking_ends(
         reverse = [F("total").asc(), name.desc(), F("id").desc()]
     entries = (
         RankingEntry.objects.filter(round__in=rounds)
-        .select_related("department")
         .annotate(
             first=Window(RowNumber(), partition_by=partition, order_by=order),
             last=Window(RowNumber(), partition_by=partition, order_by=reverse),
             size=Window(Count("id"), partition_by=partition),
         )
         .filter(Q(first__lte=limit) | Q(last__lte=limit))
+        .values("round_id", "first", "last", "size", *ENTRY_FIELDS)
     )
     kinds = {k: i for i, k in enumerate(RANKED_KINDS)}
-    result: dict[int, list] = {}
+    result: dict[int, list[dict]] = {}
 
     def place(entry):
-        return (kinds.get(entry.kind, 0) if per_kind else 0, entry.first)
+        return (kinds.get(entry["kind"], 0) if per_kind else 0, entry["first"])
 
     for entry in sorted(entries, key=place):
-        result.setdefault(entry.round_id, []).append(entry)
+        row = stored_row(entry)
+        row.update(first=entry["first"], last=entry["last"], size=entry["size"])
+        result.setdefault(entry["round_id"], []).append(row)
     return result
 
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from evaluation import selectors as evaluation_selectors
 from evaluation.models import CreditRecord, EvaluationRound, GradeThreshold
-from evaluation.services.rankings import entry_row
 from notices import selectors as notices_selectors
 from org.models import Department, Office
 from org.selectors import office_list, office_of
@@ -270,13 +269,12 @@ def ranking_ends(*, office=None, limit: int = RANKING_ENDS) -> dict | None:
     by_kind: dict[str, dict] = {}
     if ends:
         for entries in ends.values():
-            for entry in entries:
-                row = entry_row(entry)
+            for row in entries:
                 group = by_kind.setdefault(
                     row["kind_label"],
                     {"label": row["kind_label"], "top": [], "bottom": []},
                 )
-                group["top" if entry.first <= limit else "bottom"].append(row)
+                group["top" if row["first"] <= limit else "bottom"].append(row)
     else:  # published before rankings were stored
         for row in evaluation_selectors.rankings(year=years[0], office=office):
             group = by_kind.setdefault(
@@ -392,12 +390,10 @@ def office_comparison(
         round_id = rounds.get(office.pk)
         entries = ends.get(round_id, [])
         if entries or round_id is None:
-            ranked = len(entries) and entries[0].size
-            top = [entry_row(e) for e in entries if e.first <= 3]
+            ranked = len(entries) and entries[0]["size"]
+            top = [e for e in entries if e["first"] <= 3]
             bottom = [
-                entry_row(e)
-                for e in sorted(entries, key=lambda e: e.last)
-                if e.last <= 3
+                e for e in sorted(entries, key=lambda e: e["last"]) if e["last"] <= 3
             ]
         else:  # published before rankings were stored
             rows = sorted(

@@ -220,23 +220,49 @@ def ranking_entries_write(*, round: EvaluationRound) -> int:  # noqa: A002
     return len(rows)
 
 
-def entry_row(entry: RankingEntry) -> dict:
-    """A stored entry as the dict the pages and the API read."""
+# A stored entry's columns as `stored_row` reads them (`.values(*ENTRY_FIELDS)`).
+ENTRY_FIELDS = (
+    "department_id",
+    "department__name",
+    "kind",
+    "rank",
+    "total",
+    "grade",
+    "execution",
+    "peer",
+    "bodies",
+    "points",
+    "max_points",
+    "projects",
+    "warnings",
+)
+
+
+def stored_row(values: dict) -> dict:
+    """A stored entry read as values (ENTRY_FIELDS) as the dict the pages and
+    the API read: no model instances where a page lists many."""
     return _row(
-        entry.department_id,
-        entry.department.name,
-        entry.kind,
-        rank=entry.rank,
-        total=entry.total,
-        grade=entry.grade,
-        execution=entry.execution,
-        peer=entry.peer,
+        values["department_id"],
+        values["department__name"],
+        values["kind"],
+        rank=values["rank"],
+        total=values["total"],
+        grade=values["grade"],
+        execution=values["execution"],
+        peer=values["peer"],
         bodies={
             name: None if mark is None else Decimal(mark)
-            for name, mark in entry.bodies.items()
+            for name, mark in values["bodies"].items()
         },
-        points=entry.points,
-        max_points=entry.max_points,
-        projects=entry.projects,
-        warnings=entry.warnings,
+        points=values["points"],
+        max_points=values["max_points"],
+        projects=values["projects"],
+        warnings=values["warnings"],
     )
+
+
+def entry_row(entry: RankingEntry) -> dict:
+    """A stored entry as the dict the pages and the API read."""
+    values = {name: getattr(entry, name, None) for name in ENTRY_FIELDS}
+    values["department__name"] = entry.department.name
+    return stored_row(values)

@@ -1,16 +1,19 @@
 """The home page's ranking ends and the city comparison read a fixed number of
 queries of the stored rankings, whatever the number of ranked departments."""
 
+import datetime
 import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from evaluation.models import EvaluationRound, RankingEntry
 from org.models import Department, Office
+from supervision.services.tallies import office_rates_refresh_all
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,31 @@ def test_city_comparison_takes_fixed_queries_and_names_each_districts_ends(
         "秀洲22",
         "秀洲21",
     ]
+
+
+def test_city_comparison_reads_ranking_ends_as_values(client, nanhu, city_user):
+    # given a published round ranking twelve departments, and the stored
+    # on-time figures (the daily refresh's)
+    _rank(_round(Office.default()), "南湖", [90 - i for i in range(12)])
+    office_rates_refresh_all(today=datetime.date(2026, 12, 1))
+    client.force_login(city_user)
+    client.get("/offices/?year=2026")
+    made = []
+
+    def count(sender, instance, **kwargs):
+        if sender is RankingEntry or instance.name.startswith("南湖"):
+            made.append(instance)
+
+    # when the comparison is read
+    post_init.connect(count, sender=RankingEntry)
+    post_init.connect(count, sender=Department)
+    try:
+        _, page = _count(client, "/offices/?year=2026")
+    finally:
+        post_init.disconnect(count, sender=RankingEntry)
+        post_init.disconnect(count, sender=Department)
+
+    # then its six ends are listed without one entry or department instance
+    # (150 districts' ends as models cost more than their query)
+    assert len(re.findall(r'<div class="small">南湖\d+ <span', page)) == 6
+    assert made == []
