@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from evaluation.models import EvaluationRound
 from evaluation.services.standards import standard_ensure_default
-from notices.models import Notice
+from notices.models import ImplementationReport, Notice
 from notices.services.warned import warned_levels_record
 from org.models import Department, Membership, Office, Role
 from regulations.models import Regulation
@@ -108,6 +108,28 @@ class ResponsibilityFactory(factory.django.DjangoModelFactory):
 def at_noon(day: datetime.date) -> datetime.datetime:
     """Noon of `day` in the local time zone (a time no working-day rule is near)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def make_accepted_assignment(department, *, due_on, completed_on, reviewed_at):
+    """A 交办单 to `department` whose 落实表 the office has accepted."""
+    notice = Notice.objects.create(
+        kind=Notice.Kind.ASSIGNMENT,
+        year=due_on.year,
+        department=department,
+        title="交办单",
+        due_on=due_on,
+        status=Notice.Status.ACCEPTED,
+    )
+    ImplementationReport.objects.create(
+        notice=notice,
+        measures="m",
+        result="r",
+        person_responsible="p",
+        completed_on=completed_on,
+        status=ImplementationReport.Status.ACCEPTED,
+        reviewed_at=reviewed_at,
+    )
+    return notice
 
 
 def flow_template(code: str) -> FlowTemplate:

@@ -19,7 +19,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from notices.models import ImplementationReport, Notice
 from supervision import rates
 from supervision.models import Inspection, Problem
 from tests import factories
@@ -92,22 +91,8 @@ def record(dept_a):
         )
         Step.objects.filter(pk=step.pk).update(submitted_at=submitted)
     for due, accepted in ((D(4, 30), noon(4, 29)), (D(5, 30), noon(6, 2))):
-        notice = Notice.objects.create(
-            kind=Notice.Kind.ASSIGNMENT,
-            year=2026,
-            department=dept_a,
-            title="交办单",
-            due_on=due,
-            status=Notice.Status.ACCEPTED,
-        )
-        ImplementationReport.objects.create(
-            notice=notice,
-            measures="m",
-            result="r",
-            person_responsible="p",
-            completed_on=due,
-            status=ImplementationReport.Status.ACCEPTED,
-            reviewed_at=accepted,
+        factories.make_accepted_assignment(
+            dept_a, due_on=due, completed_on=due, reviewed_at=accepted
         )
     return town
 

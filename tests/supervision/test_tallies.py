@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notices.models import ImplementationReport, Notice
 from org.models import Department, Office
 from portal import selectors as portal_selectors
 from supervision import services
@@ -63,22 +62,8 @@ def _due(department, due: datetime.date, on_time: bool) -> None:
         status=Step.Status.APPROVED,
     )
     Step.objects.filter(pk=step.pk).update(submitted_at=_noon(done))
-    notice = Notice.objects.create(
-        kind=Notice.Kind.ASSIGNMENT,
-        year=due.year,
-        department=department,
-        title="交办单",
-        due_on=due,
-        status=Notice.Status.ACCEPTED,
-    )
-    ImplementationReport.objects.create(
-        notice=notice,
-        measures="m",
-        result="r",
-        person_responsible="p",
-        completed_on=done,
-        status=ImplementationReport.Status.ACCEPTED,
-        reviewed_at=_noon(done),
+    factories.make_accepted_assignment(
+        department, due_on=due, completed_on=done, reviewed_at=_noon(done)
     )
     Duty.objects.create(
         row=factories.ResponsibilityFactory(department=department),
