@@ -469,15 +469,21 @@ def round_sheets_recount(*, round_ids) -> int:
     """Count again the stored sheets of these rounds that are published, after
     something changed what their lists show (a project withdrawn, departments
     moved to another office). Side effects: each round's `published_sheets`
-    and `updated_at` (the score APIs' ETag moves). Returns the rounds counted."""
+    and the `updated_at` of all these rounds, the open ones too, whose lists
+    are counted live but change as well (the score APIs' ETag moves). Returns
+    the published rounds counted."""
+    round_ids = list(round_ids)
     published = list(
-        EvaluationRound.objects.filter(pk__in=list(round_ids), status=S.PUBLISHED)
+        EvaluationRound.objects.filter(pk__in=round_ids, status=S.PUBLISHED)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
     now = timezone.now()
     for pk, n in round_sheets_counted(published).items():
         EvaluationRound.objects.filter(pk=pk).update(published_sheets=n, updated_at=now)
+    EvaluationRound.objects.filter(pk__in=round_ids).exclude(status=S.PUBLISHED).update(
+        updated_at=now
+    )
     return len(published)
 
 

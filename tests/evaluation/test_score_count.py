@@ -141,6 +141,25 @@ def test_withdrawing_a_published_project_counts_its_rounds_again(
     assert again.status_code == 200
 
 
+def test_withdrawing_a_project_with_draft_sheets_only_moves_the_etag(
+    api, office_user, departments
+):
+    # given a draft round (the office reads it in scores/) and its ETag
+    projects = _projects(departments)
+    _round(office_user, publish=False)
+    api.force_authenticate(office_user)
+    before = api.get("/api/v1/scores/?year=2026")
+    assert before.json()["count"] == 5
+
+    # when one project is withdrawn
+    project_withdraw(project=projects[1], actor=office_user, reason="上级撤销")
+
+    # then its sheet leaves the list, and the old ETag no longer matches
+    again = api.get("/api/v1/scores/?year=2026", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert again.status_code == 200
+    assert again.json()["count"] == 4
+
+
 def test_a_department_moved_to_another_office_makes_the_count_live(
     api, office_user, departments
 ):
