@@ -92,8 +92,10 @@ class DepartmentSelectMultiple(_TypeaheadMixin, forms.SelectMultiple):
     pass
 
 
-def department_filter(*, queryset, value, name: str = "department", **attrs) -> str:
-    """A list page's department filter as HTML: a DepartmentSelect ("全部" first)
+def department_filter(
+    *, queryset, value, name: str = "department", empty: str = "全部", **attrs
+) -> str:
+    """A list page's department filter as HTML: a DepartmentSelect (`empty` first)
     for `queryset`, with `value` (the query parameter) chosen.
 
     The same markup as DepartmentSelect renders (every option up to its short
@@ -108,7 +110,7 @@ def department_filter(*, queryset, value, name: str = "department", **attrs) -> 
 
         attrs["data-typeahead"] = reverse(DepartmentSelect.search_url)
         departments = list(queryset.filter(pk=value)) if value.isdigit() else []
-    options = [("", "全部")] + [(str(d.pk), str(d)) for d in departments]
+    options = [("", empty)] + [(str(d.pk), str(d)) for d in departments]
     return format_html(
         "<select{}>\n{}\n</select>",
         flatatt({"name": name, **attrs}),

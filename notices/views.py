@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from config.pages import page_errors
 from config.paging import page_of
 from config.tabular import xlsx_response
+from config.widgets import department_filter
 from notices import hooks, selectors, services
 from notices.forms import (
     AssignmentForm,
@@ -87,6 +88,13 @@ def register(request):
         "notices/register.html",
         {
             "form": form,
+            "department_select": department_filter(
+                queryset=form.fields["department"].queryset,
+                value=request.GET.get("department"),
+                empty="全部单位",
+                id="id_department",
+                **{"class": "form-select form-select-sm"},
+            ),
             "page": _page(request, qs, 50),
             "query": query.urlencode(),
             "not_confirmed": selectors.unconfirmed_by_department(user=request.user),

@@ -10,6 +10,7 @@ from notices.services import (
     report_submit,
     rule_current,
 )
+from tests import factories
 
 
 def _issue(department, actor, n=1):
@@ -134,6 +135,27 @@ def test_register_and_inbox_constant_queries(
     client.force_login(liaison)
     with django_assert_max_num_queries(15):
         assert client.get("/notices/?tab=all").status_code == 200
+
+
+def test_register_renders_no_template_per_notice_or_unit(client, office_user, dept_a):
+    # given a few notices and units, the register's templates counted
+    _issue(dept_a, office_user, n=2)
+    client.force_login(office_user)
+    few = len(client.get("/notices/register/").templates)
+
+    # when there are twenty more notices and twenty more units to pick
+    _issue(dept_a, office_user, n=20)
+    for _ in range(20):
+        factories.DepartmentFactory()
+    response = client.get("/notices/register/")
+
+    # then as many templates: the badges and the unit picker are written in
+    # one pass (an include per notice and a template per option cost more
+    # than the rest of the page), and the picker still lists every unit
+    assert len(response.templates) == few
+    html = response.content.decode()
+    assert html.count('<option value="') >= 22
+    assert html.count('bg-warning text-dark">交办单</span>') == 22
 
 
 def test_assignment_form_and_print(client, office_user, dept_a):
