@@ -139,6 +139,7 @@ def test_city_comparison_reads_ranking_ends_as_values(client, nanhu, city_user):
     # on-time figures (the daily refresh's)
     _rank(_round(Office.default()), "南湖", [90 - i for i in range(12)])
     office_rates_refresh_all(today=datetime.date(2026, 12, 1))
+    Department.objects.filter(name="南湖00").update(name="南湖00<i>&")
     client.force_login(city_user)
     client.get("/offices/?year=2026")
     made = []
@@ -158,5 +159,6 @@ def test_city_comparison_reads_ranking_ends_as_values(client, nanhu, city_user):
 
     # then its six ends are listed without one entry or department instance
     # (150 districts' ends as models cost more than their query)
-    assert len(re.findall(r'<div class="small">南湖\d+ <span', page)) == 6
+    assert len(re.findall(r'<div class="small">南湖\d+\S* <span', page)) == 6
     assert made == []
+    assert "南湖00&lt;i&gt;&amp; <span" in page and "<i>" not in page
