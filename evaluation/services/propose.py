@@ -346,17 +346,19 @@ def _counted_steps(project_ids, as_of) -> dict:
 
 
 def _old_lines(sheets: list) -> tuple[dict, set]:
-    """The sheets' current lines, (sheet id, step id) -> (line id, final mark),
-    and the keys of those the office adjusted (whose final mark is kept)."""
+    """The sheets' current lines, (sheet id, step id) -> (line id, final mark,
+    the stored values of LINE_FIELDS[2:] as a tuple), and the keys of those
+    the office adjusted (whose final mark is kept)."""
     if not sheets:
         return {}, set()
     old_lines, adjusted = {}, set()
-    for pk, sheet_id, step_id, final, was_adjusted in (
-        StepScore.objects.filter(evaluation__in=sheets)
+    for pk, sheet_id, step_id, was_adjusted, *values in (
+        StepScore.objects.filter(evaluation_id__in=[s.pk for s in sheets])
+        .order_by()  # the default ordering joins the sheet, round, project, ...
         .annotate(adjusted=Exists(Adjustment.objects.filter(step_score=OuterRef("pk"))))
-        .values_list("id", "evaluation_id", "step_id", "final", "adjusted")
+        .values_list("id", "evaluation_id", "step_id", "adjusted", *LINE_FIELDS[2:])
     ):
-        old_lines[(sheet_id, step_id)] = (pk, final)
+        old_lines[(sheet_id, step_id)] = (pk, values[FINAL - 3], tuple(values))
         if was_adjusted:
             adjusted.add((sheet_id, step_id))
     return old_lines, adjusted
@@ -365,7 +367,9 @@ def _old_lines(sheets: list) -> tuple[dict, set]:
 def _misses(sheets: list) -> dict:
     misses = defaultdict(set)
     if sheets:
-        for miss in KeyIndicatorMiss.objects.filter(evaluation__in=sheets):
+        for miss in KeyIndicatorMiss.objects.filter(
+            evaluation_id__in=[s.pk for s in sheets]
+        ).order_by():
             misses[miss.evaluation_id].add(miss.indicator_id)
     return misses
 
@@ -461,7 +465,7 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             days_between=days_between,
         )
         key = (sheet.pk, step.pk)
-        old = ctx["old_lines"].get(key)  # (line id, final mark)
+        old = ctx["old_lines"].get(key)  # (line id, final mark, stored values)
         final = old[1] if key in ctx["adjusted"] else result.proposed
         carry = None
         if old is None:
@@ -486,7 +490,9 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             out["create"].append(line)
         else:
             out["kept"].add(old[0])
-            out["update"].append(line)
+            # A line proposed again as it stands is not written again.
+            if tuple(line[3:]) != old[2]:
+                out["update"].append(line)
         out["pending"].append((line, step, result, carry))
         totals["proposed"] += result.proposed
         totals["final"] += final
@@ -501,6 +507,11 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
     sheet.warnings = warning_count
     sheet.overdue_days = overdue_days
     sheet.updated_at = timezone.now()
+
+
+# Values PostgreSQL's fields would pass to the driver unchanged (their
+# get_db_prep_save is a dozen Python calls per value, to the same value).
+_PREPARED_TYPES = frozenset({type(None), bool, int, str, Decimal})
 
 
 def _update_rows(model, fields, rows, *, rows_per_query=2000) -> None:
@@ -528,7 +539,9 @@ def _update_rows(model, fields, rows, *, rows_per_query=2000) -> None:
         for start in range(0, len(rows), rows_per_query):
             chunk = rows[start : start + rows_per_query]
             params = [
-                c.get_db_prep_save(value, connection)
+                value
+                if type(value) in _PREPARED_TYPES
+                else c.get_db_prep_save(value, connection)
                 for values in chunk
                 for c, value in zip(cols, values, strict=True)
             ]
@@ -660,12 +673,11 @@ def _bulk_insert(model, objs) -> None:
         obj._state.db = connection.alias
 
 
-def _save_lines(sheets, old_sheets, out) -> None:
+def _save_lines(sheets, old_lines, out) -> None:
     # Lines of steps this round no longer counts (the as-of date moved) go.
-    if old_sheets:
-        StepScore.objects.filter(evaluation__in=old_sheets).exclude(
-            pk__in=out["kept"]
-        ).delete()
+    gone = [line[0] for line in old_lines.values() if line[0] not in out["kept"]]
+    if gone:
+        StepScore.objects.filter(pk__in=gone).delete()
     to_create = out["create"]
     ids = _insert_rows(
         StepScore, LINE_FIELDS, [(line[1].pk, *line[2:]) for line in to_create]
@@ -724,14 +736,16 @@ def _by_step_code(indicators) -> dict:
     return indicators_by_code
 
 
-def _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, *, actor) -> None:
+def _write_sheets(
+    round_, sheets, steps_by_sheet, ctx_by_project, old_lines, *, actor
+) -> None:
     """Recompute the sheets' lines, deductions and totals and save them in bulk
     (a fixed number of queries, however many projects, sheets and lines)."""
     if not sheets:
         return
     old_sheets = [s for s in sheets if s.pk is not None]
     if old_sheets:
-        Deduction.objects.filter(evaluation__in=old_sheets).delete()
+        Deduction.objects.filter(evaluation_id__in=[s.pk for s in old_sheets]).delete()
     out = {"kept": set(), "create": [], "update": [], "pending": []}
     for sheet in sheets:
         _score_sheet(
@@ -742,7 +756,7 @@ def _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, *, actor) -> N
         )
     # New sheets go in with their totals; only the existing ones are updated.
     _insert_sheets(round_, [s for s in sheets if s.pk is None])
-    _save_lines(sheets, old_sheets, out)
+    _save_lines(sheets, old_lines, out)
     _save_deductions(out["pending"], actor)
     _bulk_update(
         Evaluation,
@@ -783,7 +797,10 @@ def evaluations_propose(
     project_ids = [p.pk for p in projects]
     existing = {
         (e.project_id, e.department_id): e
-        for e in Evaluation.objects.filter(round=round_, project_id__in=project_ids)
+        # unordered: the default ordering joins the round, project, department
+        for e in Evaluation.objects.filter(
+            round=round_, project_id__in=project_ids
+        ).order_by()
     }
     steps_by_project = _counted_steps(project_ids, as_of)
     steps_by_sheet = defaultdict(list)  # (project id, department id) -> steps
@@ -836,7 +853,9 @@ def evaluations_propose(
         )
     by_project = _sheets_for(round_, projects, existing, departments)
     sheets = [sheet for p in projects for sheet in by_project[p.pk]]
-    _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, actor=actor)
+    _write_sheets(
+        round_, sheets, steps_by_sheet, ctx_by_project, old_lines, actor=actor
+    )
     return sheets
 
 
