@@ -254,8 +254,7 @@ def test_proposing_again_rewrites_only_the_deductions_that_changed(office_user):
 
     # then every deduction stands as it was (the same rows)
     assert (
-        set(Deduction.objects.filter(evaluation__round=round_).values_list("id"))
-        == ids
+        set(Deduction.objects.filter(evaluation__round=round_).values_list("id")) == ids
     )
 
     # when it is proposed again ten days later (the step never approved is
