@@ -139,21 +139,47 @@ def _empty_record() -> dict:
     }
 
 
+class NoticeRow:
+    """The values of a Notice that scoring reads (pk, number, title; more as
+    set), loaded without a model instance."""
+
+    def __init__(self, pk, number, title):
+        self.pk = pk
+        self.number = number
+        self.title = title
+
+
 def _records(project_ids, steps_by_project, as_of) -> dict:
     """Everything the rules read for each project, as it stood on `as_of`
     (a fixed number of queries for the whole batch of projects)."""
     records = {pk: _empty_record() for pk in project_ids}
     tz = timezone.get_current_timezone()
-    for notice in Notice.objects.filter(
-        kind=Notice.Kind.WARNING, project_id__in=project_ids, issued_on__lte=as_of
-    ).order_by("created_at", "id"):
-        record = records[notice.project_id]
-        if notice.step_id:
-            record["warnings"][notice.step_id].append(notice)
-        elif notice.receipt_id:
-            record["receipt_warnings"].setdefault(notice.department_id, notice.pk)
+    # Notices and reports are read as the few values the rules use (a Notice
+    # instance parses a score of columns, its body and timestamps among them).
+    for pk, project_id, step_id, receipt_id, department_id, number, title in (
+        Notice.objects.filter(
+            kind=Notice.Kind.WARNING, project_id__in=project_ids, issued_on__lte=as_of
+        )
+        .order_by("created_at", "id")
+        .values_list(
+            "pk",
+            "project_id",
+            "step_id",
+            "receipt_id",
+            "department_id",
+            "number",
+            "title",
+        )
+    ):
+        record = records[project_id]
+        if step_id:
+            record["warnings"][step_id].append(NoticeRow(pk, number, title))
+        elif receipt_id:
+            record["receipt_warnings"].setdefault(department_id, pk)
         else:
-            record["project_warnings"][notice.department_id].append(notice)
+            record["project_warnings"][department_id].append(
+                NoticeRow(pk, number, title)
+            )
     step_ids = {pk: {s.pk for s in steps_by_project.get(pk, [])} for pk in project_ids}
     events = (
         Event.objects.filter(
@@ -180,25 +206,56 @@ def _records(project_ids, steps_by_project, as_of) -> dict:
             due_on=due_on,
             confirmed_on=confirmed_at and _local_date(confirmed_at, tz),
         )
-    for notice in (
+    for pk, project_id, department_id, number, title, due_on, first_report in (
         Notice.objects.filter(
             kind=Notice.Kind.ASSIGNMENT, project_id__in=project_ids, due_on__lte=as_of
         )
         .annotate(first_report=Min("reports__submitted_at"))
         .order_by("id")
-    ):
-        notice.answered_on = notice.first_report and _local_date(
-            notice.first_report, tz
+        .values_list(
+            "pk",
+            "project_id",
+            "department_id",
+            "number",
+            "title",
+            "due_on",
+            "first_report",
         )
-        records[notice.project_id]["assignments"][notice.department_id].append(notice)
-    for report in ImplementationReport.objects.filter(
+    ):
+        notice = NoticeRow(pk, number, title)
+        notice.due_on = due_on
+        notice.answered_on = first_report and _local_date(first_report, tz)
+        records[project_id]["assignments"][department_id].append(notice)
+    kinds = dict(Notice.Kind.choices)
+    # in the reports' own ordering (by notice, then the latest first)
+    for (
+        reviewed_at,
+        pk,
+        project_id,
+        department_id,
+        kind,
+        number,
+        title,
+    ) in ImplementationReport.objects.filter(
         notice__project_id__in=project_ids,
         status=ImplementationReport.Status.RETURNED,
         reviewed_at__isnull=False,
-    ).select_related("notice"):
-        if _local_date(report.reviewed_at, tz) <= as_of:
-            record = records[report.notice.project_id]
-            record["returned_reports"][report.notice.department_id].append(report)
+    ).values_list(
+        "reviewed_at",
+        "notice_id",
+        "notice__project_id",
+        "notice__department_id",
+        "notice__kind",
+        "notice__number",
+        "notice__title",
+    ):
+        if _local_date(reviewed_at, tz) <= as_of:
+            notice = NoticeRow(pk, number, title)
+            notice.kind_display = str(kinds.get(kind, kind))
+            record = records[project_id]
+            record["returned_reports"][department_id].append(
+                SimpleNamespace(notice=notice)
+            )
     return records
 
 
@@ -270,7 +327,7 @@ def _department_extras(department_id, record, rules, as_of, days_between) -> lis
         extras.append(
             (
                 "report_return",
-                f"{notice.get_kind_display()} {notice.number or notice.title} 的落实表"
+                f"{notice.kind_display} {notice.number or notice.title} 的落实表"
                 f"被退回(每次扣{q(rule.points)}分，上限{q(rule.cap)}分)",
                 rule.points,
                 rule.cap,
@@ -346,17 +403,19 @@ def _counted_steps(project_ids, as_of) -> dict:
 
 
 def _old_lines(sheets: list) -> tuple[dict, set]:
-    """The sheets' current lines, (sheet id, step id) -> (line id, final mark),
-    and the keys of those the office adjusted (whose final mark is kept)."""
+    """The sheets' current lines, (sheet id, step id) -> (line id, final mark,
+    the stored values of LINE_FIELDS[2:] as a tuple), and the keys of those
+    the office adjusted (whose final mark is kept)."""
     if not sheets:
         return {}, set()
     old_lines, adjusted = {}, set()
-    for pk, sheet_id, step_id, final, was_adjusted in (
-        StepScore.objects.filter(evaluation__in=sheets)
+    for pk, sheet_id, step_id, was_adjusted, *values in (
+        StepScore.objects.filter(evaluation_id__in=[s.pk for s in sheets])
+        .order_by()  # the default ordering joins the sheet, round, project, ...
         .annotate(adjusted=Exists(Adjustment.objects.filter(step_score=OuterRef("pk"))))
-        .values_list("id", "evaluation_id", "step_id", "final", "adjusted")
+        .values_list("id", "evaluation_id", "step_id", "adjusted", *LINE_FIELDS[2:])
     ):
-        old_lines[(sheet_id, step_id)] = (pk, final)
+        old_lines[(sheet_id, step_id)] = (pk, values[FINAL - 3], tuple(values))
         if was_adjusted:
             adjusted.add((sheet_id, step_id))
     return old_lines, adjusted
@@ -365,7 +424,9 @@ def _old_lines(sheets: list) -> tuple[dict, set]:
 def _misses(sheets: list) -> dict:
     misses = defaultdict(set)
     if sheets:
-        for miss in KeyIndicatorMiss.objects.filter(evaluation__in=sheets):
+        for miss in KeyIndicatorMiss.objects.filter(
+            evaluation_id__in=[s.pk for s in sheets]
+        ).order_by():
             misses[miss.evaluation_id].add(miss.indicator_id)
     return misses
 
@@ -461,7 +522,7 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             days_between=days_between,
         )
         key = (sheet.pk, step.pk)
-        old = ctx["old_lines"].get(key)  # (line id, final mark)
+        old = ctx["old_lines"].get(key)  # (line id, final mark, stored values)
         final = old[1] if key in ctx["adjusted"] else result.proposed
         carry = None
         if old is None:
@@ -486,7 +547,9 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
             out["create"].append(line)
         else:
             out["kept"].add(old[0])
-            out["update"].append(line)
+            # A line proposed again as it stands is not written again.
+            if tuple(line[3:]) != old[2]:
+                out["update"].append(line)
         out["pending"].append((line, step, result, carry))
         totals["proposed"] += result.proposed
         totals["final"] += final
@@ -501,6 +564,11 @@ def _score_sheet(sheet, steps, *, ctx, out) -> None:
     sheet.warnings = warning_count
     sheet.overdue_days = overdue_days
     sheet.updated_at = timezone.now()
+
+
+# Values PostgreSQL's fields would pass to the driver unchanged (their
+# get_db_prep_save is a dozen Python calls per value, to the same value).
+_PREPARED_TYPES = frozenset({type(None), bool, int, str, Decimal})
 
 
 def _update_rows(model, fields, rows, *, rows_per_query=2000) -> None:
@@ -528,7 +596,9 @@ def _update_rows(model, fields, rows, *, rows_per_query=2000) -> None:
         for start in range(0, len(rows), rows_per_query):
             chunk = rows[start : start + rows_per_query]
             params = [
-                c.get_db_prep_save(value, connection)
+                value
+                if type(value) in _PREPARED_TYPES
+                else c.get_db_prep_save(value, connection)
                 for values in chunk
                 for c, value in zip(cols, values, strict=True)
             ]
@@ -660,12 +730,11 @@ def _bulk_insert(model, objs) -> None:
         obj._state.db = connection.alias
 
 
-def _save_lines(sheets, old_sheets, out) -> None:
+def _save_lines(sheets, old_lines, out) -> None:
     # Lines of steps this round no longer counts (the as-of date moved) go.
-    if old_sheets:
-        StepScore.objects.filter(evaluation__in=old_sheets).exclude(
-            pk__in=out["kept"]
-        ).delete()
+    gone = [line[0] for line in old_lines.values() if line[0] not in out["kept"]]
+    if gone:
+        StepScore.objects.filter(pk__in=gone).delete()
     to_create = out["create"]
     ids = _insert_rows(
         StepScore, LINE_FIELDS, [(line[1].pk, *line[2:]) for line in to_create]
@@ -685,24 +754,66 @@ def _save_lines(sheets, old_sheets, out) -> None:
     )
 
 
-def _save_deductions(pending, actor) -> None:
-    """Deductions, and the adjustments a correction round carries over; after
-    the lines are saved, since both point at them."""
+def _deduction_rows(line, step, result) -> list:
+    """The deduction rows (DEDUCTION_FIELDS order) of one scored line."""
+    line_id, sheet_id = line[0], line[1].pk
+    return [
+        (
+            sheet_id,
+            line_id,
+            ln.kind,
+            f"{step.name}：{ln.reason}"[:300],
+            ln.points,
+            ln.event_id,
+            ln.notice_id,
+        )
+        for ln in result.lines
+    ]
+
+
+def _old_deductions(old_sheets) -> dict:
+    """The sheets' current deductions: line id -> ([ids], [rows]), in id order
+    (the order a line shows them in)."""
+    old = defaultdict(lambda: ([], []))
+    if old_sheets:
+        for pk, *row in (
+            Deduction.objects.filter(evaluation_id__in=[s.pk for s in old_sheets])
+            .order_by("step_score_id", "id")
+            .values_list("id", *DEDUCTION_FIELDS)
+        ):
+            ids, rows = old[row[1]]
+            ids.append(pk)
+            rows.append(tuple(row))
+    return old
+
+
+def _stale_deductions(pending, old_deductions) -> tuple[list, set]:
+    """Compare each kept line's deductions with its current ones: the ids to
+    delete (a changed line's, a line that goes), and the kept lines whose
+    deductions stand as they are (not written again)."""
+    stale, unchanged = [], set()
+    for line, step, result, _carry in pending:
+        if line[0] is None:
+            continue
+        ids, rows = old_deductions.pop(line[0], ((), ()))
+        if list(rows) == _deduction_rows(line, step, result):
+            unchanged.add(line[0])
+        else:
+            stale.extend(ids)
+    for ids, _rows in old_deductions.values():  # lines no longer counted
+        stale.extend(ids)
+    return stale, unchanged
+
+
+def _save_deductions(pending, actor, unchanged=frozenset()) -> None:
+    """Deductions (but those of the kept lines in `unchanged`), and the
+    adjustments a correction round carries over; after the lines are saved,
+    since both point at them."""
     deductions, adjustments = [], []
     for line, step, result, carry in pending:
-        line_id, sheet_id = line[0], line[1].pk
-        deductions.extend(
-            (
-                sheet_id,
-                line_id,
-                ln.kind,
-                f"{step.name}：{ln.reason}"[:300],
-                ln.points,
-                ln.event_id,
-                ln.notice_id,
-            )
-            for ln in result.lines
-        )
+        line_id = line[0]
+        if line_id not in unchanged:
+            deductions.extend(_deduction_rows(line, step, result))
         if carry is not None:
             adjustments.append(
                 Adjustment(
@@ -724,14 +835,15 @@ def _by_step_code(indicators) -> dict:
     return indicators_by_code
 
 
-def _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, *, actor) -> None:
+def _write_sheets(
+    round_, sheets, steps_by_sheet, ctx_by_project, old_lines, *, actor
+) -> None:
     """Recompute the sheets' lines, deductions and totals and save them in bulk
     (a fixed number of queries, however many projects, sheets and lines)."""
     if not sheets:
         return
     old_sheets = [s for s in sheets if s.pk is not None]
-    if old_sheets:
-        Deduction.objects.filter(evaluation__in=old_sheets).delete()
+    old_deductions = _old_deductions(old_sheets)
     out = {"kept": set(), "create": [], "update": [], "pending": []}
     for sheet in sheets:
         _score_sheet(
@@ -740,10 +852,15 @@ def _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, *, actor) -> N
             ctx=ctx_by_project[sheet.project_id],
             out=out,
         )
+    # A kept line whose deductions come out as they stand keeps them (same
+    # rows, same order); the rest are replaced, before their lines may go.
+    stale, unchanged = _stale_deductions(out["pending"], old_deductions)
+    if stale:
+        Deduction.objects.filter(pk__in=stale).delete()
     # New sheets go in with their totals; only the existing ones are updated.
     _insert_sheets(round_, [s for s in sheets if s.pk is None])
-    _save_lines(sheets, old_sheets, out)
-    _save_deductions(out["pending"], actor)
+    _save_lines(sheets, old_lines, out)
+    _save_deductions(out["pending"], actor, unchanged)
     _bulk_update(
         Evaluation,
         old_sheets,
@@ -783,7 +900,10 @@ def evaluations_propose(
     project_ids = [p.pk for p in projects]
     existing = {
         (e.project_id, e.department_id): e
-        for e in Evaluation.objects.filter(round=round_, project_id__in=project_ids)
+        # unordered: the default ordering joins the round, project, department
+        for e in Evaluation.objects.filter(
+            round=round_, project_id__in=project_ids
+        ).order_by()
     }
     steps_by_project = _counted_steps(project_ids, as_of)
     steps_by_sheet = defaultdict(list)  # (project id, department id) -> steps
@@ -836,7 +956,9 @@ def evaluations_propose(
         )
     by_project = _sheets_for(round_, projects, existing, departments)
     sheets = [sheet for p in projects for sheet in by_project[p.pk]]
-    _write_sheets(round_, sheets, steps_by_sheet, ctx_by_project, actor=actor)
+    _write_sheets(
+        round_, sheets, steps_by_sheet, ctx_by_project, old_lines, actor=actor
+    )
     return sheets
 
 

@@ -222,3 +222,53 @@ def test_a_batch_gives_the_sheets_of_proposing_each_project_alone(office_user):
         sum(1 for d in batched[2] if d[0] == project.pk) for project in projects
     ]
     assert len(set(per_project)) == 1
+
+
+def _deductions_in_line_order(round_) -> list:
+    """Each line's deductions in the order the line shows them (by id)."""
+    return list(
+        Deduction.objects.filter(evaluation__round=round_)
+        .order_by("evaluation__project_id", "step_score__step_id", "id")
+        .values_list(
+            "evaluation__project_id",
+            "step_score__step_id",
+            "kind",
+            "reason",
+            "points",
+            "source_event_id",
+            "source_notice_id",
+        )
+    )
+
+
+def test_proposing_again_rewrites_only_the_deductions_that_changed(office_user):
+    # given a round proposed on 10 June
+    projects = _projects(2)
+    round_ = services.round_create(year=2026, actor=office_user)
+    june_10, june_20 = datetime.date(2026, 6, 10), datetime.date(2026, 6, 20)
+    services.round_propose_all(round=round_, actor=office_user, today=june_10)
+    ids = set(Deduction.objects.filter(evaluation__round=round_).values_list("id"))
+
+    # when it is proposed again the same day
+    services.round_propose_all(round=round_, actor=office_user, today=june_10)
+
+    # then every deduction stands as it was (the same rows)
+    assert (
+        set(Deduction.objects.filter(evaluation__round=round_).values_list("id")) == ids
+    )
+
+    # when it is proposed again ten days later (the step never approved is
+    # later still, and its line's deductions change)
+    services.round_propose_all(round=round_, actor=office_user, today=june_20)
+    again = _snapshot(round_), _deductions_in_line_order(round_)
+    kept = set(Deduction.objects.filter(evaluation__round=round_).values_list("id"))
+
+    # then the lines that did not change keep their deductions, and the
+    # round shows what a fresh proposal of that day shows, in the same order
+    assert kept & ids and kept != ids
+    Evaluation.objects.filter(round=round_).delete()
+    for project in projects:
+        services.evaluation_propose(
+            round=round_, project=project, actor=office_user, today=june_20
+        )
+    assert (_snapshot(round_), _deductions_in_line_order(round_)) == again
