@@ -40,6 +40,7 @@ from evaluation.models import (
     StepScore,
 )
 from evaluation.services import grade_thresholds_ensure, standard_ensure_default
+from evaluation.services.propose import LINE_FIELDS
 from evaluation.services.rankings import ranking_entries_write
 from evaluation.services.rounds import round_sheets_count_missing
 from notices.models import (
@@ -1485,23 +1486,7 @@ class ScaleSeeder:
             ],
             sheets,
         )
-        w.model_rows(
-            StepScore,
-            [
-                "id",
-                "evaluation",
-                "step",
-                "code",
-                "name",
-                "order",
-                "base_points",
-                "high_points",
-                "proposed",
-                "final",
-                "explanation",
-            ],
-            lines,
-        )
+        w.model_rows(StepScore, ["id", *LINE_FIELDS], lines)
         w.model_rows(
             CreditRecord,
             [
