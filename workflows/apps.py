@@ -14,3 +14,8 @@ class WorkflowsConfig(AppConfig):
         from workflows.selectors import regulation_deletion_refusal
 
         hooks.deletion_refusal.register(regulation_deletion_refusal)
+
+        from org import hooks as org_hooks
+        from workflows.services.tallies import step_tallies_follow_departments
+
+        org_hooks.department_offices_changed.register(step_tallies_follow_departments)

@@ -366,6 +366,26 @@ class Step(models.Model):
         return f"{self.project} · {self.department} · {self.name}"
 
 
+class StepTally(models.Model):
+    """How many steps the departments of one office have: the steps/ API's
+    envelope count for office-wide readers (a city office's sums its
+    districts'), instead of a COUNT over every step. An office without a row
+    is not counted yet and is counted live. Kept by the one writer of steps
+    (the launch) and by department_move; rebuilt by step_tallies_recount."""
+
+    office = models.OneToOneField(
+        "org.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    steps = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "步骤计数"
+        verbose_name_plural = "步骤计数"
+
+    def __str__(self):
+        return f"{self.office_id}: {self.steps}"
+
+
 class Evidence(models.Model):
     """佐证材料: one submission of a department for a step (text + files)."""
 
