@@ -325,8 +325,9 @@ class NoticeTally(models.Model):
     notices/ API's envelope count for office-wide readers (unfiltered or by
     kind), instead of a COUNT over every notice. An office without its rows is
     not counted yet and is counted live. Kept by the writers of notices
-    (notice_create, notices_create_batch) and by department_move; rebuilt by
-    notice_tallies_recount, which writes a row for every kind."""
+    (notice_create, notices_create_batch); counted again for a new office and
+    for the offices units move between (org.hooks.office_departments_changed)
+    and by notice_tallies_recount, which writes a row for every kind."""
 
     office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Notice.Kind.choices)

@@ -10,9 +10,9 @@ from config.hooks import Hook
 # per office counts again (evaluation.services.round_sheets_recount_for_departments).
 departments_moved = Hook("departments_moved", arguments=("path",))
 
-# Inside the move's transaction, with every office that lost or gained the
-# moved departments: the stored row counts per office (workflows.StepTally,
-# notices.NoticeTally) count those offices again.
-department_offices_changed = Hook(
-    "department_offices_changed", arguments=("office_ids",)
+# Inside the transaction of a new office or of departments moved between
+# offices, with every office concerned: what is counted per office (the stored
+# step and notice counts) counts these offices again.
+office_departments_changed = Hook(
+    "office_departments_changed", arguments=("office_ids",)
 )

@@ -15,7 +15,8 @@ class WorkflowsConfig(AppConfig):
 
         hooks.deletion_refusal.register(regulation_deletion_refusal)
 
+        # The stored step counts follow new offices and moved departments.
         from org import hooks as org_hooks
-        from workflows.services.tallies import step_tallies_follow_departments
+        from workflows.services.tallies import step_tallies_recount
 
-        org_hooks.department_offices_changed.register(step_tallies_follow_departments)
+        org_hooks.office_departments_changed.register(step_tallies_recount)

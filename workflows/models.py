@@ -371,7 +371,9 @@ class StepTally(models.Model):
     envelope count for office-wide readers (a city office's sums its
     districts'), instead of a COUNT over every step. An office without a row
     is not counted yet and is counted live. Kept by the one writer of steps
-    (the launch) and by department_move; rebuilt by step_tallies_recount."""
+    (the launch); counted again for a new office and for the offices units
+    move between (org.hooks.office_departments_changed) and by
+    step_tallies_recount."""
 
     office = models.OneToOneField(
         "org.Office", on_delete=models.CASCADE, related_name="+"

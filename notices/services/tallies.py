@@ -76,14 +76,3 @@ def notice_tallies_missing() -> int:
     )
     missing = list(Office.objects.exclude(pk__in=complete).values_list("pk", flat=True))
     return notice_tallies_recount(office_ids=missing) if missing else 0
-
-
-def notice_tallies_follow_departments(*, office_ids: list[int]) -> None:
-    """Departments moved between these offices (org.hooks): count them again."""
-    counted = list(
-        NoticeTally.objects.filter(office_id__in=office_ids)
-        .values_list("office_id", flat=True)
-        .distinct()
-    )
-    if counted:
-        notice_tallies_recount(office_ids=counted)

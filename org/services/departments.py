@@ -31,7 +31,8 @@ def office_create(
     """Add an office: a district office (under a city office, or none) or a city
     office (no parent).
 
-    Side effects: one Office row.
+    Side effects: one Office row; its stored counts (zero) through
+    org.hooks.office_departments_changed.
     """
     errors = {}
     if not (code or "").strip() or Office.objects.filter(code=code).exists():
@@ -49,6 +50,7 @@ def office_create(
     )
     office_set_parent(office=office, parent=parent, save=False)
     office.save()
+    hooks.office_departments_changed(office_ids=[office.pk])
     return office
 
 
@@ -184,7 +186,7 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
     department.refresh_from_db()
     if department.office_id != old_office:
         hooks.departments_moved(path=department.path)
-        hooks.department_offices_changed(
+        hooks.office_departments_changed(
             office_ids=sorted(offices | {department.office_id})
         )
     return department

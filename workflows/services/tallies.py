@@ -64,14 +64,3 @@ def step_tallies_missing() -> int:
     ).values_list("pk", flat=True)
     missing = list(missing)
     return step_tallies_recount(office_ids=missing) if missing else 0
-
-
-def step_tallies_follow_departments(*, office_ids: list[int]) -> None:
-    """Departments moved between these offices (org.hooks): count them again."""
-    counted = list(
-        StepTally.objects.filter(office_id__in=office_ids).values_list(
-            "office_id", flat=True
-        )
-    )
-    if counted:
-        step_tallies_recount(office_ids=counted)
