@@ -12,9 +12,11 @@ more.
 
 import json
 import re
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from notices.models import Notice, NoticeTally
@@ -236,3 +238,50 @@ def test_the_city_counts_no_notices_on_postgresql(written, api, city_user):
     assert plans("/api/v1/notices/?page_size=1") == 0
     assert plans("/api/v1/notices/?kind=warning&page_size=1") == 0
     assert plans("/api/v1/notices/?status=pending&page_size=1") >= 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_move_racing_a_notice_write_counts_it_once(nanhu, xiuzhou, dept_b, xz_dept):
+    # given the offices counted, and a notice to 南湖's 司法局 written in a
+    # transaction still open
+    notice_tallies_recount()
+    written, finish = threading.Event(), threading.Event()
+    failures = []
+
+    def write():
+        try:
+            with transaction.atomic():
+                notice_create(**_draft(dept_b))
+                written.set()
+                finish.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+            written.set()
+        finally:
+            connection.close()
+
+    def move():
+        try:
+            department_move(department=dept_b, parent=xz_dept)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert written.wait(10)
+
+    # when the unit moves to 秀洲 meanwhile (its recount waits for the write)
+    mover = threading.Thread(target=move)
+    mover.start()
+    time.sleep(0.5)
+    finish.set()
+    writer.join(10)
+    mover.join(10)
+
+    # then the notice is counted once, in the office it ended up in
+    assert failures == []
+    assert _stored() == _live()
+    assert _stored()[(xiuzhou.pk, K.WARNING)] == 1
