@@ -348,6 +348,15 @@ class Step(models.Model):
                 name="step_flagged_project",
                 condition=models.Q(flagged_for_bulletin=True),
             ),
+            # Unfinished steps by deadline (steps/?overdue=, the lights): the
+            # few per cent not approved or cancelled, read in the list's order
+            # and counted (department_id for the scope's join) off the index
+            # alone; a (due_on, status) index walks every approved step first.
+            models.Index(
+                fields=["due_on", "department"],
+                condition=~Q(status__in=["approved", "cancelled"]),
+                name="step_unfinished_due",
+            ),
             # The overdue pass: open steps a department owes, never warned by
             # deadline, warned ones by their last warning (see Receipt).
             models.Index(
