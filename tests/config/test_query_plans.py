@@ -186,6 +186,24 @@ def test_step_list_red_lights_read_by_status_and_deadline(city, office_user):
     assert "workflows_step" not in _seq_scans(plan)
 
 
+def test_step_list_overdue_reads_unfinished_steps_off_the_partial_index(
+    city, office_user
+):
+    # given twenty-five years of approved steps due before the open ones
+    # when the overdue filter of the steps list is planned: its first page
+    # (deadline order) and what its count reads
+    steps = step_list(user=office_user, filters={"overdue": "true"}, today=TODAY)
+    page = _plan(steps[:50])
+    counted = _plan(steps.order_by().values("department_id"))
+    # then both read the unfinished steps alone, the count off the index only
+    assert "step_unfinished_due" in _indexes(page)
+    assert any(
+        node["Node Type"] == "Index Only Scan"
+        and node["Index Name"] == "step_unfinished_due"
+        for node in _nodes(counted)
+    )
+
+
 def test_project_list_page_reads_projects_of_a_year_off_the_index(city, office_user):
     # given many projects of two years
     # when the office's projects page and its bare order are planned
