@@ -96,7 +96,7 @@ def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySe
         receipt_confirmed_at=_receipt("confirmed_at"),
         receipt_pk=_receipt("pk"),
     )
-    return filter_apply(StepFilter, qs, filters, strict=strict).order_by(
+    return filter_apply(StepFilter, qs, filters, strict=strict, today=today).order_by(
         "due_on", "project_id", "order", "id"
     )
 
