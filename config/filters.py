@@ -87,6 +87,22 @@ class SelectorFilterBackend(DjangoFilterBackend):
         return queryset
 
 
+def filter_values(filterset_class, data) -> dict | None:
+    """The filters `data` applies (name: cleaned value, empty ones left out),
+    or None when a value does not validate: for a selector deciding whether a
+    stored count answers the filtered list."""
+    if not data:
+        return {}
+    form = filterset_class(data=data, queryset=None).form
+    if not form.is_valid():
+        return None
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "") and str(value).strip()
+    }
+
+
 def filter_invalid(filterset_class, data) -> list[str]:
     """The parameters a page ignored because their values do not validate."""
     if not data:

@@ -60,8 +60,15 @@ class NoticeAdmin(admin.ModelAdmin):
         "delivery_claimed_at",
         "delivered_at",
         "created_by",
+        "department",  # counted per office and kind (NoticeTally)
     ]
     inlines = [NoticeEventInline, DeliveryInline]
+
+    def has_add_permission(self, request):
+        return False  # notices come from the services (numbered, counted)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReportFileInline(admin.TabularInline):

@@ -167,6 +167,13 @@ class NoticeListCreate(generics.ListAPIView):
             user=self.request.user, filters=self.request.query_params
         )
 
+    def list(self, request, *args, **kwargs):
+        rows = selectors.notice_page_rows(
+            user=request.user, filters=request.query_params
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     @extend_schema(request=AssignmentInSerializer, responses={201: NoticeSerializer})
     def post(self, request):
         data = AssignmentInSerializer(data=request.data)

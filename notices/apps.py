@@ -16,3 +16,9 @@ class NoticesConfig(AppConfig):
 
         hooks.project_launched.register(notification_send_for_launch)
         hooks.receipt_confirmed.register(notification_confirm_for_receipt)
+
+        # The stored notice counts follow new offices and moved departments.
+        from notices.services.tallies import notice_tallies_recount
+        from org import hooks as org_hooks
+
+        org_hooks.office_departments_changed.register(notice_tallies_recount)

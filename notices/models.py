@@ -320,6 +320,32 @@ class NoticeCounter(models.Model):
         return f"{self.kind} {self.year}: {self.last_serial}"
 
 
+class NoticeTally(models.Model):
+    """How many notices of one kind the departments of one office have: the
+    notices/ API's envelope count for office-wide readers (unfiltered or by
+    kind), instead of a COUNT over every notice. An office without its rows is
+    not counted yet and is counted live. Kept by the writers of notices
+    (notice_create, notices_create_batch); counted again for a new office and
+    for the offices units move between (org.hooks.office_departments_changed)
+    and by notice_tallies_recount, which writes a row for every kind."""
+
+    office = models.ForeignKey("org.Office", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Notice.Kind.choices)
+    notices = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "通知单计数"
+        verbose_name_plural = "通知单计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "kind"], name="noticetally_office_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.office_id} {self.kind}: {self.notices}"
+
+
 class Delivery(models.Model):
     """One delivery attempt of a notice on one channel (the delivery record)."""
 

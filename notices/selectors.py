@@ -14,15 +14,17 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from config.filters import filter_apply
+from config.api import CountedRows
+from config.filters import filter_apply, filter_values
 from notices.filters import UNCONFIRMED, NoticeFilter
-from notices.models import ImplementationReport, Notice, ReportFile
+from notices.models import ImplementationReport, Notice, NoticeTally, ReportFile
 from org.models import Department, Role
 from org.selectors import (
     department_of,
     office_filter,
     role_of,
     sees_office,
+    stored_count_offices,
     visible_department_ids,
 )
 from workflows.models import ExecutionProject, Receipt
@@ -56,6 +58,49 @@ def notice_list(*, user, filters=None, strict: bool = True) -> QuerySet[Notice]:
     qs = _scoped(user).select_related("department", "project__regulation", "step")
     return filter_apply(NoticeFilter, qs, filters, strict=strict).order_by(
         "-created_at", "-id"
+    )
+
+
+def notice_count(*, user, filters, notices: QuerySet[Notice]):
+    """The number of `notices` (notice_list for `user` and `filters`), as a
+    function the paginator calls.
+
+    For an office-wide reader filtering by nothing but `kind`: the offices'
+    stored counts per kind (NoticeTally) summed, and a live COUNT only for
+    offices not counted yet; a few rows read instead of every notice of a
+    city or a province. It holds because such a reader's scope is the notices
+    of its offices' departments, which is what each office's tally counts by
+    kind (a notice's kind never changes). Any other filter (statuses move) or
+    reader (a liaison, an inspector, copies) counts live."""
+    offices = stored_count_offices(user)
+    values = filter_values(NoticeFilter, filters)
+    if offices is None or values is None or set(values) - {"kind"}:
+        return notices.count
+    kinds = [values["kind"]] if "kind" in values else Notice.Kind.values
+
+    def count() -> int:
+        stored: dict[int, int] = {}
+        seen: dict[int, int] = {}
+        rows = NoticeTally.objects.filter(office_id__in=offices, kind__in=kinds)
+        for office_id, n in rows.values_list("office_id", "notices"):
+            stored[office_id] = stored.get(office_id, 0) + n
+            seen[office_id] = seen.get(office_id, 0) + 1
+        uncounted = [pk for pk in offices if seen.get(pk) != len(kinds)]
+        total = sum(n for pk, n in stored.items() if pk not in uncounted)
+        if uncounted:
+            total += Notice.objects.filter(
+                department__office_id__in=uncounted, kind__in=kinds
+            ).count()
+        return total
+
+    return count
+
+
+def notice_page_rows(*, user, filters=None) -> CountedRows:
+    """notice_list() to paginate (the notices/ API), counted by notice_count."""
+    notices = notice_list(user=user, filters=filters)
+    return CountedRows(
+        notices, count=notice_count(user=user, filters=filters, notices=notices)
     )
 
 

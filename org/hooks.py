@@ -9,3 +9,10 @@ from config.hooks import Hook
 # materialized path) moved to another office: whatever counted their records
 # per office counts again (evaluation.services.round_sheets_recount_for_departments).
 departments_moved = Hook("departments_moved", arguments=("path",))
+
+# Inside the transaction of a new office or of departments moved between
+# offices, with every office concerned: what is counted per office (the stored
+# step and notice counts) counts these offices again.
+office_departments_changed = Hook(
+    "office_departments_changed", arguments=("office_ids",)
+)

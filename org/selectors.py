@@ -184,6 +184,18 @@ def office_filter(user, field: str = "office_id") -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+def stored_count_offices(user) -> list[int] | None:
+    """The offices whose stored row counts (the step and notice tallies) may
+    give the user's envelope count: an office-wide reader's (office staff,
+    leader, API client; a city office's districts and itself), whose scope is
+    exactly the rows of those offices' departments. None for anyone else (a
+    liaison, an inspector: their departments; a superuser without membership,
+    whose scope is not by office)."""
+    if not sees_office(user):
+        return None
+    return office_ids_of(user) or None
+
+
 def visible_departments(user) -> QuerySet[Department]:
     """Departments whose records the user may read.
 

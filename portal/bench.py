@@ -522,6 +522,10 @@ class Bench:
             Target(f"page offices ?year={year} (city)", f"/offices/?year={year}",
                    user="city", floor_sql=offices_sql,
                    floor_params=(year, year, year)),
+            # The city office's API client reads every district's rows: the
+            # envelopes' counts are the stored ones (StepTally, NoticeTally).
+            Target("API steps/ (city)", f"{api}steps/", user="city"),
+            Target("API notices/ (city)", f"{api}notices/", user="city"),
         ]  # fmt: skip
 
     # -- measuring -------------------------------------------------------------

@@ -51,6 +51,7 @@ from notices.models import (
     NoticeEvent,
 )
 from notices.services.numbering import KIND_MARK
+from notices.services.tallies import notice_tallies_recount
 from notices.services.warned import warned_levels_rebuild
 from org.models import Department, Membership, Office, Role
 from regulations.models import Regulation
@@ -70,6 +71,7 @@ from workflows.models import (
     StepTemplate,
 )
 from workflows.services.launch import plan_steps, stages_of
+from workflows.services.tallies import step_tallies_recount
 
 PASSWORD = "zhigui2026"
 REGULATIONS_CSV = settings.BASE_DIR.parent / "shared" / "data" / "regulations.csv"
@@ -1702,7 +1704,8 @@ def seed_finish() -> dict:
     services: the city office's own user (the comparison page), the stored
     ranking of every published round that has none and its stored sheet count
     (the scores API's envelope), the stored on-time figures of the city's
-    comparison page. Safe to run again."""
+    comparison page, every office's stored step and notice counts (the steps/
+    and notices/ envelopes). Safe to run again."""
     city = Office.objects.filter(kind=Office.Kind.CITY).order_by("pk").first()
     added = {"city users": 0, "ranking entries": 0, "sheet counts": 0}
     if (
@@ -1737,6 +1740,10 @@ def seed_finish() -> dict:
             for table in TALLIED_TABLES:
                 cur.execute(f"ANALYZE {table}")
     added["rate tallies"] = office_rates_refresh_all()
+    # The steps and notices were written around their services: every
+    # office's stored counts (the API envelopes) are counted again.
+    added["step tallies"] = step_tallies_recount()
+    added["notice tallies"] = notice_tallies_recount()
     return added
 
 

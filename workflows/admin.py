@@ -38,13 +38,18 @@ class ExecutionProjectAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "completed_at", "launched_at"]
     filter_horizontal = ["partner_departments"]
 
+    def has_delete_permission(self, request, obj=None):
+        # Its steps and notices would go with it, behind their offices'
+        # stored counts (StepTally, NoticeTally): withdraw it instead.
+        return False
+
 
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
     list_display = ["project", "department", "name", "status", "due_on"]
     list_filter = ["status", "code"]
     search_fields = ["project__regulation__title", "department__name"]
-    raw_id_fields = ["project", "department", "template"]
+    raw_id_fields = ["project", "template"]
     readonly_fields = [
         "status",
         "opened_at",
@@ -52,8 +57,15 @@ class StepAdmin(admin.ModelAdmin):
         "approved_at",
         "return_count",
         "rating",  # given with the approval, through the service
+        "department",  # counted per office (StepTally)
     ]
     list_select_related = ["project__regulation", "department"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Receipt)

@@ -224,8 +224,8 @@ class StepListApi(generics.ListAPIView):
         )
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(step_dicts(page))
+        rows = selectors.step_page_rows(user=request.user, filters=request.query_params)
+        return self.get_paginated_response(step_dicts(self.paginate_queryset(rows)))
 
 
 def step_dicts(rows, *, today=None) -> list[dict]:

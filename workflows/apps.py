@@ -14,3 +14,9 @@ class WorkflowsConfig(AppConfig):
         from workflows.selectors import regulation_deletion_refusal
 
         hooks.deletion_refusal.register(regulation_deletion_refusal)
+
+        # The stored step counts follow new offices and moved departments.
+        from org import hooks as org_hooks
+        from workflows.services.tallies import step_tallies_recount
+
+        org_hooks.office_departments_changed.register(step_tallies_recount)

@@ -348,6 +348,15 @@ class Step(models.Model):
                 name="step_flagged_project",
                 condition=models.Q(flagged_for_bulletin=True),
             ),
+            # Unfinished steps by deadline (steps/?overdue=, the lights): the
+            # few per cent not approved or cancelled, read in the list's order
+            # and counted (department_id for the scope's join) off the index
+            # alone; a (due_on, status) index walks every approved step first.
+            models.Index(
+                fields=["due_on", "department"],
+                condition=~Q(status__in=["approved", "cancelled"]),
+                name="step_unfinished_due",
+            ),
             # The overdue pass: open steps a department owes, never warned by
             # deadline, warned ones by their last warning (see Receipt).
             models.Index(
@@ -364,6 +373,28 @@ class Step(models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.department} · {self.name}"
+
+
+class StepTally(models.Model):
+    """How many steps the departments of one office have: the steps/ API's
+    envelope count for office-wide readers (a city office's sums its
+    districts'), instead of a COUNT over every step. An office without a row
+    is not counted yet and is counted live. Kept by the one writer of steps
+    (the launch); counted again for a new office and for the offices units
+    move between (org.hooks.office_departments_changed) and by
+    step_tallies_recount."""
+
+    office = models.OneToOneField(
+        "org.Office", on_delete=models.CASCADE, related_name="+"
+    )
+    steps = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "步骤计数"
+        verbose_name_plural = "步骤计数"
+
+    def __str__(self):
+        return f"{self.office_id}: {self.steps}"
 
 
 class Evidence(models.Model):

@@ -27,7 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.filters import filter_apply
+from config.api import CountedRows
+from config.filters import filter_apply, filter_values
 from org.models import Department
 from org.selectors import (
     department_of,
@@ -36,6 +37,7 @@ from org.selectors import (
     scope_to_user,
     sees_everything,
     sees_office,
+    stored_count_offices,
     visible_department_ids,
 )
 from responsibilities.models import ResponsibilityList
@@ -49,6 +51,7 @@ from workflows.models import (
     ExtensionRequest,
     Receipt,
     Step,
+    StepTally,
 )
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
@@ -93,7 +96,7 @@ def step_list(*, user, filters=None, strict: bool = True, today=None) -> QuerySe
         receipt_confirmed_at=_receipt("confirmed_at"),
         receipt_pk=_receipt("pk"),
     )
-    return filter_apply(StepFilter, qs, filters, strict=strict).order_by(
+    return filter_apply(StepFilter, qs, filters, strict=strict, today=today).order_by(
         "due_on", "project_id", "order", "id"
     )
 
@@ -109,6 +112,41 @@ def step_rows(*, user, filters=None, today=None) -> QuerySet:
     """step_list() as plain values (the steps/ API): no model instances, and
     neither the project nor its regulation is read."""
     return step_list(user=user, filters=filters, today=today).values(*STEP_API_FIELDS)
+
+
+def step_count(*, user, filters, steps: QuerySet):
+    """The number of `steps` (step_rows for `user` and `filters`), as a
+    function the paginator calls.
+
+    For an office-wide reader without filters: the offices' stored counts
+    (StepTally) summed, and a live COUNT only for offices not counted yet; a
+    few rows read instead of every step of a city or a province. It holds
+    because such a reader's scope is the steps of its offices' departments,
+    which is what each office's tally counts. Any filter (statuses, lights
+    and deadlines move every day) or any other reader counts live."""
+    offices = stored_count_offices(user)
+    if offices is None or filter_values(StepFilter, filters) != {}:
+        return steps.count
+
+    def count() -> int:
+        stored = dict(
+            StepTally.objects.filter(office_id__in=offices).values_list(
+                "office_id", "steps"
+            )
+        )
+        uncounted = [pk for pk in offices if pk not in stored]
+        total = sum(stored.values())
+        if uncounted:
+            total += Step.objects.filter(department__office_id__in=uncounted).count()
+        return total
+
+    return count
+
+
+def step_page_rows(*, user, filters=None, today=None) -> CountedRows:
+    """step_rows() to paginate (the steps/ API), counted by step_count."""
+    rows = step_rows(user=user, filters=filters, today=today)
+    return CountedRows(rows, count=step_count(user=user, filters=filters, steps=rows))
 
 
 PROJECT_API_FIELDS = (

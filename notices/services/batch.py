@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from notices.models import Notice, NoticeEvent
 from notices.services.issue import notice_create
 from notices.services.numbering import numbers_reserve
+from notices.services.tallies import notice_tallies_add
 from notices.services.warned import warned_levels_record
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def _write(drafts: list[dict]) -> list[Notice]:
             ]
         )
         warned_levels_record(notices=notices)
+        notice_tallies_add(notices=notices)
     return notices
 
 
@@ -120,7 +122,8 @@ def notices_create_batch(*, drafts: list[dict]) -> list[Notice | None]:
     row already exists (another scan raced this one) the batch is rolled back,
     serials included, and its drafts go one by one through notice_create,
     which skips the existing ones. Side effects: NoticeCounter increments,
-    Notice, copy and NoticeEvent rows, delivery queued on commit.
+    Notice, copy and NoticeEvent rows, NoticeTally increments, delivery queued
+    on commit.
     """
     if not drafts:
         return []

@@ -11,6 +11,7 @@ from config.errors import DomainError, NotAllowed
 from notices.models import Notice, NoticeEvent
 from notices.services.numbering import number_allocate
 from notices.services.rules import rule_current
+from notices.services.tallies import notice_tallies_add
 from notices.services.warned import warned_levels_record
 from org.selectors import CITY_READ_ONLY, is_city, manages, reads_as_office
 from workflows.calendar import add_working_days
@@ -87,6 +88,7 @@ def _notice_write(
             reason=number,
         )
         warned_levels_record(notices=[notice])
+        notice_tallies_add(notices=[notice])
     return notice
 
 
@@ -113,7 +115,8 @@ def notice_create(
     notice, kind, level): the database constraint decides, so concurrent scans
     create it once. Side effects: a NoticeCounter increment, a NoticeEvent
     "create" row, delivery queued on commit; a warning raises its step's,
-    receipt's or assignment's warned_level / warned_on.
+    receipt's or assignment's warned_level / warned_on; its office's
+    NoticeTally of its kind counts it.
     """
     issued_on = issued_on or timezone.localdate()
     try:

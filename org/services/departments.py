@@ -31,7 +31,8 @@ def office_create(
     """Add an office: a district office (under a city office, or none) or a city
     office (no parent).
 
-    Side effects: one Office row.
+    Side effects: one Office row; its stored counts (zero) through
+    org.hooks.office_departments_changed.
     """
     errors = {}
     if not (code or "").strip() or Office.objects.filter(code=code).exists():
@@ -49,6 +50,7 @@ def office_create(
     )
     office_set_parent(office=office, parent=parent, save=False)
     office.save()
+    hooks.office_departments_changed(office_ids=[office.pk])
     return office
 
 
@@ -156,7 +158,8 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
     """Put a department under a new parent.
 
     Side effects: updates the department and re-paths its whole subtree with one
-    UPDATE (the materialized path is what scope queries use).
+    UPDATE (the materialized path is what scope queries use). Moved to
+    another office: the hooks count what is counted per office again.
     """
     department.refresh_from_db()
     if parent is not None:
@@ -164,6 +167,11 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
         if parent.path.startswith(department.path):
             raise ValidationError({"parent": ["不能把单位移到它自己或下级单位之下。"]})
     old_path, old_office = department.path, department.office_id
+    offices = set(
+        Department.objects.filter(path__startswith=old_path).values_list(
+            "office_id", flat=True
+        )
+    )
     new_path = f"{parent.path if parent else '/'}{department.pk}/"
     department.parent = parent
     # Under a parent of another office, the subtree moves to that office.
@@ -178,4 +186,7 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
     department.refresh_from_db()
     if department.office_id != old_office:
         hooks.departments_moved(path=department.path)
+        hooks.office_departments_changed(
+            office_ids=sorted(offices | {department.office_id})
+        )
     return department

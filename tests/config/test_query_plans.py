@@ -173,9 +173,14 @@ def test_scan_reminder_window_reads_steps_by_status_and_deadline(city):
         due_on__gte=TODAY, due_on__lte=TODAY + datetime.timedelta(days=3)
     )
     plan = _plan(steps)
-    # then the steps are found by an index on (status, due_on) or (due_on, status)
+    # then the steps are found by an index on (status, due_on) or (due_on, status),
+    # or on the unfinished steps' due_on (open and returned are unfinished)
     assert "workflows_step" not in _seq_scans(plan)
-    assert _indexes(plan) & {"step_status_due", "step_due_status"}
+    assert _indexes(plan) & {
+        "step_status_due",
+        "step_due_status",
+        "step_unfinished_due",
+    }
 
 
 def test_step_list_red_lights_read_by_status_and_deadline(city, office_user):
@@ -184,6 +189,40 @@ def test_step_list_red_lights_read_by_status_and_deadline(city, office_user):
     plan = _plan(step_list(user=office_user, filters={"light": "red"}, today=TODAY))
     # then no sequential scan of the steps
     assert "workflows_step" not in _seq_scans(plan)
+
+
+def test_step_list_overdue_reads_unfinished_steps_off_the_partial_index(
+    city, office_user
+):
+    # given twenty-five years of approved steps due before the open ones
+    # when the overdue filter of the steps list is planned: its first page
+    # (deadline order) and what its count reads
+    steps = step_list(user=office_user, filters={"overdue": "true"}, today=TODAY)
+    page = _plan(steps[:50])
+    counted = _plan(steps.order_by().values("department_id"))
+    # then both read the unfinished steps alone, the count off the index only
+    assert "step_unfinished_due" in _indexes(page)
+    assert any(
+        node["Node Type"] == "Index Only Scan"
+        and node["Index Name"] == "step_unfinished_due"
+        for node in _nodes(counted)
+    )
+
+
+def test_step_list_red_and_yellow_lights_read_the_partial_index(city, office_user):
+    # given twenty-five years of approved steps due before the open ones
+    for light in ("red", "yellow"):
+        # when a light filter of the steps list is planned, page and count
+        steps = step_list(user=office_user, filters={"light": light}, today=TODAY)
+        page = _plan(steps[:50])
+        counted = _plan(steps.order_by().values("department_id"))
+        # then both read the unfinished steps alone, the count off the index
+        assert "step_unfinished_due" in _indexes(page), light
+        assert any(
+            node["Node Type"] == "Index Only Scan"
+            and node["Index Name"] == "step_unfinished_due"
+            for node in _nodes(counted)
+        ), light
 
 
 def test_project_list_page_reads_projects_of_a_year_off_the_index(city, office_user):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import RegulationFactory
-from workflows import calendar
+from workflows import calendar, selectors
 from workflows.models import ExecutionProject, Receipt, Step
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +374,28 @@ def test_api_notice_post_hand_warning(api, project_a, dept_a, office_user, liais
     assert response.json()["department"] == dept_a.pk
     missing = api.post("/api/v1/notices/", {"kind": "warning", "title": "x"})
     assert missing.status_code == 400
+
+
+def test_step_light_filter_keeps_exactly_the_steps_of_that_light(
+    office_user, launch, dept_a
+):
+    # given steps of every status due around a fixed day, lights computed
+    # for that day (as a page or a report passes `today`)
+    project = launch(starts_on=datetime.date(2026, 3, 2))
+    day = datetime.date(2026, 3, 11)
+    dues = [day - datetime.timedelta(5), day, calendar.add_working_days(day, 1)]
+    dues.append(calendar.add_working_days(day, 30))
+    statuses = list(Step.Status.values)
+    for i, step in enumerate(Step.objects.filter(project=project).order_by("id")):
+        Step.objects.filter(pk=step.pk).update(
+            due_on=dues[i % len(dues)], status=statuses[i % len(statuses)]
+        )
+    every = {s.pk: s.light for s in selectors.step_list(user=office_user, today=day)}
+    assert set(every.values()) == {"red", "yellow", "green"}
+
+    # when / then each light filter keeps exactly the steps showing it
+    for light in ("red", "yellow", "green"):
+        kept = selectors.step_list(
+            user=office_user, filters={"light": light}, today=day
+        )
+        assert {s.pk for s in kept} == {pk for pk, v in every.items() if v == light}

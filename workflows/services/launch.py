@@ -24,6 +24,7 @@ from workflows.models import (
     Step,
     StepTemplate,
 )
+from workflows.services.tallies import step_tallies_add
 from workflows.services.transitions import _transition
 
 
@@ -240,9 +241,10 @@ def _launch(
         for department in departments
     )
     office = office_department_for(lead_department)
-    Step.objects.bulk_create(
+    steps = Step.objects.bulk_create(
         _step_rows(project=project, plans=plans, office=office, departments=departments)
     )
+    step_tallies_add(department_ids=[step.department_id for step in steps])
     _start_steps(project=project, templates=templates, actor=actor)
     hooks.project_launched(project=project, actor=actor)
     return project
@@ -265,8 +267,9 @@ def project_launch(
     from the flow template with working-day deadlines by stage: one office row
     per office step (the first, 执行发起, approved at once), one row per
     department for `lead`/`all` steps, each department's first own stage
-    opened; Event rows; one 告知单 per department
-    (workflows.hooks.project_launched, filled in by notices).
+    opened; Event rows; the steps added to their offices' StepTally; one
+    告知单 per department (workflows.hooks.project_launched, filled in by
+    notices).
     """
     _check_actor(actor)
     if regulation.status == Regulation.Status.REPEALED:
