@@ -10,12 +10,14 @@ count must always be the number of rows the pages hold, and no reader sees
 more.
 """
 
+import io
 import json
 import re
 import threading
 import time
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -28,6 +30,7 @@ from org.models import Office
 from org.services.departments import department_move
 from tests import factories
 from tests.notices.conftest import TODAY, make_project
+from workflows.models import StepTally
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +288,28 @@ def test_a_move_racing_a_notice_write_counts_it_once(nanhu, xiuzhou, dept_b, xz_
     assert failures == []
     assert _stored() == _live()
     assert _stored()[(xiuzhou.pk, K.WARNING)] == 1
+
+
+def test_recount_command_counts_rows_written_around_the_services(
+    nanhu, dept_a, xz_dept
+):
+    # given stored counts, then a notice and steps written around the services
+    # (SQL, a load), which the stored counts do not know of
+    notice_tallies_recount()
+    step = _step(dept_a, "a")
+    factories.StepFactory(project=step.project, department=xz_dept, code="b")
+    Notice.objects.create(
+        kind=K.ASSIGNMENT, year=2026, department=dept_a, title="手工", due_on=TODAY
+    )
+    before = NoticeTally.objects.filter(office=nanhu, kind=K.ASSIGNMENT).first()
+
+    # when the recount command runs
+    out = io.StringIO()
+    call_command("recount_tallies", stdout=out)
+
+    # then both counts equal the rows, and it says what it did
+    after = NoticeTally.objects.get(office=nanhu, kind=K.ASSIGNMENT)
+    assert (before.notices if before else 0) == 0 and after.notices == 1
+    steps = {t.office_id: t.steps for t in StepTally.objects.all()}
+    assert steps[nanhu.pk] == 1 and steps[xz_dept.office_id] == 1
+    assert "已重新统计" in out.getvalue()
