@@ -357,6 +357,14 @@ class Step(models.Model):
                 condition=~Q(status__in=["approved", "cancelled"]),
                 name="step_unfinished_due",
             ),
+            # The same steps by department: a district's overdue or red steps
+            # read off its departments' ranges, not all the city's or the
+            # province's (province, a district's steps/?overdue=true: 98 -> 7 ms).
+            models.Index(
+                fields=["department", "due_on"],
+                condition=~Q(status__in=["approved", "cancelled"]),
+                name="step_unfinished_dept_due",
+            ),
             # The overdue pass: open steps a department owes, never warned by
             # deadline, warned ones by their last warning (see Receipt).
             models.Index(

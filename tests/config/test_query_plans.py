@@ -32,6 +32,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 TODAY = datetime.date(2026, 3, 11)
 
+# The partial indexes of unfinished steps (by deadline; by department, deadline).
+UNFINISHED = {"step_unfinished_due", "step_unfinished_dept_due"}
+
 
 def _plan(queryset) -> dict:
     with connection.cursor() as cursor:
@@ -179,7 +182,7 @@ def test_scan_reminder_window_reads_steps_by_status_and_deadline(city):
     assert _indexes(plan) & {
         "step_status_due",
         "step_due_status",
-        "step_unfinished_due",
+        *UNFINISHED,
     }
 
 
@@ -201,10 +204,9 @@ def test_step_list_overdue_reads_unfinished_steps_off_the_partial_index(
     page = _plan(steps[:50])
     counted = _plan(steps.order_by().values("department_id"))
     # then both read the unfinished steps alone, the count off the index only
-    assert "step_unfinished_due" in _indexes(page)
+    assert _indexes(page) & UNFINISHED
     assert any(
-        node["Node Type"] == "Index Only Scan"
-        and node["Index Name"] == "step_unfinished_due"
+        node["Node Type"] == "Index Only Scan" and node["Index Name"] in UNFINISHED
         for node in _nodes(counted)
     )
 
@@ -217,12 +219,33 @@ def test_step_list_red_and_yellow_lights_read_the_partial_index(city, office_use
         page = _plan(steps[:50])
         counted = _plan(steps.order_by().values("department_id"))
         # then both read the unfinished steps alone, the count off the index
-        assert "step_unfinished_due" in _indexes(page), light
+        assert _indexes(page) & UNFINISHED, light
         assert any(
-            node["Node Type"] == "Index Only Scan"
-            and node["Index Name"] == "step_unfinished_due"
+            node["Node Type"] == "Index Only Scan" and node["Index Name"] in UNFINISHED
             for node in _nodes(counted)
         ), light
+
+
+def test_unfinished_steps_are_indexed_by_department_then_deadline(db):
+    # given the database as migrated
+    # when the unfinished-steps index by department is read back
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["step_unfinished_dept_due"],
+        )
+        found = cursor.fetchone()
+    # then it holds the steps not approved or cancelled by (department,
+    # deadline): a district's overdue and red steps are its departments'
+    # ranges. On the province's data (139k unfinished steps, 97 departments
+    # a district) the planner reads a district's steps/?overdue=true page and
+    # count off it: 98 -> 7 ms a request. Small test data cannot make the
+    # planner prefer it over the department key, so only its shape is checked.
+    assert found is not None
+    definition = found[0]
+    assert "(department_id, due_on)" in definition
+    assert "WHERE" in definition
+    assert "'approved'" in definition and "'cancelled'" in definition
 
 
 def test_project_list_page_reads_projects_of_a_year_off_the_index(city, office_user):
