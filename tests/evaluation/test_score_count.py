@@ -9,7 +9,6 @@ counts it again; anything else (a liaison, a department filter) counts live.
 The count must always be the number of rows the pages hold.
 """
 
-import json
 import re
 
 import pytest
@@ -26,6 +25,7 @@ from org.models import Department, Office, Role
 from org.services.departments import department_move
 from tests import factories
 from tests.evaluation.conftest import approved_on_time, make_project
+from tests.plans import counted_scans
 from workflows.services.closing import project_withdraw
 
 pytestmark = pytest.mark.django_db
@@ -301,19 +301,6 @@ def test_a_published_round_without_a_count_makes_the_count_live(
     assert _sheet_counts(token_api, "/api/v1/scores/?year=2026") == (5, 0)
 
 
-def _aggregates_over_sheets(plan: dict, under_aggregate: bool = False) -> int:
-    """How many scans of the sheets table feed a COUNT in `plan` (a VERBOSE
-    plan: the ETag's MAX(updated_at) over the sheets is no count)."""
-    inside = under_aggregate or (
-        plan["Node Type"] == "Aggregate"
-        and any("count(" in out for out in plan.get("Output", []))
-    )
-    found = int(inside and plan.get("Relation Name") == "evaluation_evaluation")
-    return found + sum(
-        _aggregates_over_sheets(child, inside) for child in plan.get("Plans", [])
-    )
-
-
 @pytest.mark.postgres
 def test_the_stored_path_aggregates_no_sheets_on_postgresql(
     token_api, office_user, departments
@@ -323,18 +310,7 @@ def test_the_stored_path_aggregates_no_sheets_on_postgresql(
     _round(office_user)
 
     def plans(url) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert token_api.get(url).status_code == 200
-        total = 0
-        with connection.cursor() as cursor:
-            for query in captured.captured_queries:
-                if not query["sql"].lstrip().upper().startswith("SELECT"):
-                    continue
-                cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + query["sql"])
-                plan = cursor.fetchone()[0]
-                plan = plan if isinstance(plan, list) else json.loads(plan)
-                total += _aggregates_over_sheets(plan[0]["Plan"])
-        return total
+        return counted_scans(token_api, url, "evaluation_evaluation")
 
     # when / then: the stored path's plans count no sheets; a department
     # filter's do (the test sees a COUNT when there is one). Pages of one row:

@@ -11,7 +11,6 @@ more.
 """
 
 import io
-import json
 import re
 import threading
 import time
@@ -30,6 +29,7 @@ from org.models import Office
 from org.services.departments import department_move
 from tests import factories
 from tests.notices.conftest import TODAY, make_project
+from tests.plans import counted_scans
 from workflows.models import StepTally
 
 pytestmark = pytest.mark.django_db
@@ -205,36 +205,13 @@ def test_moving_a_unit_to_another_office_counts_both_again(
     )
 
 
-def _aggregates_over_notices(plan: dict, under_aggregate: bool = False) -> int:
-    """How many scans of the notices table feed a COUNT in `plan` (VERBOSE)."""
-    inside = under_aggregate or (
-        plan["Node Type"] == "Aggregate"
-        and any("count(" in out for out in plan.get("Output", []))
-    )
-    found = int(inside and plan.get("Relation Name") == "notices_notice")
-    return found + sum(
-        _aggregates_over_notices(child, inside) for child in plan.get("Plans", [])
-    )
-
-
 @pytest.mark.postgres
 def test_the_city_counts_no_notices_on_postgresql(written, api, city_user):
     # given the city office, its districts counted
     api.force_authenticate(city_user)
 
     def plans(url) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert api.get(url).status_code == 200
-        total = 0
-        with connection.cursor() as cursor:
-            for query in captured.captured_queries:
-                if not query["sql"].lstrip().upper().startswith("SELECT"):
-                    continue
-                cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + query["sql"])
-                plan = cursor.fetchone()[0]
-                plan = plan if isinstance(plan, list) else json.loads(plan)
-                total += _aggregates_over_notices(plan[0]["Plan"])
-        return total
+        return counted_scans(api, url, "notices_notice")
 
     # when / then: unfiltered and by kind, the plans aggregate no notices; a
     # status filter's do (the test sees a COUNT when there is one).

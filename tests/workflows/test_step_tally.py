@@ -9,7 +9,6 @@ always be the number of rows the pages hold, and no reader sees more.
 """
 
 import datetime
-import json
 import re
 
 import pytest
@@ -19,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from org.models import Department, Office
 from org.services.departments import department_move, office_create
 from tests import factories
+from tests.plans import counted_scans
 from workflows import services
 from workflows.flows import seed_default_flows
 from workflows.models import FlowTemplate, Step, StepTally, StepTemplate
@@ -187,36 +187,13 @@ def test_a_new_office_starts_counted_at_zero(counted, city):
     assert _stored()[office.pk] == 0
 
 
-def _aggregates_over_steps(plan: dict, under_aggregate: bool = False) -> int:
-    """How many scans of the steps table feed a COUNT in `plan` (VERBOSE)."""
-    inside = under_aggregate or (
-        plan["Node Type"] == "Aggregate"
-        and any("count(" in out for out in plan.get("Output", []))
-    )
-    found = int(inside and plan.get("Relation Name") == "workflows_step")
-    return found + sum(
-        _aggregates_over_steps(child, inside) for child in plan.get("Plans", [])
-    )
-
-
 @pytest.mark.postgres
 def test_the_city_counts_no_steps_on_postgresql(launched, api, city_user):
     # given the city office, its districts counted
     api.force_authenticate(city_user)
 
     def plans(url) -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert api.get(url).status_code == 200
-        total = 0
-        with connection.cursor() as cursor:
-            for query in captured.captured_queries:
-                if not query["sql"].lstrip().upper().startswith("SELECT"):
-                    continue
-                cursor.execute("EXPLAIN (VERBOSE, FORMAT JSON) " + query["sql"])
-                plan = cursor.fetchone()[0]
-                plan = plan if isinstance(plan, list) else json.loads(plan)
-                total += _aggregates_over_steps(plan[0]["Plan"])
-        return total
+        return counted_scans(api, url, "workflows_step")
 
     # when / then: the unfiltered list's plans aggregate no steps; a status
     # filter's do (the test sees a COUNT when there is one). Pages of one row.
