@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -40,6 +41,34 @@ def test_overview_page_lists_visible_projects(client, project_a, outsider, offic
     assert client.get(f"/workflows/projects/{project_a.pk}/").status_code == 404
     step = _launch_step(project_a, project_a.lead_department)
     assert client.get(f"/workflows/steps/{step.pk}/").status_code == 404
+
+
+def test_overview_rows_escape_and_show_each_projects_figures(
+    client, project_a, office_user
+):
+    # given a project whose title has HTML's special characters, with steps
+    # overdue and one submitted
+    project_a.regulation.title = 'A<b> & "C"'
+    project_a.regulation.save()
+    steps = list(project_a.steps.exclude(department=None).order_by("order", "id"))
+    Step.objects.filter(pk=steps[0].pk).update(
+        status=Step.Status.OPEN, due_on=timezone.localdate() - datetime.timedelta(1)
+    )
+    Step.objects.filter(pk=steps[1].pk).update(status=Step.Status.SUBMITTED)
+    client.force_login(office_user)
+
+    # when the office opens the overview
+    row = client.get("/workflows/").content.decode().split("<tbody>")[1]
+
+    # then the row links the project with its title escaped, and shows its
+    # light, badges, progress, plan date and status
+    assert f'<a href="/workflows/projects/{project_a.pk}/">' in row
+    assert "A&lt;b&gt; &amp; &quot;C&quot;</a>" in row and "<b>" not in row
+    assert '<span class="light light-red" title="红灯：已逾期"></span>' in row
+    assert re.search(r'<span class="badge text-bg-danger">逾期[1-9]\d*</span>', row)
+    assert '<span class="badge text-bg-primary">待审1</span>' in row
+    assert f">{project_a.due_on:%Y-%m-%d}</td>" in row
+    assert project_a.get_status_display() in row
 
 
 def test_overview_page_bad_filter_is_a_message(client, office_user, project_a):
