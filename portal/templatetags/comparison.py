@@ -7,7 +7,6 @@ five characters."""
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -40,9 +39,10 @@ def _rate(rate: dict) -> str:
 
 
 @register.simple_tag
-def comparison_row(row: dict, year: int) -> str:
-    """One district's row: its name linking to its ranking, the on-time
-    rates, the grade spread, the top and bottom entries of its ranking."""
+def comparison_row(row: dict, year: int, rankings_url: str) -> str:
+    """One district's row: its name linking to its ranking (`rankings_url`,
+    reversed once for the table), the on-time rates, the grade spread, the
+    top and bottom entries of its ranking."""
     office = row["office"]
     code = _e(office.code)
     rates = "".join(_rate(r) for r in row["rates"])
@@ -53,7 +53,7 @@ def comparison_row(row: dict, year: int) -> str:
     bottom = _entries(row["bottom"], '<span class="text-muted small">—</span>')
     return mark_safe(  # noqa: S308 - every value above is escaped
         f'<tr data-office="{code}">\n'
-        f'    <td class="text-nowrap"><a href="{_e(reverse("evaluation:rankings"))}'
+        f'    <td class="text-nowrap"><a href="{_e(rankings_url)}'
         f'?office={code}&amp;year={_e(year)}">{_e(office.name)}</a></td>\n'
         f"    {rates}\n"
         f'    <td class="text-nowrap">{grades}</td>\n'
